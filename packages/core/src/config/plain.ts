@@ -1,0 +1,59 @@
+/** Helpers for plain JSON-like data: the shape config layers travel in. */
+
+export type PlainObject = Record<string, unknown>;
+
+/** A `{}` literal or `Object.create(null)`: not an array, class instance, Date, Map, ... */
+export function isPlainObject(value: unknown): value is PlainObject {
+  if (value === null || typeof value !== 'object') return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Deep copy of plain data (objects, arrays, primitives); class instances are copied as plain objects. */
+export function clonePlain<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(clonePlain) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: PlainObject = {};
+    for (const [k, v] of Object.entries(value)) out[k] = clonePlain(v);
+    return out as T;
+  }
+  return value;
+}
+
+/** Structural equality of plain data; `-0` equals `0`, as in Python. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  }
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return (
+      ka.length === kb.length &&
+      ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as PlainObject)[k], (b as PlainObject)[k]))
+    );
+  }
+  return false;
+}
+
+/** Renders a key path the way errors show it: `optimizer.lr`, `layers[2].size`. */
+export function joinPath(parent: string, key: string | number): string {
+  if (typeof key === 'number') return `${parent}[${key}]`;
+  const safe = /^[A-Za-z_$][\w$-]*$/.test(key) ? key : JSON.stringify(key);
+  if (!parent) return safe.startsWith('"') ? `[${safe}]` : safe;
+  return safe.startsWith('"') ? `${parent}[${safe}]` : `${parent}.${safe}`;
+}
+
+/** Short, readable rendering of a value inside an error message. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,68 @@
+import { instanceToPlain, plainToInstance } from 'class-transformer';
+import { ConfigurationError } from '../errors.js';
+import { evaluateConfigMethods } from './config-methods.js';
+import { deepMerge } from './layers.js';
+import type { ConfigClass } from './metadata.js';
+import { clonePlain, type PlainObject } from './plain.js';
+import { compileDeep, type ConfigSchema } from './schema.js';
+import { validateConfig } from './validate.js';
+import { expandVersion, normalizeVersion, type VersionItem, type VersionSpec } from './version.js';
+
+/** Everything resolution produced; `model.json` stores the layers, identity hashes `resolved`. */
+export interface ResolvedConfig<C extends object = Record<string, unknown>> {
+  /** The typed, coerced, validated config instance (nested configs are instances too). */
+  readonly config: C;
+  readonly schema: ConfigSchema;
+  /** Declared defaults. */
+  readonly defaults: PlainObject;
+  /** The version as given, flattened: `['~adam', { seed: 1 }]`. */
+  readonly version: VersionItem[];
+  /** The version as plain layers: version calls made, dotted keys expanded. */
+  readonly layers: PlainObject[];
+  /** The final config as plain data: coerced, config methods computed. */
+  readonly resolved: PlainObject;
+}
+
+export interface ResolveOptions {
+  /** The object whose `@Version()` and `@ConfigMethod()` methods versions and values call (the interface). */
+  readonly host?: object;
+}
+
+/**
+ * Resolves a config: defaults, then each version layer deep-merged left to right, values coerced to
+ * their declared types, config methods computed, everything validated. Throws one
+ * `ConfigurationError` listing every problem with its dotted path.
+ *
+ * @example
+ * const { config } = resolveConfig(TrainConfig, ['~adam', { seed: 1 }], { host: new Train() });
+ * config.optimizer.name; // 'adam'
+ */
+export function resolveConfig<C extends object>(
+  configClass: ConfigClass<C>,
+  version?: VersionSpec,
+  options: ResolveOptions = {},
+): ResolvedConfig<C> {
+  const schema = compileDeep(configClass);
+  const { host } = options;
+  const items = normalizeVersion(version);
+  const layers = expandVersion(items, host);
+  const merged = layers.reduce(deepMerge, clonePlain(schema.defaults));
+
+  // Coerce first so config methods read typed values, then again to coerce what they computed.
+  let instance = plainToInstance(configClass, merged);
+  const coerced = instanceToPlain(instance);
+  const computed = evaluateConfigMethods(coerced, host);
+  if (computed !== coerced) instance = plainToInstance(configClass, computed);
+
+  const issues = validateConfig(instance, schema);
+  if (issues.length > 0) throw new ConfigurationError(issues, schema.name);
+
+  return {
+    config: instance,
+    schema,
+    defaults: clonePlain(schema.defaults),
+    version: items,
+    layers,
+    resolved: instanceToPlain(instance),
+  };
+}

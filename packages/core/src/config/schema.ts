@@ -1,0 +1,159 @@
+import { instanceToPlain, Transform } from 'class-transformer';
+import { Allow, IsDefined } from 'class-validator';
+import { ConfigurationError } from '../errors.js';
+import { coerce } from './coerce.js';
+import { fieldType } from './field-type.js';
+import { metadata, type ConfigClass } from './metadata.js';
+import { isPlainObject, joinPath, type PlainObject } from './plain.js';
+import type { ValueType } from './value-type.js';
+
+/** A declared field, with everything resolution needs to know about it. */
+export interface FieldSchema {
+  readonly name: string;
+  readonly type: ValueType;
+  /** No default: the field must be given. */
+  readonly required: boolean;
+  readonly identifying: boolean;
+  readonly nullable: boolean;
+  readonly description?: string;
+}
+
+/** A compiled `@Config()` class. */
+export interface ConfigSchema {
+  readonly target: ConfigClass;
+  readonly name: string;
+  readonly extra: 'forbid' | 'allow';
+  readonly fields: ReadonlyMap<string, FieldSchema>;
+  /** Declared defaults as plain data; required fields are absent. */
+  readonly defaults: PlainObject;
+  /** Dotted paths of non-identifying fields, nested configs included (`optimizer.verbose`). */
+  readonly excluded: readonly string[];
+}
+
+const compiled = new WeakMap<Function, ConfigSchema>();
+
+/**
+ * Reads what a `@Config()` class declares, once per class, and registers the coercion
+ * (class-transformer) and presence rules (class-validator) that resolution relies on.
+ *
+ * @example
+ * const schema = compileSchema(TrainConfig);
+ * schema.fields.get('layers')?.type; // { kind: 'int' }
+ */
+export function compileSchema(target: unknown): ConfigSchema {
+  const cls = assertConfigClass(target);
+  const cached = compiled.get(cls);
+  if (cached) return cached;
+
+  const defaultsInstance = construct(cls);
+  const fields = new Map<string, FieldSchema>();
+  const defaults: PlainObject = {};
+  for (const record of metadata.fieldsOf(cls)) {
+    const value: unknown = defaultsInstance[record.name];
+    const field: FieldSchema = {
+      name: record.name,
+      type: fieldType(cls, record, value),
+      required: value === undefined,
+      identifying: record.options.identifying !== false,
+      nullable: record.options.nullable === true,
+      description: record.options.description,
+    };
+    fields.set(record.name, field);
+    if (value !== undefined) defaults[record.name] = toPlain(value);
+    register(cls, field);
+  }
+
+  const schema: ConfigSchema = {
+    target: cls,
+    name: cls.name,
+    extra: metadata.configOptions(cls)?.extra ?? 'forbid',
+    fields,
+    defaults,
+    excluded: excludedPaths(fields, ''),
+  };
+  compiled.set(cls, schema);
+  return schema;
+}
+
+function assertConfigClass(target: unknown): ConfigClass<Record<string, unknown>> {
+  if (typeof target !== 'function') {
+    const what = isPlainObject(target) ? 'a plain object' : typeof target;
+    throw ConfigurationError.of(
+      'definition',
+      '',
+      `a config must be a class decorated with @Config(), got ${what}; ` +
+        'declare `@Config() class MyConfig { @Field() lr = 0.1; }` and set `static Config = MyConfig`',
+    );
+  }
+  if (metadata.configOptions(target) === undefined) {
+    throw ConfigurationError.of(
+      'definition',
+      '',
+      `${target.name || 'the config class'} is not a config class; decorate it with @Config() ` +
+        'and its fields with @Field()',
+    );
+  }
+  return target as ConfigClass<Record<string, unknown>>;
+}
+
+function construct(cls: ConfigClass<Record<string, unknown>>): Record<string, unknown> {
+  try {
+    return new cls();
+  } catch (error) {
+    throw ConfigurationError.of(
+      'definition',
+      '',
+      `${cls.name} could not be constructed without arguments (${(error as Error).message}); ` +
+        'config classes take no constructor arguments: give defaults as property initializers',
+    );
+  }
+}
+
+/**
+ * Coercion runs as a class-transformer transform, presence as class-validator rules. Registered
+ * on the compiled class for every field, inherited ones included: both libraries merge a class's
+ * rules with its ancestors', and coercion is idempotent, so a rule seen twice is harmless.
+ */
+function register(cls: Function, field: FieldSchema): void {
+  const { prototype } = cls as { prototype: object };
+  Transform(({ obj }: { obj: Record<string, unknown> }) => coerce(obj[field.name], field.type), {
+    toClassOnly: true,
+  })(prototype, field.name);
+  (field.required ? IsDefined() : Allow())(prototype, field.name);
+}
+
+function toPlain(value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && !isPlainObject(value) && !Array.isArray(value)) {
+    return instanceToPlain(value);
+  }
+  return instanceToPlain({ value }).value;
+}
+
+/** Non-identifying paths reach into directly nested configs; array items have no dotted path. */
+function excludedPaths(fields: ReadonlyMap<string, FieldSchema>, prefix: string): string[] {
+  const paths: string[] = [];
+  for (const field of fields.values()) {
+    const path = joinPath(prefix, field.name);
+    if (!field.identifying) paths.push(path);
+    else if (field.type.kind === 'config') {
+      paths.push(...compileSchema(field.type.target).excluded.map((p) => `${path}.${p}`));
+    }
+  }
+  return paths;
+}
+
+/** Compiles nested config classes too, so their transforms exist before instances are built. */
+export function compileDeep(target: unknown, seen = new Set<Function>()): ConfigSchema {
+  const schema = compileSchema(target);
+  if (seen.has(schema.target)) return schema;
+  seen.add(schema.target);
+  for (const field of schema.fields.values()) {
+    const nested = innermost(field.type);
+    if (nested.kind === 'config') compileDeep(nested.target, seen);
+  }
+  return schema;
+}
+
+function innermost(type: ValueType): ValueType {
+  return type.kind === 'array' || type.kind === 'record' ? innermost(type.of) : type;
+}

@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+
+export { MachinableError, ConfigurationError, type ConfigIssue, type ConfigIssueCode } from './errors.js';
+
+// config: declare
+export { Config } from './config/config.decorator.js';
+export { Field } from './config/field.decorator.js';
+export { Version } from './config/version.decorator.js';
+export { ConfigMethod } from './config/config-method.decorator.js';
+export { metadata, type ConfigClass, type ConfigOptions, type FieldOptions, type ScalarType } from './config/metadata.js';
+
+// config: resolve
+export { compileSchema, type ConfigSchema, type FieldSchema } from './config/schema.js';
+export { describeType, type ValueType } from './config/value-type.js';
+export { resolveConfig, type ResolvedConfig, type ResolveOptions } from './config/resolve.js';
+export { expandVersion, normalizeVersion, type VersionItem, type VersionSpec } from './config/version.js';
+export { expandDotted, deepMerge } from './config/layers.js';
+export { parseCall, parseLiteral, type Call } from './config/literal.js';
+export { coerce } from './config/coerce.js';
+export { isPlainObject, type PlainObject } from './config/plain.js';
+
+// identity
+export { canonicalJson } from './identity/canonical-json.js';
+export { PyFloat, pyFloatRepr } from './identity/py-float.js';
+export { canonicalConfig } from './identity/canonical.js';
+export { typedConfig } from './identity/typed-config.js';
+export { identityKey, configIdentity, sha256Hex, IDENTITY_KEY_LENGTH, type ConfigIdentity } from './identity/identity.js';
