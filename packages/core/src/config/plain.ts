@@ -9,10 +9,13 @@ export function isPlainObject(value: unknown): value is PlainObject {
   return proto === Object.prototype || proto === null;
 }
 
-/** Deep copy of plain data (objects, arrays, primitives); class instances are copied as plain objects. */
+/**
+ * Deep copy of plain data (plain objects, arrays, primitives). Other objects (class instances,
+ * dates) are kept by reference, so validation sees them as they are instead of as a lookalike.
+ */
 export function clonePlain<T>(value: T): T {
   if (Array.isArray(value)) return value.map(clonePlain) as T;
-  if (value !== null && typeof value === 'object') {
+  if (isPlainObject(value)) {
     const out: PlainObject = {};
     for (const [k, v] of Object.entries(value)) out[k] = clonePlain(v);
     return out as T;

@@ -1,0 +1,348 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Config, ConfigurationError, Field, compileSchema, resolveConfig, type ConfigIssue } from '@machinable/core';
+import { Layer, Optimizer, TrainConfig } from './fixtures.js';
+
+/** Runs `fn`, asserts it throws a ConfigurationError, and returns its issues. */
+function issuesOf(fn: () => unknown): readonly ConfigIssue[] {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof ConfigurationError, `expected ConfigurationError, got ${String(error)}`);
+    return error.issues;
+  }
+  assert.fail('expected a ConfigurationError');
+}
+
+@Config()
+class Net {
+  @Field({ type: Layer, each: true }) layers: Layer[] = [];
+  @Field({ type: Layer, each: 'record' }) heads: Record<string, Layer> = {};
+  @Field({ type: 'int', each: true }) sizes: number[] = [1, 2];
+  @Field() tags: string[] = [];
+  @Field() extra: Record<string, unknown> = {};
+  @Field() flag = false;
+}
+
+describe('config: defaults and required fields', () => {
+  it('fills every field from its declared default', () => {
+    const { config } = resolveConfig(TrainConfig, { seed: 1 });
+    assert.equal(config.lr, 0.1);
+    assert.equal(config.layers, 2);
+    assert.equal(config.dataUri, '');
+    assert.ok(config.optimizer instanceof Optimizer);
+    assert.deepEqual({ ...config.optimizer }, { name: 'sgd', momentum: 0.9 });
+  });
+
+  it('records the defaults without required fields', () => {
+    const schema = compileSchema(TrainConfig);
+    assert.deepEqual(schema.defaults, { lr: 0.1, layers: 2, optimizer: { name: 'sgd', momentum: 0.9 }, dataUri: '' });
+    assert.equal(schema.fields.get('seed')?.required, true);
+    assert.equal(schema.fields.get('lr')?.required, false);
+  });
+
+  it('rejects a missing required field, naming it and its type', () => {
+    const [issue, ...rest] = issuesOf(() => resolveConfig(TrainConfig, {}));
+    assert.equal(rest.length, 0);
+    assert.equal(issue?.code, 'required');
+    assert.equal(issue?.path, 'seed');
+    assert.match(issue!.message, /missing required field 'seed' \(number\) of TrainConfig/);
+  });
+
+  it('does not share default objects between resolutions', () => {
+    const a = resolveConfig(Net, {}).config;
+    a.tags.push('mutated');
+    assert.deepEqual(resolveConfig(Net, {}).config.tags, []);
+  });
+});
+
+describe('config: coercion', () => {
+  it('turns numeric strings into numbers (the CLI passes strings)', () => {
+    const { config } = resolveConfig(TrainConfig, { seed: '3', lr: '1e-3', 'optimizer.momentum': ' 0.95 ' });
+    assert.equal(config.seed, 3);
+    assert.equal(config.lr, 0.001);
+    assert.equal(config.optimizer.momentum, 0.95);
+  });
+
+  it('turns "3" into 3 on an int field and accepts "3.0"', () => {
+    assert.equal(resolveConfig(TrainConfig, { seed: 1, layers: '3' }).config.layers, 3);
+    assert.equal(resolveConfig(TrainConfig, { seed: 1, layers: '3.0' }).config.layers, 3);
+  });
+
+  it('rejects 2.5 on an int field', () => {
+    const [issue] = issuesOf(() => resolveConfig(TrainConfig, { seed: 1, layers: 2.5 }));
+    assert.equal(issue?.code, 'type');
+    assert.equal(issue?.path, 'layers');
+    assert.match(issue!.message, /'layers' must be an integer, got 2\.5/);
+  });
+
+  it('rejects a non-numeric string on a number field and names the nested path', () => {
+    const [issue] = issuesOf(() => resolveConfig(TrainConfig, { seed: 1, optimizer: { momentum: 'fast' } }));
+    assert.equal(issue?.path, 'optimizer.momentum');
+    assert.match(issue!.message, /must be a number, got "fast" \(string\)/);
+  });
+
+  it('does not read empty or hexadecimal strings as numbers', () => {
+    assert.equal(issuesOf(() => resolveConfig(TrainConfig, { seed: '' }))[0]?.path, 'seed');
+    assert.equal(issuesOf(() => resolveConfig(TrainConfig, { seed: '0x10' }))[0]?.path, 'seed');
+  });
+
+  it('rejects NaN and Infinity, which cannot be hashed', () => {
+    assert.equal(issuesOf(() => resolveConfig(TrainConfig, { seed: Number.NaN }))[0]?.code, 'type');
+    assert.equal(issuesOf(() => resolveConfig(TrainConfig, { seed: 'Infinity' }))[0]?.code, 'type');
+  });
+
+  it('turns "true"/"false"/"1"/"0" into booleans and rejects other words', () => {
+    assert.equal(resolveConfig(Net, { flag: 'true' }).config.flag, true);
+    assert.equal(resolveConfig(Net, { flag: 'FALSE' }).config.flag, false);
+    assert.equal(resolveConfig(Net, { flag: '1' }).config.flag, true);
+    const [issue] = issuesOf(() => resolveConfig(Net, { flag: 'maybe' }));
+    assert.equal(issue?.path, 'flag');
+    assert.match(issue!.message, /must be a boolean/);
+  });
+
+  it('does not turn numbers into strings on a string field', () => {
+    const [issue] = issuesOf(() => resolveConfig(TrainConfig, { seed: 1, optimizer: { name: 3 } }));
+    assert.equal(issue?.path, 'optimizer.name');
+    assert.match(issue!.message, /must be a string, got 3 \(number\)/);
+  });
+
+  it('coerces elements of typed arrays and reports the element index', () => {
+    assert.deepEqual(resolveConfig(Net, { sizes: ['4', 5] }).config.sizes, [4, 5]);
+    const [issue] = issuesOf(() => resolveConfig(Net, { sizes: [1, 2, 'x'] }));
+    assert.equal(issue?.path, 'sizes[2]');
+  });
+});
+
+describe('config: nested configs', () => {
+  it('builds nested config instances from plain objects and merges them with defaults', () => {
+    const { config } = resolveConfig(TrainConfig, { seed: 1, optimizer: { momentum: 0.5 } });
+    assert.ok(config.optimizer instanceof Optimizer);
+    assert.equal(config.optimizer.name, 'sgd');
+    assert.equal(config.optimizer.momentum, 0.5);
+  });
+
+  it('builds instances inside arrays and records', () => {
+    const { config } = resolveConfig(Net, { layers: [{ size: '3' }, {}], heads: { main: { activation: 'tanh' } } });
+    assert.ok(config.layers.every((l) => l instanceof Layer));
+    assert.deepEqual(config.layers.map((l) => l.size), [3, 8]);
+    assert.ok(config.heads['main'] instanceof Layer);
+    assert.equal(config.heads['main']?.activation, 'tanh');
+  });
+
+  it('rejects a scalar where a nested config belongs', () => {
+    const [issue] = issuesOf(() => resolveConfig(TrainConfig, { seed: 1, optimizer: 5 }));
+    assert.equal(issue?.path, 'optimizer');
+    assert.match(issue!.message, /must be an Optimizer config, got 5/);
+  });
+
+  it('reports type errors inside record values with the record key in the path', () => {
+    const [issue] = issuesOf(() => resolveConfig(Net, { heads: { main: { size: 2.5 } } }));
+    assert.equal(issue?.path, 'heads.main.size');
+  });
+});
+
+describe('config: unknown keys', () => {
+  it('rejects an unknown top-level key and lists the declared fields', () => {
+    const [issue] = issuesOf(() => resolveConfig(TrainConfig, { seed: 1, lrr: 0.1 }));
+    assert.equal(issue?.code, 'unknown-key');
+    assert.equal(issue?.path, 'lrr');
+    assert.match(issue!.message, /TrainConfig declares lr, layers, seed, optimizer, dataUri/);
+    assert.match(issue!.message, /Did you mean 'lr'\?/);
+  });
+
+  it('names the nested path', () => {
+    const [issue] = issuesOf(() => resolveConfig(TrainConfig, { seed: 1, optimizer: { lrr: 1 } }));
+    assert.equal(issue?.path, 'optimizer.lrr');
+    assert.match(issue!.message, /Optimizer declares name, momentum/);
+  });
+
+  it('names array items by index: layers[2].size', () => {
+    @Config()
+    class Sized {
+      @Field({ type: 'int' }) width = 1;
+    }
+    @Config()
+    class Stack {
+      @Field({ type: Sized, each: true }) layers: Sized[] = [];
+    }
+    const [issue] = issuesOf(() => resolveConfig(Stack, { layers: [{}, {}, { size: 3 }] }));
+    assert.equal(issue?.path, 'layers[2].size');
+    assert.match(issue!.message, /Sized declares width/);
+  });
+
+  it('names record entries by key', () => {
+    const [issue] = issuesOf(() => resolveConfig(Net, { heads: { main: { sizee: 1 } } }));
+    assert.equal(issue?.path, 'heads.main.sizee');
+    assert.match(issue!.message, /Did you mean 'size'\?/);
+  });
+
+  it('reports every problem at once', () => {
+    const issues = issuesOf(() => resolveConfig(TrainConfig, { lrr: 1, optimizer: { nam: 'x' }, layers: 'many' }));
+    assert.deepEqual(issues.map((i) => i.path).sort(), ['layers', 'lrr', 'optimizer.nam', 'seed']);
+  });
+
+  it("keeps extra keys on a config declared with extra: 'allow', at that level only", () => {
+    @Config({ extra: 'allow' })
+    class Loose {
+      @Field() known = 1;
+    }
+    @Config()
+    class Strict {
+      @Field() loose = new Loose();
+      @Field() other = 2;
+    }
+    const { config, resolved } = resolveConfig(Strict, { loose: { anything: { deep: true } } });
+    assert.deepEqual(resolved, { loose: { known: 1, anything: { deep: true } }, other: 2 });
+    assert.ok(config.loose instanceof Loose);
+    const [issue] = issuesOf(() => resolveConfig(Strict, { nope: 1 }));
+    assert.equal(issue?.path, 'nope');
+  });
+
+  it('still type-checks declared fields of an extra-allowing config', () => {
+    @Config({ extra: 'allow' })
+    class Loose {
+      @Field({ type: 'int' }) known = 1;
+    }
+    const [issue] = issuesOf(() => resolveConfig(Loose, { known: 'x', free: 1 }));
+    assert.equal(issue?.path, 'known');
+  });
+});
+
+describe('config: free-form fields', () => {
+  it('keeps Record<string, unknown> contents verbatim, unknown keys and all', () => {
+    const extra = { anything: { nested: [1, 'two', { three: null }] }, n: 2.5 };
+    assert.deepEqual(resolveConfig(Net, { extra }).config.extra, extra);
+  });
+
+  it('keeps untyped arrays verbatim', () => {
+    assert.deepEqual(resolveConfig(Net, { tags: ['a', 1, true] }).config.tags, ['a', 1, true]);
+  });
+
+  it('rejects values that are not JSON inside free-form fields', () => {
+    const [issue] = issuesOf(() => resolveConfig(Net, { extra: { when: new Date(0) } }));
+    assert.equal(issue?.path, 'extra.when');
+    assert.match(issue!.message, /not JSON/);
+  });
+});
+
+describe('config: declarations', () => {
+  it('rejects a config class that is not decorated, with the fix', () => {
+    class Plain {
+      lr = 0.1;
+    }
+    const [issue] = issuesOf(() => resolveConfig(Plain, {}));
+    assert.equal(issue?.code, 'definition');
+    assert.match(issue!.message, /Plain is not a config class; decorate it with @Config\(\)/);
+  });
+
+  it('rejects a plain object used as Config, with the fix', () => {
+    const [issue] = issuesOf(() => compileSchema({ lr: 0.1 }));
+    assert.match(issue!.message, /got a plain object; declare `@Config\(\) class MyConfig/);
+  });
+
+  it('rejects a field whose class is not a config class', () => {
+    class Opaque {
+      x = 1;
+    }
+    @Config()
+    class Holder {
+      @Field() opaque = new Opaque();
+    }
+    const [issue] = issuesOf(() => compileSchema(Holder));
+    assert.match(issue!.message, /field 'opaque' of Holder has type Opaque, which is not a config class; decorate Opaque with @Config\(\)/);
+  });
+
+  it('treats a field annotated unknown as free-form', () => {
+    @Config()
+    class Open {
+      @Field() value: unknown;
+    }
+    assert.deepEqual(compileSchema(Open).fields.get('value')?.type, { kind: 'json' });
+  });
+
+  it('rejects a field whose type cannot be told (no decorator metadata, no default)', () => {
+    // What a loader without emitDecoratorMetadata (esbuild, plain JS) produces.
+    class Vague {
+      value: unknown;
+    }
+    Config()(Vague);
+    Field()(Vague.prototype, 'value');
+    const [issue] = issuesOf(() => compileSchema(Vague));
+    assert.match(issue!.message, /field 'value' of Vague: cannot tell its type .* @Field\(\{ type: 'float' \}\)/);
+  });
+
+  it('infers types from default values when there is no decorator metadata', () => {
+    class Untyped {
+      rate = 0.5;
+      name = 'x';
+      on = true;
+    }
+    Config()(Untyped);
+    for (const key of ['rate', 'name', 'on']) Field()(Untyped.prototype, key);
+    const kinds = [...compileSchema(Untyped).fields.values()].map((f) => f.type.kind);
+    assert.deepEqual(kinds, ['float', 'string', 'boolean']);
+    assert.equal(resolveConfig(Untyped, { rate: '2' }).config.rate, 2);
+  });
+
+  it('infers types from annotations, defaults and @Field({ type })', () => {
+    const schema = compileSchema(TrainConfig);
+    const kinds = Object.fromEntries([...schema.fields].map(([name, f]) => [name, f.type.kind]));
+    assert.deepEqual(kinds, { lr: 'float', layers: 'int', seed: 'float', optimizer: 'config', dataUri: 'string' });
+    const net = compileSchema(Net);
+    assert.deepEqual(net.fields.get('layers')?.type, { kind: 'array', of: { kind: 'config', target: Layer } });
+    assert.deepEqual(net.fields.get('heads')?.type, { kind: 'record', of: { kind: 'config', target: Layer } });
+    assert.deepEqual(net.fields.get('extra')?.type, { kind: 'json' });
+  });
+
+  it('lists non-identifying fields as dotted excluded paths, nested ones included', () => {
+    @Config()
+    class Device {
+      @Field({ identifying: false }) verbose = false;
+      @Field() name = 'cpu';
+    }
+    @Config()
+    class Run {
+      @Field() device = new Device();
+      @Field({ identifying: false }) dataUri = '';
+    }
+    assert.deepEqual([...compileSchema(Run).excluded].sort(), ['dataUri', 'device.verbose']);
+  });
+
+  it('inherits fields from a parent config class; a subclass may add and override', () => {
+    @Config()
+    class Base {
+      @Field() lr = 0.1;
+    }
+    @Config()
+    class Child extends Base {
+      @Field() override lr = 0.2;
+      @Field({ type: 'int' }) epochs = 3;
+    }
+    assert.deepEqual(resolveConfig(Child, { epochs: '4' }).resolved, { lr: 0.2, epochs: 4 });
+    assert.deepEqual(resolveConfig(Base, {}).resolved, { lr: 0.1 });
+  });
+
+  it('allows null on nullable fields only', () => {
+    @Config()
+    class Maybe {
+      @Field({ type: 'string', nullable: true }) device: string | null = null;
+      @Field() name = 'x';
+    }
+    assert.equal(resolveConfig(Maybe, { device: 'gpu' }).config.device, 'gpu');
+    assert.equal(resolveConfig(Maybe, {}).config.device, null);
+    assert.equal(issuesOf(() => resolveConfig(Maybe, { name: null }))[0]?.path, 'name');
+  });
+
+  it('applies class-validator constraints declared next to @Field', async () => {
+    const { Min } = await import('class-validator');
+    @Config()
+    class Bounded {
+      @Field() @Min(0) lr = 0.1;
+    }
+    const [issue] = issuesOf(() => resolveConfig(Bounded, { lr: -1 }));
+    assert.equal(issue?.code, 'constraint');
+    assert.equal(issue?.path, 'lr');
+    assert.match(issue!.message, /'lr' = -1 is not allowed: lr must not be less than 0/);
+  });
+});
