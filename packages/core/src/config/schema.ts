@@ -4,7 +4,7 @@ import { ConfigurationError } from '../errors.js';
 import { coerce } from './coerce.js';
 import { fieldType } from './field-type.js';
 import { metadata, type ConfigClass } from './metadata.js';
-import { isPlainObject, joinPath, type PlainObject } from './plain.js';
+import { isPlainObject, type PlainObject } from './plain.js';
 import type { ValueType } from './value-type.js';
 
 /** A declared field, with everything resolution needs to know about it. */
@@ -129,11 +129,14 @@ function toPlain(value: unknown): unknown {
   return instanceToPlain({ value }).value;
 }
 
-/** Non-identifying paths reach into directly nested configs; array items have no dotted path. */
+/**
+ * Non-identifying paths reach into directly nested configs; array items have no dotted path.
+ * Joined with plain dots (no quoting), as `canonicalConfig` compares them.
+ */
 function excludedPaths(fields: ReadonlyMap<string, FieldSchema>, prefix: string): string[] {
   const paths: string[] = [];
   for (const field of fields.values()) {
-    const path = joinPath(prefix, field.name);
+    const path = prefix ? `${prefix}.${field.name}` : field.name;
     if (!field.identifying) paths.push(path);
     else if (field.type.kind === 'config') {
       paths.push(...compileSchema(field.type.target).excluded.map((p) => `${path}.${p}`));

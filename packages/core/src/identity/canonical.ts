@@ -27,7 +27,8 @@ function canonicalLevel(config: PlainObject, defaults: PlainObject, excluded: Re
       }
       if (deepEqual(value, fallback)) continue;
     }
-    out[key] = value;
+    // Kept verbatim, yet a required or nullable nested config still has non-identifying fields.
+    out[key] = isPlainObject(value) ? canonicalLevel(value, {}, excluded, `${path}.`) : value;
   }
   return out;
 }
