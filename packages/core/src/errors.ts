@@ -61,3 +61,50 @@ function formatIssues(issues: readonly ConfigIssue[], subject?: string): string 
   if (issues.length === 1) return `${head}: ${issues[0]!.message}`;
   return `${head} (${issues.length} problems):\n${issues.map((i) => `  - ${i.message}`).join('\n')}`;
 }
+
+/**
+ * A record on disk cannot be read: a file is missing, not JSON, or has the wrong shape. Names the
+ * file; nothing is repaired or deleted behind the user's back.
+ */
+export class CorruptRecordError extends MachinableError {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(
+      `corrupt record: ${file}: ${reason}. Move the directory out of storage (or restore the file) ` +
+        'and run `machinable reindex`',
+    );
+  }
+}
+
+/** A record directory contradicts what the index holds for the same uuid or dedup key. */
+export class RecordConflictError extends MachinableError {}
+
+/** No record with the given uuid (or at the given location). */
+export class RecordNotFoundError extends MachinableError {}
+
+/** A module name that maps to no file in the project, or a file without an interface. */
+export class ModuleNotFoundError extends MachinableError {}
+
+/** An operation that is not allowed in the interface's current state (e.g. changing config after materialize). */
+export class InterfaceStateError extends MachinableError {}
+
+/**
+ * Data cannot be written to, or bytes cannot be read from, a file of this kind. The message
+ * starts with the file name and, for JSON, gives the path inside the data (`$.metrics[3]`).
+ */
+export class FileFormatError extends MachinableError {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
+
+/**
+ * The array or the bytes are not valid `.npy` content (bad shape, unsupported dtype, broken
+ * header). `encodeFile`/`decodeFile` rethrow it as `FileFormatError` naming the file.
+ */
+export class NpyFormatError extends MachinableError {}

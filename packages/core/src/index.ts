@@ -1,6 +1,18 @@
 import 'reflect-metadata';
 
-export { MachinableError, ConfigurationError, type ConfigIssue, type ConfigIssueCode } from './errors.js';
+export {
+  MachinableError,
+  ConfigurationError,
+  CorruptRecordError,
+  RecordConflictError,
+  RecordNotFoundError,
+  ModuleNotFoundError,
+  InterfaceStateError,
+  FileFormatError,
+  NpyFormatError,
+  type ConfigIssue,
+  type ConfigIssueCode,
+} from './errors.js';
 
 // config: declare
 export { Config } from './config/config.decorator.js';
@@ -25,3 +37,23 @@ export { PyFloat, pyFloatRepr } from './identity/py-float.js';
 export { canonicalConfig } from './identity/canonical.js';
 export { typedConfig } from './identity/typed-config.js';
 export { identityKey, configIdentity, sha256Hex, IDENTITY_KEY_LENGTH, type ConfigIdentity } from './identity/identity.js';
+
+// records, storage and index contracts
+export { RECORD_FORMAT, type RecordId, type RecordModel, type ConfigLayers, type StatusMarker, type StoredRecord } from './record/record.js';
+export { STORAGE, type Storage } from './storage/storage.js';
+export { INDEX, entryOf, type Index, type IndexEntry, type DedupKey, type Claim } from './index/index.js';
+
+// index: SQLite implementation, rebuild and ingest
+export { SqliteIndex, SQLITE_INDEX_SCHEMA_VERSION, type SqliteIndexOptions } from './index/sqlite-index.js';
+export {
+  reindex as rebuildIndex,
+  ingestDirectory as ingestRecordDirectory,
+  type ReindexOptions,
+  type ReindexReport,
+  type CorruptEntry,
+  type DuplicateEntry,
+} from './index/reindex.js';
+
+// record files: saveFile/loadFile codecs by extension
+export { encodeFile, decodeFile, encodeJsonLine } from './record/file-codecs.js';
+export { ndarray, isNpyTypedArray, type NdArray, type DType, type NpyTypedArray } from './record/npy.js';

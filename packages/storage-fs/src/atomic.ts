@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+import { TEMPORARY_PREFIX } from './layout.js';
+
+/** A fresh temporary name next to a file: `<file>.tmp-<random>`, in the same directory. */
+export function temporarySibling(path: string): string {
+  return `${path}${TEMPORARY_PREFIX}${randomSuffix()}`;
+}
+
+/** `<directory>/.tmp-<label>-<random>`: a hidden name that no reader mistakes for a record. */
+export function temporaryIn(directory: string, label: string): string {
+  return join(directory, `${TEMPORARY_PREFIX}${label}-${randomSuffix()}`);
+}
+
+/** 12 hex digits: enough that two processes never pick the same temporary name. */
+export function randomSuffix(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/** Options of {@link atomicWriteFile}. */
+export interface AtomicWriteOptions {
+  /** Create missing parent directories first. Default true. */
+  readonly mkdir?: boolean;
+}
+
+/**
+ * Writes a file so that readers see either the old content or the new one, never a prefix: the
+ * data goes to a temporary file in the same directory (same filesystem, so `rename` is atomic),
+ * which then replaces the target. Atomic against a crashing process; there is no `fsync`, so a
+ * power loss may still leave an empty file on filesystems that reorder metadata and data.
+ *
+ * @example
+ * atomicWriteFile('/runs/0190.../result.json', JSON.stringify({ loss: 0.1 }));
+ */
+export function atomicWriteFile(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): void {
+  if (options.mkdir ?? true) mkdirSync(dirname(path), { recursive: true });
+  const temporary = temporarySibling(path);
+  try {
+    writeFileSync(temporary, data);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}

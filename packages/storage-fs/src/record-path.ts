@@ -1,0 +1,56 @@
+import { isAbsolute, join, posix, win32 } from 'node:path';
+
+import { RecordPathError } from './errors.js';
+import { TEMPORARY_PREFIX } from './layout.js';
+
+/**
+ * Checks that a uuid can name a directory directly under the storage root: one path segment, not
+ * hidden (hidden names are where temporaries live) and nothing a shell or another OS would treat
+ * specially. Python and TypeScript uuids (`0190a1b2-...`) always pass.
+ */
+export function assertRecordName(uuid: string): void {
+  if (!isRecordName(uuid)) {
+    throw new RecordPathError(
+      uuid,
+      'a record uuid must be letters, digits, "-" or "_" (not starting with "-" or "_"), so that it ' +
+        'names exactly one directory inside the storage root',
+    );
+  }
+}
+
+/** Whether a name can be a record directory (see {@link assertRecordName}); `.tmp-*` cannot. */
+export function isRecordName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(name);
+}
+
+/**
+ * Normalizes a path relative to a record directory (`a/./b.json` -> `a/b.json`) and refuses any
+ * that would leave it. The check is on the text only: symlinks inside a record are trusted, since
+ * only the record's owner can place them.
+ *
+ * @throws RecordPathError naming the path when it is empty, absolute, or escapes with `..`.
+ */
+export function normalizeRecordPath(path: string): string {
+  if (path.length === 0) throw new RecordPathError(path, 'the path is empty; name a file inside the record');
+  if (path.includes('\0')) throw new RecordPathError(path, 'the path contains a NUL byte');
+  // Both flavours: a Windows-style absolute path is as wrong on POSIX as it is on Windows.
+  if (isAbsolute(path) || posix.isAbsolute(path) || win32.isAbsolute(path)) {
+    throw new RecordPathError(path, 'absolute paths are not allowed; give a path relative to the record directory');
+  }
+  const normalized = posix.normalize(path.replaceAll('\\', '/')).replace(/\/+$/, '');
+  if (normalized === '..' || normalized.startsWith('../')) {
+    throw new RecordPathError(path, 'it escapes the record directory with ".."; give a path inside the record');
+  }
+  if (normalized === '.' || normalized === '') {
+    throw new RecordPathError(path, 'it names the record directory itself, not a file inside it');
+  }
+  if (normalized.split('/').some((segment) => segment.startsWith(TEMPORARY_PREFIX))) {
+    throw new RecordPathError(path, `names starting with "${TEMPORARY_PREFIX}" are reserved for temporary files`);
+  }
+  return normalized;
+}
+
+/** Absolute path of a file inside a record directory, after {@link normalizeRecordPath}. */
+export function resolveRecordPath(directory: string, path: string): string {
+  return join(directory, normalizeRecordPath(path));
+}
