@@ -43,6 +43,16 @@ export { RECORD_FORMAT, type RecordId, type RecordModel, type ConfigLayers, type
 export { STORAGE, type Storage } from './storage/storage.js';
 export { INDEX, entryOf, type Index, type IndexEntry, type DedupKey, type Claim } from './index/index.js';
 
+// project, container, interfaces
+export { container, registerStorage, registerIndex, resetProviders, STORAGE_FACTORY, INDEX_FACTORY, type ProviderFactory } from './container/container.js';
+export { ContextSlot } from './context/context.js';
+export { Project, project, INDEX_FILE, DEFAULT_STORAGE_MODULE, type ProjectOptions } from './project/project.js';
+export { Element, isElementClass, type ElementClass } from './interface/element.js';
+export { Interface, predicateKey } from './interface/interface.js';
+export { InterfaceCollection } from './interface/collection.js';
+export { get, GetQuery } from './interface/get.js';
+export { reindex, ingestDirectory } from './project/maintenance.js';
+
 // index: SQLite implementation, rebuild and ingest
 export { SqliteIndex, SQLITE_INDEX_SCHEMA_VERSION, type SqliteIndexOptions } from './index/sqlite-index.js';
 export {

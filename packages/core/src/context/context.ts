@@ -1,0 +1,22 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * Contexts replace Python's `with`: `await x.within(async () => ...)` makes `x` current for the
+ * callback and everything it awaits, and only for that. Built on AsyncLocalStorage, so concurrent
+ * branches (`Promise.all`) never see each other's context.
+ */
+export class ContextSlot<T> {
+  private readonly storage = new AsyncLocalStorage<T>();
+
+  constructor(readonly name: string) {}
+
+  /** The value made current by the innermost enclosing `within`, if any. */
+  current(): T | undefined {
+    return this.storage.getStore();
+  }
+
+  /** Runs `fn` with `value` current. */
+  within<R>(value: T, fn: () => R | Promise<R>): Promise<R> {
+    return Promise.resolve(this.storage.run(value, fn));
+  }
+}

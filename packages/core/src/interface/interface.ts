@@ -1,0 +1,327 @@
+import { v7 as uuid7 } from 'uuid';
+import type { PlainObject } from '../config/plain.js';
+import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
+import { ConfigurationError, InterfaceStateError, MachinableError } from '../errors.js';
+import { canonicalJson } from '../identity/canonical-json.js';
+import { configIdentity, sha256Hex, IDENTITY_KEY_LENGTH, type ConfigIdentity } from '../identity/identity.js';
+import { entryOf, type Index } from '../index/index.js';
+import { Project } from '../project/project.js';
+import { decodeFile, encodeFile } from '../record/file-codecs.js';
+import { RECORD_FORMAT, type RecordId, type RecordModel, type StatusMarker, type StoredRecord } from '../record/record.js';
+import type { Storage } from '../storage/storage.js';
+import { Element, configClassOf, type ElementClass } from './element.js';
+import { deepFreeze } from './freeze.js';
+import { BIND, HYDRATE } from './internal.js';
+
+/** Files a record keeps for itself; user files may not overwrite them. */
+const RESERVED = new Set(['.machinable', 'id.json', 'model.json', 'updated_at', 'dispatched_at', 'started_at', 'heartbeat_at', 'finished_at']);
+
+/**
+ * A unit of research with a stored record: the same module and config always find the same record,
+ * so launching it computes once and every later `get()` reloads the result.
+ *
+ * @example
+ * export default class Train extends Interface<TrainConfig> { static Config = TrainConfig; async run() { ... } }
+ * const run = await get('train', { seed: 1 }); await run.launch();
+ */
+export class Interface<C extends object = Record<string, unknown>> extends Element<C> {
+  static override kind = 'Interface';
+
+  #uuid = uuid7();
+  #record?: StoredRecord;
+  #project?: Project;
+  #storage?: Storage;
+  #index?: Index;
+  #identity?: ConfigIdentity;
+  #predicate?: PlainObject;
+  #pending = new Map<string, Uint8Array>();
+  #markers = new Map<string, unknown>();
+  #recompute = false;
+
+  /** Globally unique id (a time-ordered v7 uuid); the record directory's name. */
+  get uuid(): string {
+    return this.#uuid;
+  }
+
+  /** Short id for display: the last 6 characters of the uuid (the time-ordered prefix would repeat). */
+  get id(): string {
+    return this.#uuid.slice(-6);
+  }
+
+  /** True once the record is written. */
+  get isMaterialized(): boolean {
+    return this.#record !== undefined;
+  }
+
+  /** The stored record (id.json, model.json, location), once materialized. */
+  get record(): StoredRecord | undefined {
+    return this.#record;
+  }
+
+  /** Hash of module and canonical config: what makes two requests the same run. */
+  get identityKey(): string {
+    return this.#record?.id.identity_key ?? this.identity.key;
+  }
+
+  /** Values beyond the config that distinguish runs (scopes, `onComputePredicate()`). */
+  get predicate(): PlainObject {
+    this.#predicate ??= deepFreeze({ ...this.onComputePredicate() });
+    return this.#predicate;
+  }
+
+  get predicateKey(): string {
+    return this.#record?.id.predicate_key ?? predicateKey(this.predicate);
+  }
+
+  /** Hook: extra values (not config) that make runs distinct, e.g. `{ dataset: hashOf(files) }`. */
+  onComputePredicate(): PlainObject {
+    return {};
+  }
+
+  /** Hook: before the record is written. */
+  onBeforeMaterialize(): void | Promise<void> {}
+
+  /** Hook: after the record is written (also when it was found stored). */
+  onMaterialize(): void | Promise<void> {}
+
+  /** Hook: before `run()`; not called when the launch is cached. */
+  onBeforeLaunch(): void | Promise<void> {}
+
+  /** Hook: after `run()` finished successfully. */
+  onAfterLaunch(): void | Promise<void> {}
+
+  /** The computation. Save results with `saveFile`; they are what later `get()`s read. */
+  run(): void | Promise<void> {}
+
+  /**
+   * Writes the record (once): `id.json`, `model.json` and any files saved so far. If another
+   * process stored the same run first, this interface becomes that record.
+   */
+  async materialize(): Promise<this> {
+    if (this.#record) return this;
+    const [storage, index] = await this.providers();
+    await this.onBeforeMaterialize();
+    const id: RecordId = {
+      format: RECORD_FORMAT,
+      uuid: this.#uuid,
+      kind: (this.constructor as ElementClass).kind,
+      identity_key: this.identity.key,
+      predicate_key: predicateKey(this.predicate),
+      parent: null,
+    };
+    const model = this.model();
+    const claim = index.claim(entryOf(id, model, new Date().toISOString()), () => {
+      storage.create(id, model, this.#pending);
+    });
+    const stored = claim.created ? storage.find(id.uuid) : storage.find(claim.entry.uuid);
+    if (!stored) throw new MachinableError(`record ${claim.entry.uuid} is indexed but missing from ${storage.root}; run \`machinable reindex\``);
+    if (!claim.created) {
+      if (this.#pending.size > 0) {
+        process.emitWarning(`${this.module}: another process stored this run first; files saved before materialize (${[...this.#pending.keys()].join(', ')}) were not written`);
+      }
+      this[HYDRATE](stored, storage, index);
+    } else {
+      this.#record = stored;
+    }
+    this.#pending.clear();
+    await this.onMaterialize();
+    return this;
+  }
+
+  /** Alias of `materialize()`. */
+  commit(): Promise<this> {
+    return this.materialize();
+  }
+
+  /** Materializes, then runs `run()` unless the record is already computed (a cached no-op). */
+  async launch(): Promise<this> {
+    await this.materialize();
+    if (this.cached() && !this.#recompute) return this;
+    await this.onBeforeLaunch();
+    this.writeMarker('started_at');
+    await this.run();
+    this.writeMarker('finished_at');
+    this.#recompute = false;
+    await this.onAfterLaunch();
+    return this;
+  }
+
+  /** True when the record has been computed (`finished_at` exists). */
+  cached(): boolean;
+  /** `cached(true)` marks the record computed without running it; `cached(false)` makes the next launch recompute. */
+  cached(value: boolean): this;
+  cached(value?: boolean): boolean | this {
+    if (value === undefined) {
+      if (!this.#record || this.#recompute) return false;
+      return this.storageOrThrow().readFile(this.#uuid, 'finished_at') !== undefined;
+    }
+    if (value) {
+      this.requireMaterialized('cached(true)');
+      this.writeMarker('finished_at');
+      this.#recompute = false;
+    } else {
+      this.#recompute = true;
+    }
+    return this;
+  }
+
+  /** A status marker's time, if set. */
+  statusAt(marker: StatusMarker): Date | undefined {
+    if (!this.#record) return undefined;
+    const text = this.storageOrThrow().readFile(this.#uuid, marker)?.toString('utf8').trim();
+    return text ? new Date(text) : undefined;
+  }
+
+  /** The record's directory (joined with `parts`); the record must be materialized. */
+  localDirectory(...parts: string[]): string {
+    this.requireMaterialized('localDirectory()');
+    const base = this.storageOrThrow().directory(this.#uuid);
+    return parts.length ? [base, ...parts].join('/') : base;
+  }
+
+  /**
+   * Saves a file, encoded by extension (`.json`, `.jsonl`, `.npy`, `.bin`, text otherwise).
+   * Before materialize it is buffered and written with the record. Returns the path (or name).
+   */
+  saveFile(name: string, data: unknown): string {
+    checkFileName(name);
+    const bytes = encodeFile(name, data);
+    if (!this.#record) {
+      this.#pending.set(name, bytes);
+      return name;
+    }
+    this.storageOrThrow().writeFile(this.#uuid, name, bytes);
+    return this.localDirectory(name);
+  }
+
+  /** Loads a file saved with `saveFile`; `fallback` (if given) when it does not exist, else an error. */
+  loadFile<T = unknown>(name: string, fallback?: T): T {
+    const bytes = this.#record ? this.storageOrThrow().readFile(this.#uuid, name) : this.#pending.get(name);
+    if (bytes === undefined) {
+      if (arguments.length > 1) return fallback as T;
+      const where = this.#record ? this.localDirectory() : `${this.module} (not materialized yet)`;
+      throw new MachinableError(`no file '${name}' in ${where}; save it with saveFile('${name}', ...) or pass a fallback`);
+    }
+    return decodeFile(name, bytes) as T;
+  }
+
+  /** Sets an in-memory marker (not stored). */
+  mark(name: string, value: unknown = true): this {
+    this.#markers.set(name, value);
+    return this;
+  }
+
+  /** Reads an in-memory marker. */
+  marker<T = unknown>(name: string): T | undefined {
+    return this.#markers.get(name) as T | undefined;
+  }
+
+  /** Loads the record stored in a directory (of this or any storage), importing its module. */
+  static async fromDirectory(path: string): Promise<Interface> {
+    const project = Project.current();
+    const storage = await project.storage();
+    const record = storage.read(path);
+    const cls = await project.load(record.model.module);
+    const instance = new cls() as Interface;
+    instance[HYDRATE](record, storage, await project.index());
+    return instance;
+  }
+
+  /** @internal binds this interface to a stored record. */
+  [HYDRATE](record: StoredRecord, storage: Storage, index: Index): this {
+    this.#uuid = record.id.uuid;
+    this.#record = record;
+    this.#storage = storage;
+    this.#index = index;
+    this.#pending.clear();
+    this.setResolution(record.model.module, storedResolution(this.constructor as ElementClass, record));
+    return this;
+  }
+
+  /** @internal binds providers (done by `get()`). */
+  [BIND](project: Project, storage: Storage, index: Index): void {
+    this.#project = project;
+    this.#storage = storage;
+    this.#index = index;
+  }
+
+  private get identity(): ConfigIdentity {
+    this.#identity ??= configIdentity(this.module, this.resolution.resolved, this.resolution.schema);
+    return this.#identity;
+  }
+
+  private model(): RecordModel {
+    const r = this.resolution;
+    const inherits: string[] = [];
+    for (let c: unknown = this.constructor; typeof c === 'function' && c !== Object && c.name; c = Object.getPrototypeOf(c)) {
+      inherits.push(c.name);
+    }
+    return {
+      module: this.module,
+      config: { default: r.defaults, version: r.layers, update: {}, resolved: r.resolved },
+      version: r.version,
+      predicate: this.predicate,
+      context: {},
+      inherits,
+    };
+  }
+
+  private async providers(): Promise<[Storage, Index]> {
+    if (!this.#storage || !this.#index) {
+      this.#project ??= Project.current();
+      this.#storage = await this.#project.storage();
+      this.#index = await this.#project.index();
+    }
+    return [this.#storage, this.#index];
+  }
+
+  private storageOrThrow(): Storage {
+    if (!this.#storage) throw new InterfaceStateError(`${this.module} has no storage yet; call materialize() first`);
+    return this.#storage;
+  }
+
+  private requireMaterialized(what: string): void {
+    if (!this.#record) {
+      throw new InterfaceStateError(`${what} needs a stored record, but ${this.module} is not materialized; call await materialize() (or launch()) first`);
+    }
+  }
+
+  private writeMarker(marker: StatusMarker): void {
+    const now = new Date().toISOString();
+    const storage = this.storageOrThrow();
+    storage.writeFile(this.#uuid, marker, now);
+    storage.writeFile(this.#uuid, 'updated_at', now);
+  }
+}
+
+/** Key of a predicate: like the identity key, a 24-hex sha256 of its canonical JSON. */
+export function predicateKey(predicate: PlainObject): string {
+  return sha256Hex(canonicalJson(predicate)).slice(0, IDENTITY_KEY_LENGTH);
+}
+
+function checkFileName(name: string): void {
+  const first = name.split('/')[0] ?? '';
+  if (RESERVED.has(name) || first === 'related') {
+    throw new MachinableError(`'${name}' is kept by machinable for the record itself; save your data under another name`);
+  }
+}
+
+/**
+ * The resolution of a stored record: its resolved config as stored (config methods already
+ * computed, so no host), re-typed by the current config class. A record the current class no
+ * longer accepts is an error naming the record, not a silent reinterpretation.
+ */
+function storedResolution<C extends object>(cls: ElementClass, record: StoredRecord): ResolvedConfig<C> {
+  const { model } = record;
+  try {
+    const resolved = resolveConfig(configClassOf<C>(cls), [model.config.resolved]);
+    deepFreeze(resolved.config);
+    return { ...resolved, version: model.version, layers: model.config.version };
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    throw new ConfigurationError(
+      error.issues,
+      `the record at ${record.location} (stored by an earlier ${cls.name}; restore the fields it used or load it with a matching class)`,
+    );
+  }
+}

@@ -1,0 +1,163 @@
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { INDEX_FACTORY, STORAGE_FACTORY, registeredFactory } from '../container/container.js';
+import { ContextSlot } from '../context/context.js';
+import { closest } from '../config/suggest.js';
+import { ModuleNotFoundError } from '../errors.js';
+import type { Index } from '../index/index.js';
+import type { Storage } from '../storage/storage.js';
+import type { ElementClass } from '../interface/element.js';
+import { isElementClass } from '../interface/element.js';
+import { listModules, moduleFile } from './module-files.js';
+import { registerTypeScriptLoader } from './ts-loader.js';
+
+/** The module the default storage provider is loaded from (core does not depend on it statically). */
+export const DEFAULT_STORAGE_MODULE = '@machinable/storage-fs';
+
+/** Name of the SQLite index file in a project folder. */
+export const INDEX_FILE = '.machinable.sqlite';
+
+export interface ProjectOptions {
+  /** Where records are stored; default `<project>/storage` (or `$MACHINABLE_STORAGE`). */
+  readonly storage?: string;
+}
+
+const slot = new ContextSlot<Project>('project');
+const defaults = new Map<string, Project>();
+
+/**
+ * A folder of modules: `train` is `train.ts`, `models.resnet` is `models/resnet.ts`, each with
+ * one interface class as its default export. It also owns the project's storage and index.
+ *
+ * @example
+ * await project('/path/to/research').within(async () => (await get('train', { seed: 1 })).launch());
+ */
+export class Project {
+  readonly directory: string;
+  readonly storageRoot: string;
+  private readonly modules = new Map<string, Promise<ElementClass>>();
+  private readonly names = new Map<Function, string>();
+  private storagePromise?: Promise<Storage>;
+  private indexPromise?: Promise<Index>;
+
+  constructor(directory: string, options: ProjectOptions = {}) {
+    this.directory = resolve(directory);
+    const storage = options.storage ?? process.env['MACHINABLE_STORAGE'] ?? 'storage';
+    this.storageRoot = isAbsolute(storage) ? storage : join(this.directory, storage);
+  }
+
+  /** The project made current by the innermost `within`, else the one for `process.cwd()`. */
+  static current(): Project {
+    const current = slot.current();
+    if (current) return current;
+    const cwd = process.cwd();
+    let project = defaults.get(cwd);
+    if (!project) defaults.set(cwd, (project = new Project(cwd)));
+    return project;
+  }
+
+  /** Runs `fn` with this project current. */
+  within<R>(fn: () => R | Promise<R>): Promise<R> {
+    return slot.within(this, fn);
+  }
+
+  /**
+   * Imports a module and returns its interface class. `.ts` modules compile on the fly, with
+   * decorator metadata. Throws `ModuleNotFoundError` with near matches when there is no such file.
+   */
+  load(module: string): Promise<ElementClass> {
+    let loading = this.modules.get(module);
+    if (!loading) {
+      loading = this.import(module);
+      this.modules.set(module, loading);
+      loading.catch(() => this.modules.delete(module));
+    }
+    return loading;
+  }
+
+  /** Registers a class under a module name (done for every loaded module; use it for classes defined inline). */
+  register(module: string, cls: ElementClass): void {
+    this.names.set(cls, module);
+    if (!this.modules.has(module)) this.modules.set(module, Promise.resolve(cls));
+  }
+
+  /** The module name of a class: the one it was loaded or registered under, else its static `module`, else its name. */
+  moduleOf(cls: ElementClass): string {
+    return this.names.get(cls) ?? cls.module ?? cls.name;
+  }
+
+  /** The storage provider: the registered adapter, else the filesystem storage under `storageRoot`. */
+  storage(): Promise<Storage> {
+    this.storagePromise ??= this.openStorage();
+    return this.storagePromise;
+  }
+
+  /** The index provider: the registered adapter, else SQLite in `.machinable.sqlite`, rebuilt if it was missing. */
+  index(): Promise<Index> {
+    this.indexPromise ??= this.openIndex();
+    return this.indexPromise;
+  }
+
+  /** Closes the index (and lets a later call reopen it). */
+  async close(): Promise<void> {
+    const index = this.indexPromise;
+    this.indexPromise = undefined;
+    if (index) (await index).close();
+  }
+
+  private async import(module: string): Promise<ElementClass> {
+    const file = moduleFile(this.directory, module);
+    if (!file) {
+      const known = listModules(this.directory);
+      const hint = closest(module, known);
+      throw new ModuleNotFoundError(
+        `unknown module '${module}': no ${module.split('.').join('/')}.ts (or .mts/.js/.mjs) in ${this.directory}` +
+          (hint ? `. Did you mean '${hint}'?` : known.length ? `. Modules here: ${known.slice(0, 12).join(', ')}` : ''),
+      );
+    }
+    if (/\.m?ts$/.test(file)) registerTypeScriptLoader();
+    const exports = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    const cls = exports.default;
+    if (!isElementClass(cls)) {
+      throw new ModuleNotFoundError(
+        `module '${module}' (${relative(this.directory, file)}) has no interface class as its default export; ` +
+          'add `export default class MyRun extends Interface { ... }`',
+      );
+    }
+    this.names.set(cls, module);
+    return cls;
+  }
+
+  private async openStorage(): Promise<Storage> {
+    const factory = registeredFactory<Storage>(STORAGE_FACTORY);
+    if (factory) return factory(this);
+    const { createStorage } = (await import(DEFAULT_STORAGE_MODULE)) as {
+      createStorage: (options: { root: string }) => Storage;
+    };
+    return createStorage({ root: this.storageRoot });
+  }
+
+  private async openIndex(): Promise<Index> {
+    const factory = registeredFactory<Index>(INDEX_FACTORY);
+    if (factory) return factory(this);
+    const [{ SqliteIndex }, { reindex }, storage] = await Promise.all([
+      import('../index/sqlite-index.js'),
+      import('../index/reindex.js'),
+      this.storage(),
+    ]);
+    const index = new SqliteIndex(join(this.directory, INDEX_FILE));
+    // The index is a cache: a missing (or outdated) one is rebuilt from the record directories.
+    if (index.needsReindex) reindex(storage, index);
+    return index;
+  }
+}
+
+/**
+ * A project for a folder, to make current with `within`.
+ *
+ * @example
+ * await project('./research').within(() => get('train', { seed: 1 }));
+ */
+export function project(directory: string, options?: ProjectOptions): Project {
+  return new Project(directory, options);
+}

@@ -1,0 +1,69 @@
+/** Helpers for end-to-end specs: throwaway project folders and child Node processes. */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/** URL of the built core package, for scripts that run outside the repository. */
+export const CORE_URL = import.meta.resolve('@machinable/core');
+
+/** Creates a project folder with the given files (path → contents). */
+export function makeProject(files: Record<string, string>): string {
+  const directory = mkdtempSync(join(tmpdir(), 'machinable-e2e-'));
+  for (const [path, contents] of Object.entries(files)) {
+    const full = join(directory, path);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, contents);
+  }
+  return directory;
+}
+
+export interface ProcessResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs an ES module script (its source) in a child Node process with `cwd`. */
+export function runScript(cwd: string, source: string, env: Record<string, string> = {}): Promise<ProcessResult> {
+  const file = join(cwd, `.script-${process.pid}-${Math.random().toString(36).slice(2)}.mjs`);
+  writeFileSync(file, source);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [file], { cwd, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The DESIGN.md example module, which also logs every computation to `runs.log` in the project folder. */
+export const TRAIN_MODULE = `
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Interface, Config, Field, Version, Project } from '@machinable/core';
+
+@Config()
+export class Optimizer { @Field() name = 'sgd'; @Field() momentum = 0.9; }
+
+@Config()
+export class TrainConfig {
+  @Field() lr = 0.1;
+  @Field({ type: 'int' }) layers = 2;
+  @Field() seed!: number;
+  @Field() optimizer = new Optimizer();
+  @Field({ identifying: false }) dataUri = '';
+}
+
+export default class Train extends Interface<TrainConfig> {
+  static Config = TrainConfig;
+  @Version() adam({ lr = 1e-3 } = {}) { return { optimizer: { name: 'adam' }, lr }; }
+  async run() {
+    appendFileSync(join(Project.current().directory, 'runs.log'), this.uuid + ' ' + process.pid + '\\n');
+    this.saveFile('result.json', { loss: 1 / (1 + this.config.lr) });
+  }
+  loss() { return this.loadFile<{ loss: number }>('result.json').loss; }
+}
+`;

@@ -1,0 +1,343 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ConfigurationError,
+  Element,
+  INDEX_FILE,
+  Interface,
+  InterfaceStateError,
+  ModuleNotFoundError,
+  RecordConflictError,
+  get,
+  ingestDirectory,
+  project,
+  reindex,
+} from '@machinable/core';
+import { CORE_URL, TRAIN_MODULE, makeProject, runScript } from './helpers.js';
+
+interface TrainLike extends Interface<{ lr: number; seed: number; optimizer: { name: string; momentum: number } }> {
+  loss(): number;
+}
+
+const runsOf = (dir: string): string[] =>
+  existsSync(join(dir, 'runs.log')) ? readFileSync(join(dir, 'runs.log'), 'utf8').trim().split('\n') : [];
+const recordsOf = (dir: string): string[] =>
+  existsSync(join(dir, 'storage')) ? readdirSync(join(dir, 'storage')).filter((n) => !n.startsWith('.')) : [];
+
+describe('records: get() and launch()', () => {
+  it('computes once; launching again is a cached no-op', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    await project(dir).within(async () => {
+      const run = await get<TrainLike>('train', ['~adam', { seed: 1, 'optimizer.momentum': 0.95 }]);
+      assert.equal(run.isMaterialized, false);
+      assert.equal(run.cached(), false);
+      await run.launch();
+      assert.equal(run.cached(), true);
+      await run.launch();
+      assert.equal(runsOf(dir).length, 1);
+      assert.equal(run.loss(), 1 / (1 + 1e-3));
+    });
+  });
+
+  it('finds the stored record for another spelling of the same config', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    await project(dir).within(async () => {
+      const run = await get<TrainLike>('train', ['~adam', { seed: 1, 'optimizer.momentum': 0.95 }]);
+      await run.launch();
+      const again = await get<TrainLike>('train', ['~adam', { seed: 1, optimizer: { momentum: 0.95 } }]);
+      assert.equal(again.uuid, run.uuid);
+      assert.equal(again.isMaterialized, true);
+      assert.equal(again.cached(), true);
+      const other = await get<TrainLike>('train', { seed: 2 });
+      assert.notEqual(other.uuid, run.uuid);
+      assert.equal(other.isMaterialized, false);
+    });
+  });
+
+  it('reloads a run computed in another process without recomputing', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    const child = await runScript(
+      dir,
+      `import { get } from ${JSON.stringify(CORE_URL)};
+       const run = await get('train', { seed: 7, lr: 0.5 });
+       await run.launch();
+       console.log(run.uuid);`,
+    );
+    assert.equal(child.code, 0, child.stderr);
+    await project(dir).within(async () => {
+      const run = await get<TrainLike>('train', { seed: '7', lr: '0.5' });
+      assert.equal(run.uuid, child.stdout.trim());
+      await run.launch();
+      assert.equal(runsOf(dir).length, 1, 'not recomputed');
+      assert.equal(run.loss(), 1 / 1.5);
+    });
+  });
+
+  it('two processes launching the same config at once end with one record', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    const script = `import { existsSync } from 'node:fs';
+      import { get } from ${JSON.stringify(CORE_URL)};
+      const run = await get('train', { seed: 3 });
+      while (!existsSync('go')) await new Promise((r) => setTimeout(r, 5));
+      await run.materialize();
+      console.log(run.uuid);`;
+    const children = [runScript(dir, script), runScript(dir, script), runScript(dir, script)];
+    await new Promise((r) => setTimeout(r, 600));
+    writeFileSync(join(dir, 'go'), '');
+    const results = await Promise.all(children);
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+    const uuids = new Set(results.map((r) => r.stdout.trim()));
+    assert.equal(uuids.size, 1, `every process ends with the same record, got ${[...uuids].join(', ')}`);
+    assert.deepEqual(recordsOf(dir), [...uuids]);
+  });
+
+  it('finds every record again after the index file is deleted', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    const uuids: string[] = [];
+    const p = project(dir);
+    await p.within(async () => {
+      for (const seed of [1, 2, 3]) uuids.push((await (await get('train', { seed })).launch()).uuid);
+    });
+    await p.close();
+    rmSync(join(dir, INDEX_FILE), { force: true });
+    rmSync(join(dir, `${INDEX_FILE}-wal`), { force: true });
+    rmSync(join(dir, `${INDEX_FILE}-shm`), { force: true });
+    await project(dir).within(async () => {
+      for (const [i, seed] of [1, 2, 3].entries()) assert.equal((await get('train', { seed })).uuid, uuids[i]);
+    });
+  });
+
+  it('reindex() rebuilds the index from the directories alone', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    await project(dir).within(async () => {
+      const run = await (await get('train', { seed: 4 })).launch();
+      const report = await reindex();
+      assert.equal(report.indexed, 1);
+      assert.equal((await get('train', { seed: 4 })).uuid, run.uuid);
+    });
+  });
+
+  it('rejects an unknown module with near matches', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    await project(dir).within(async () => {
+      await assert.rejects(get('trian', { seed: 1 }), (e: unknown) => e instanceof ModuleNotFoundError && /Did you mean 'train'\?/.test(e.message));
+    });
+  });
+
+  it('rejects a module without an interface default export', async () => {
+    const dir = makeProject({ 'helper.ts': 'export const x = 1;\n' });
+    await project(dir).within(async () => {
+      await assert.rejects(get('helper'), /has no interface class as its default export/);
+    });
+  });
+
+  it('reports a bad config with its path before touching storage', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    await project(dir).within(async () => {
+      await assert.rejects(get('train', { seed: 1, 'optimizer.lrr': 1 }), (e: unknown) => e instanceof ConfigurationError && e.path === 'optimizer.lrr');
+    });
+    assert.deepEqual(recordsOf(dir), []);
+  });
+});
+
+describe('records: the record directory', () => {
+  it('writes format v1: sentinel, id.json, model.json, markers, edge log', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    await project(dir).within(async () => {
+      const run = await (await get<TrainLike>('train', ['~adam', { seed: 1 }])).launch();
+      const root = run.localDirectory();
+      assert.equal(root, join(dir, 'storage', run.uuid));
+      for (const file of ['.machinable', 'id.json', 'model.json', 'updated_at', 'started_at', 'finished_at', 'related/metadata.jsonl', 'result.json']) {
+        assert.ok(existsSync(join(root, file)), `${file} exists`);
+      }
+      const id = JSON.parse(readFileSync(join(root, 'id.json'), 'utf8'));
+      assert.deepEqual(Object.keys(id).sort(), ['format', 'identity_key', 'kind', 'parent', 'predicate_key', 'uuid']);
+      assert.equal(id.format, 1);
+      assert.equal(id.uuid, run.uuid);
+      assert.equal(id.kind, 'Interface');
+      assert.equal(id.identity_key, run.identityKey);
+      assert.equal(id.parent, null);
+      const model = JSON.parse(readFileSync(join(root, 'model.json'), 'utf8'));
+      assert.equal(model.module, 'train');
+      assert.deepEqual(model.version, ['~adam', { seed: 1 }]);
+      assert.deepEqual(model.config.version, [{ optimizer: { name: 'adam' }, lr: 0.001 }, { seed: 1 }]);
+      assert.equal(model.config.resolved.optimizer.name, 'adam');
+      assert.equal(model.config.default.lr, 0.1);
+      assert.deepEqual(model.inherits.slice(0, 2), ['Train', 'Interface']);
+      assert.ok(!Number.isNaN(Date.parse(readFileSync(join(root, 'finished_at'), 'utf8'))));
+    });
+  });
+
+  it('buffers files saved before materialize and writes them with the record', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    await project(dir).within(async () => {
+      const run = await get<TrainLike>('train', { seed: 9 });
+      run.saveFile('notes/plan.txt', 'try adam next');
+      run.saveFile('curve.npy', new Float64Array([0.5, 0.25]));
+      assert.equal(run.loadFile('notes/plan.txt'), 'try adam next');
+      assert.equal(existsSync(join(dir, 'storage')), false, 'nothing written yet');
+      await run.materialize();
+      assert.equal(readFileSync(join(run.localDirectory(), 'notes/plan.txt'), 'utf8'), 'try adam next');
+      const reloaded = await get<TrainLike>('train', { seed: 9 });
+      assert.equal(reloaded.loadFile('notes/plan.txt'), 'try adam next');
+      assert.deepEqual([...(reloaded.loadFile<{ data: Float64Array }>('curve.npy').data)], [0.5, 0.25]);
+      assert.equal(reloaded.loadFile('missing.json', null), null);
+      assert.throws(() => reloaded.loadFile('missing.json'), /no file 'missing.json'/);
+    });
+  });
+
+  it('keeps config immutable once materialized and refuses reserved file names', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    await project(dir).within(async () => {
+      const run = await (await get<TrainLike>('train', { seed: 1 })).materialize();
+      assert.throws(() => {
+        (run.config as { lr: number }).lr = 5;
+      }, TypeError);
+      assert.throws(() => {
+        (run.config.optimizer as { name: string }).name = 'x';
+      }, TypeError);
+      assert.throws(() => run.saveFile('id.json', {}), /kept by machinable/);
+    });
+  });
+
+  it('needs a record for localDirectory()', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    await project(dir).within(async () => {
+      const run = await get<TrainLike>('train', { seed: 1 });
+      assert.throws(() => run.localDirectory(), InterfaceStateError);
+    });
+  });
+
+  it('loads a record with Interface.fromDirectory() and get.byId()', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    await project(dir).within(async () => {
+      const run = await (await get<TrainLike>('train', { seed: 5, lr: 0.25 })).launch();
+      const fromDir = (await Interface.fromDirectory(run.localDirectory())) as TrainLike;
+      assert.equal(fromDir.uuid, run.uuid);
+      assert.equal(fromDir.config.lr, 0.25);
+      assert.equal(fromDir.loss(), 0.8);
+      const byId = await get.byId<TrainLike>(run.uuid);
+      assert.equal(byId.module, 'train');
+      assert.equal(byId.loss(), 0.8);
+      await assert.rejects(get.byId('nope'), /no record with uuid 'nope'/);
+    });
+  });
+
+  it('lists records with get(m).all() and get(m, v).all() across version spellings', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    await project(dir).within(async () => {
+      const a = await (await get('train', ['~adam', { seed: 1 }])).launch();
+      await (await get('train', { seed: 2 })).launch();
+      const all = await get('train').all();
+      assert.equal(all.length, 2);
+      const adam = await get('train', [{ seed: 1, lr: 0.001, optimizer: { name: 'adam' } }]).all();
+      assert.deepEqual(adam.toArray().map((r) => r.uuid), [a.uuid]);
+    });
+  });
+
+  it('cached(false) makes the next launch recompute; cached(true) marks it computed', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    await project(dir).within(async () => {
+      const run = await (await get('train', { seed: 1 })).launch();
+      await run.cached(false).launch();
+      assert.equal(runsOf(dir).length, 2);
+      const other = await (await get('train', { seed: 2 })).materialize();
+      other.cached(true);
+      await other.launch();
+      assert.equal(runsOf(dir).length, 2);
+    });
+  });
+
+  it('keeps markers in memory only', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    await project(dir).within(async () => {
+      const run = await (await get('train', { seed: 1 })).materialize();
+      run.mark('seen').mark('score', 3);
+      assert.equal(run.marker('seen'), true);
+      assert.equal(run.marker('score'), 3);
+      assert.equal((await get.byId(run.uuid)).marker('seen'), undefined);
+    });
+  });
+});
+
+describe('records: hooks and elements', () => {
+  it('calls lifecycle hooks in order and adds onComputePredicate() to the identity', async () => {
+    const dir = makeProject({
+      'hooked.ts': `
+        import { Interface, Config, Field } from '@machinable/core';
+        @Config() class C { @Field() x = 1; }
+        export const calls: string[] = [];
+        export default class Hooked extends Interface<C> {
+          static Config = C;
+          onConfigure() { calls.push('configure'); }
+          onComputePredicate() { return { dataset: (globalThis as any).DATASET ?? 'a' }; }
+          onBeforeMaterialize() { calls.push('beforeMaterialize'); }
+          onMaterialize() { calls.push('materialize'); }
+          onBeforeLaunch() { calls.push('beforeLaunch'); }
+          run() { calls.push('run'); }
+          onAfterLaunch() { calls.push('afterLaunch'); }
+        }`,
+    });
+    await project(dir).within(async () => {
+      const run = await (await get('hooked')).launch();
+      const { calls } = (await import(join(dir, 'hooked.ts'))) as { calls: string[] };
+      assert.deepEqual(calls, ['configure', 'beforeMaterialize', 'materialize', 'beforeLaunch', 'run', 'afterLaunch']);
+      (globalThis as { DATASET?: string }).DATASET = 'b';
+      const other = await get('hooked');
+      delete (globalThis as { DATASET?: string }).DATASET;
+      assert.notEqual(other.uuid, run.uuid, 'a different predicate is a different record');
+      assert.equal(other.identityKey, run.identityKey, 'with the same config identity');
+    });
+  });
+
+  it('never stores an Element', async () => {
+    const dir = makeProject({
+      'tokenizer.ts': `
+        import { Element, Config, Field } from '@machinable/core';
+        @Config() class C { @Field({ type: 'int' }) vocab = 256; }
+        export default class Tokenizer extends Element<C> { static Config = C; }`,
+    });
+    await project(dir).within(async () => {
+      const tokenizer = await get<Element<{ vocab: number }>>('tokenizer', { vocab: '512' });
+      assert.ok(tokenizer instanceof Element);
+      assert.ok(!(tokenizer instanceof Interface));
+      assert.equal(tokenizer.config.vocab, 512);
+    });
+    assert.deepEqual(recordsOf(dir), []);
+  });
+
+  it('loads nested module names from folders: models.resnet is models/resnet.ts', async () => {
+    const dir = makeProject({
+      'models/resnet.ts': `
+        import { Interface } from '@machinable/core';
+        export default class ResNet extends Interface { run() { this.saveFile('done.txt', 'yes'); } }`,
+    });
+    await project(dir).within(async () => {
+      const run = await (await get('models.resnet')).launch();
+      assert.equal(run.module, 'models.resnet');
+      assert.equal(run.loadFile('done.txt'), 'yes');
+    });
+  });
+});
+
+describe('records: ingesting a directory from elsewhere', () => {
+  it('brings a record from another store into this project, and refuses a contradicting one', async () => {
+    const source = makeProject({ 'train.ts': TRAIN_MODULE });
+    const target = makeProject({ 'train.ts': TRAIN_MODULE });
+    const run = await project(source).within(async () => (await get('train', { seed: 11 })).launch());
+    await project(target).within(async () => {
+      const entry = await ingestDirectory(run.localDirectory());
+      assert.equal(entry.uuid, run.uuid);
+      assert.equal((await get('train', { seed: 11 })).uuid, run.uuid, 'found by get() without recomputing');
+      assert.deepEqual(recordsOf(target), [run.uuid]);
+    });
+    const tampered = join(run.localDirectory(), 'id.json');
+    const id = JSON.parse(readFileSync(tampered, 'utf8'));
+    writeFileSync(tampered, JSON.stringify({ ...id, identity_key: '0'.repeat(24) }));
+    await project(target).within(async () => {
+      await assert.rejects(ingestDirectory(run.localDirectory()), RecordConflictError);
+    });
+  });
+});
