@@ -1,0 +1,15 @@
+// Usage: node examples/montecarlo/run.mjs [samples]
+// Estimates π once per distinct config; asking again reloads the stored result.
+import { fileURLToPath } from 'node:url';
+import { get, project } from '@machinable/core';
+
+const samples = process.argv[2] ?? '150';
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+await project(here).within(async () => {
+  const run = await get('montecarlo', { samples });
+  const computed = !run.cached();
+  await run.launch();
+  console.log(run.summary());
+  console.log(computed ? `computed and stored in ${run.localDirectory()}` : `reloaded ${run.uuid} (not recomputed)`);
+});
