@@ -341,3 +341,33 @@ describe('records: ingesting a directory from elsewhere', () => {
     });
   });
 });
+
+describe('records: identity accessors and DI', () => {
+  it('exposes uuid, a short id, the version as given, and commit() as materialize()', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    await project(dir).within(async () => {
+      const run = await get<TrainLike>('train', ['~adam', { seed: 1 }]);
+      assert.match(run.uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      assert.equal(run.id, run.uuid.slice(-6));
+      assert.deepEqual(run.version(), ['~adam', { seed: 1 }]);
+      await run.commit();
+      assert.equal(run.isMaterialized, true);
+      assert.deepEqual((await get.byId(run.uuid)).version(), ['~adam', { seed: 1 }]);
+    });
+  });
+
+  it('resolves modules through the DI container, so they can inject the storage', async () => {
+    const dir = makeProject({
+      'probe.ts': `
+        import { Interface, STORAGE, inject, injectable, type Storage } from '@machinable/core';
+        @injectable()
+        export default class Probe extends Interface {
+          constructor(@inject(STORAGE) readonly storage: Storage) { super(); }
+        }`,
+    });
+    await project(dir).within(async () => {
+      const probe = (await get('probe')) as Interface & { storage: { root: string } };
+      assert.equal(probe.storage.root, join(dir, 'storage'));
+    });
+  });
+});

@@ -44,7 +44,17 @@ export { STORAGE, type Storage } from './storage/storage.js';
 export { INDEX, entryOf, type Index, type IndexEntry, type DedupKey, type Claim } from './index/index.js';
 
 // project, container, interfaces
-export { container, registerStorage, registerIndex, resetProviders, STORAGE_FACTORY, INDEX_FACTORY, type ProviderFactory } from './container/container.js';
+export {
+  container,
+  registerStorage,
+  registerIndex,
+  resetProviders,
+  PROJECT,
+  STORAGE_FACTORY,
+  INDEX_FACTORY,
+  type ProviderFactory,
+} from './container/container.js';
+export { inject, injectable } from 'tsyringe';
 export { ContextSlot } from './context/context.js';
 export { Project, project, INDEX_FILE, DEFAULT_STORAGE_MODULE, type ProjectOptions } from './project/project.js';
 export { Element, isElementClass, type ElementClass } from './interface/element.js';

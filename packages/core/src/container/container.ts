@@ -14,6 +14,9 @@ export const container: DependencyContainer = rootContainer.createChildContainer
 /** Builds a provider for a project; may be async (e.g. to connect). */
 export type ProviderFactory<T> = (project: Project) => T | Promise<T>;
 
+/** Injection token of the current `Project` in a project's container. */
+export const PROJECT = Symbol.for('machinable.Project');
+
 /** Injection token of the storage factory registered with `registerStorage()`. */
 export const STORAGE_FACTORY = Symbol.for('machinable.StorageFactory');
 /** Injection token of the index factory registered with `registerIndex()`. */

@@ -3,7 +3,6 @@ import { RecordNotFoundError } from '../errors.js';
 import type { Index, IndexEntry } from '../index/index.js';
 import { Project } from '../project/project.js';
 import type { Storage } from '../storage/storage.js';
-import { container } from '../container/container.js';
 import { InterfaceCollection } from './collection.js';
 import { Element, type ElementClass } from './element.js';
 import { Interface } from './interface.js';
@@ -67,7 +66,7 @@ get.byId = async function byId<T extends Interface = Interface>(uuid: string): P
   const record = storage.find(uuid);
   if (!record) throw new RecordNotFoundError(`no record with uuid '${uuid}' in ${storage.root}`);
   const cls = await project.load(record.model.module);
-  const instance = container.resolve(cls) as unknown as T;
+  const instance = (await project.container()).resolve(cls) as unknown as T;
   instance[BIND](project, storage, index);
   return instance[HYDRATE](record, storage, index);
 };
@@ -79,7 +78,7 @@ async function configured<T extends Element>(project: Project, target: Target<T>
   const cls = typeof target === 'string' ? ((await project.load(target)) as ElementClass<T>) : target;
   const module = typeof target === 'string' ? target : project.moduleOf(cls);
   if (typeof target !== 'string') project.register(module, cls);
-  return container.resolve(cls)[CONFIGURE](module, version);
+  return (await project.container()).resolve(cls)[CONFIGURE](module, version);
 }
 
 async function findOrCreate<T extends Element>(target: Target<T>, version: VersionSpec): Promise<T> {
@@ -103,10 +102,11 @@ async function findAll<T extends Element>(target: Target<T>, version: VersionSpe
   const module = probe?.module ?? (typeof target === 'string' ? target : project.moduleOf(cls));
   const entries = index.findByModule(module, probe?.identityKey);
   const items: T[] = [];
+  const scope = await project.container();
   for (const entry of entries) {
     const record = storedOrForget(entry, storage, index);
     if (!record) continue;
-    const instance = container.resolve(cls) as unknown as Interface;
+    const instance = scope.resolve(cls) as unknown as Interface;
     instance[BIND](project, storage, index);
     items.push(instance[HYDRATE](record, storage, index) as unknown as T);
   }

@@ -222,7 +222,7 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
     const storage = await project.storage();
     const record = storage.read(path);
     const cls = await project.load(record.model.module);
-    const instance = new cls() as Interface;
+    const instance = (await project.container()).resolve(cls) as Interface;
     instance[HYDRATE](record, storage, await project.index());
     return instance;
   }

@@ -1,11 +1,12 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { INDEX_FACTORY, STORAGE_FACTORY, registeredFactory } from '../container/container.js';
+import type { DependencyContainer } from 'tsyringe';
+import { INDEX_FACTORY, PROJECT, STORAGE_FACTORY, container, registeredFactory } from '../container/container.js';
 import { ContextSlot } from '../context/context.js';
 import { closest } from '../config/suggest.js';
 import { ModuleNotFoundError } from '../errors.js';
-import type { Index } from '../index/index.js';
-import type { Storage } from '../storage/storage.js';
+import { INDEX, type Index } from '../index/index.js';
+import { STORAGE, type Storage } from '../storage/storage.js';
 import type { ElementClass } from '../interface/element.js';
 import { isElementClass } from '../interface/element.js';
 import { listModules, moduleFile } from './module-files.js';
@@ -39,6 +40,7 @@ export class Project {
   private readonly names = new Map<Function, string>();
   private storagePromise?: Promise<Storage>;
   private indexPromise?: Promise<Index>;
+  private containerPromise?: Promise<DependencyContainer>;
 
   constructor(directory: string, options: ProjectOptions = {}) {
     this.directory = resolve(directory);
@@ -98,10 +100,27 @@ export class Project {
     return this.indexPromise;
   }
 
+  /**
+   * The project's DI container: a child of machinable's, with this project's `STORAGE`, `INDEX`
+   * and `PROJECT` registered, so a module may `@inject(STORAGE)` in its constructor.
+   */
+  container(): Promise<DependencyContainer> {
+    this.containerPromise ??= (async () => {
+      const [storage, index] = await Promise.all([this.storage(), this.index()]);
+      const child = container.createChildContainer();
+      child.register(STORAGE, { useValue: storage });
+      child.register(INDEX, { useValue: index });
+      child.register(PROJECT, { useValue: this });
+      return child;
+    })();
+    return this.containerPromise;
+  }
+
   /** Closes the index (and lets a later call reopen it). */
   async close(): Promise<void> {
     const index = this.indexPromise;
     this.indexPromise = undefined;
+    this.containerPromise = undefined;
     if (index) (await index).close();
   }
 
