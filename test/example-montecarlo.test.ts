@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,9 @@ describe('examples/montecarlo', () => {
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, /^After 150 samples, PI is approximately 3\.\d+\.$/m);
     assert.match(second.stdout, /reloaded .* \(not recomputed\)/);
-    assert.equal(readdirSync(join(dir, 'storage')).filter((n) => !n.startsWith('.')).length, 1);
+    const kinds = readdirSync(join(dir, 'storage'))
+      .filter((n) => !n.startsWith('.'))
+      .map((n) => JSON.parse(readFileSync(join(dir, 'storage', n, 'id.json'), 'utf8')).kind as string);
+    assert.deepEqual(kinds.filter((k) => k !== 'Execution'), ['Interface'], 'one run record (plus its execution)');
   });
 });

@@ -108,3 +108,18 @@ export class FileFormatError extends MachinableError {
  * header). `encodeFile`/`decodeFile` rethrow it as `FileFormatError` naming the file.
  */
 export class NpyFormatError extends MachinableError {}
+
+/**
+ * `singleton()` was called on a collection that does not hold exactly one item. `count` is how
+ * many it holds.
+ */
+export class CollectionSizeError extends MachinableError {
+  constructor(readonly count: number, modules: readonly string[] = []) {
+    const found = count === 0 ? 'it is empty' : `it holds ${count} items${modules.length ? ` (${modules.join(', ')})` : ''}`;
+    const fix =
+      count === 0
+        ? 'check the module and version you asked for, or launch() the run first'
+        : 'narrow it with filter(...), e.g. .filter((run) => run.config.seed === 1), or use first()/last()';
+    super(`expected exactly one item in the collection, but ${found}; ${fix}`);
+  }
+}

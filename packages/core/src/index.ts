@@ -10,6 +10,7 @@ export {
   InterfaceStateError,
   FileFormatError,
   NpyFormatError,
+  CollectionSizeError,
   type ConfigIssue,
   type ConfigIssueCode,
 } from './errors.js';
@@ -58,8 +59,14 @@ export { inject, injectable } from 'tsyringe';
 export { ContextSlot } from './context/context.js';
 export { Project, project, INDEX_FILE, DEFAULT_STORAGE_MODULE, type ProjectOptions } from './project/project.js';
 export { Element, isElementClass, type ElementClass } from './interface/element.js';
-export { Interface, predicateKey } from './interface/interface.js';
-export { InterfaceCollection } from './interface/collection.js';
+export { Interface, predicateKey, heartbeatSeconds, type RunStatus, type RunFailure, type RelationEdge } from './interface/interface.js';
+export { Experiment } from './interface/experiment.js';
+export { Scope, scope, currentScope } from './context/scope.js';
+export { Execution, computeInterface } from './execution/execution.js';
+export { Multiprocess, MultiprocessConfig } from './execution/multiprocess.js';
+export { dispatch, type DispatchOptions } from './execution/dispatch.js';
+export { InterfaceCollection, type SortKey, type SortOptions } from './interface/collection.js';
+export { toRows, rowsToCsv, formatVersion, columnsOf, type Row, type CellValue, type ToRowsOptions } from './interface/rows.js';
 export { get, GetQuery } from './interface/get.js';
 export { reindex, ingestDirectory } from './project/maintenance.js';
 

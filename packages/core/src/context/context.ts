@@ -16,7 +16,8 @@ export class ContextSlot<T> {
   }
 
   /** Runs `fn` with `value` current. */
-  within<R>(value: T, fn: () => R | Promise<R>): Promise<R> {
-    return Promise.resolve(this.storage.run(value, fn));
+  within<R>(value: T, fn: () => R | PromiseLike<R>): Promise<R> {
+    // Awaited inside run(): a lazy thenable (such as get()'s query) must start in the context too.
+    return this.storage.run(value, async () => await fn());
   }
 }

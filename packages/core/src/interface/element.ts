@@ -10,7 +10,7 @@ import { CONFIGURE } from './internal.js';
 class NoConfig {}
 
 /** A class usable as a module: an `Element` (or `Interface`) subclass. */
-export interface ElementClass<T extends Element = Element> {
+export interface ElementClass<T extends Element<object> = Element<object>> {
   new (): T;
   readonly prototype: T;
   /** The `@Config()` class of the element. */

@@ -11,10 +11,44 @@ import { RECORD_FORMAT, type RecordId, type RecordModel, type StatusMarker, type
 import type { Storage } from '../storage/storage.js';
 import { Element, configClassOf, type ElementClass } from './element.js';
 import { deepFreeze } from './freeze.js';
-import { BIND, HYDRATE } from './internal.js';
+import { BIND, COMPUTE, CONFIGURE, HYDRATE, RELATE, WRITE_RECORD_FILE, WRITE_STATUS } from './internal.js';
+import { currentScope } from '../context/scope.js';
+import { currentExecution, defaultExecution } from '../context/execution-context.js';
+import { hostname } from 'node:os';
+import { FAILURE_FILE, PROCESS_FILE, RELATIONS_FILE } from './record-files.js';
+import type { VersionSpec } from '../config/version.js';
+import type { Execution } from '../execution/execution.js';
+import { builtinModule } from '../project/builtins.js';
 
 /** Files a record keeps for itself; user files may not overwrite them. */
-const RESERVED = new Set(['.machinable', 'id.json', 'model.json', 'updated_at', 'dispatched_at', 'started_at', 'heartbeat_at', 'finished_at']);
+const RESERVED = new Set([
+  '.machinable', 'id.json', 'model.json', 'updated_at', 'dispatched_at', 'started_at', 'heartbeat_at', 'finished_at',
+  FAILURE_FILE, PROCESS_FILE,
+]);
+
+/** Seconds between heartbeats while a run computes (`MACHINABLE_HEARTBEAT_SECONDS`, default 15). */
+export function heartbeatSeconds(): number {
+  const value = Number(process.env['MACHINABLE_HEARTBEAT_SECONDS']);
+  return Number.isFinite(value) && value > 0 ? value : 15;
+}
+
+/** Where a run's state stands; `died` is a run that started and stopped beating without finishing or failing. */
+export type RunStatus = 'pending' | 'running' | 'finished' | 'failed' | 'died';
+
+/** The error a failed run stored. */
+export interface RunFailure {
+  readonly message: string;
+  readonly name: string;
+  readonly stack?: string;
+  readonly at: string;
+}
+
+/** An edge of the record's relation log (`related/metadata.jsonl`). */
+export interface RelationEdge {
+  readonly relation: string;
+  readonly uuid: string;
+  readonly at: string;
+}
 
 /**
  * A unit of research with a stored record: the same module and config always find the same record,
@@ -63,10 +97,22 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
     return this.#record?.id.identity_key ?? this.identity.key;
   }
 
-  /** Values beyond the config that distinguish runs (scopes, `onComputePredicate()`). */
+  /** Values beyond the config that distinguish runs: the enclosing scope and `onComputePredicate()`. */
   get predicate(): PlainObject {
-    this.#predicate ??= deepFreeze({ ...this.onComputePredicate() });
+    this.#predicate ??= this.computePredicate();
     return this.#predicate;
+  }
+
+  /** @internal configures, and captures the scope the interface was asked for in. */
+  override [CONFIGURE](module: string, version: VersionSpec): this {
+    super[CONFIGURE](module, version);
+    this.#predicate = this.computePredicate();
+    return this;
+  }
+
+  private computePredicate(): PlainObject {
+    const scope = currentScope();
+    return deepFreeze({ ...(Object.keys(scope).length > 0 ? { scope } : {}), ...this.onComputePredicate() });
   }
 
   get predicateKey(): string {
@@ -133,17 +179,109 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
     return this.materialize();
   }
 
-  /** Materializes, then runs `run()` unless the record is already computed (a cached no-op). */
+  /**
+   * Materializes, then computes through the current execution unless the record is already
+   * computed (a cached no-op). Inside `execution.within(...)` the interface is collected and
+   * computed when the block ends; otherwise a local execution computes it now. A run that throws
+   * stores its error, stays uncomputed (a later launch retries) and rejects the launch.
+   */
   async launch(): Promise<this> {
     await this.materialize();
-    if (this.cached() && !this.#recompute) return this;
+    const execution = currentExecution<Interface<object>>();
+    if (execution) {
+      execution.queue(this);
+      return this;
+    }
+    if (this.cached()) return this;
+    await (await defaultExecution<Interface<object>>()).dispatch([this]);
+    return this;
+  }
+
+  /** @internal the compute step an execution runs: hooks around `run()`. */
+  async [COMPUTE](): Promise<void> {
     await this.onBeforeLaunch();
-    this.writeMarker('started_at');
     await this.run();
-    this.writeMarker('finished_at');
     this.#recompute = false;
     await this.onAfterLaunch();
-    return this;
+  }
+
+  /** @internal writes a status marker (now). */
+  [WRITE_STATUS](marker: StatusMarker): void {
+    this.writeMarker(marker);
+  }
+
+  /** @internal writes a file of the record itself (failure.json, process.json). */
+  [WRITE_RECORD_FILE](name: string, data: unknown): void {
+    this.storageOrThrow().writeFile(this.#uuid, name, encodeFile(name, data));
+  }
+
+  /** @internal appends an edge to the relation log. */
+  [RELATE](relation: string, uuid: string): void {
+    const edge: RelationEdge = { relation, uuid, at: new Date().toISOString() };
+    this.storageOrThrow().appendLine(this.#uuid, RELATIONS_FILE, JSON.stringify(edge));
+  }
+
+  /** The execution that computed (or is computing) this run, if any. */
+  get execution(): Execution | undefined {
+    const edge = this.relations('execution').at(-1);
+    const record = edge && this.storageOrThrow().find(edge.uuid);
+    if (!record) return undefined;
+    const cls = builtinModule(record.model.module) ?? Interface;
+    return (new cls() as Interface)[HYDRATE](record, this.storageOrThrow(), this.#index!) as unknown as Execution;
+  }
+
+  /** Edges of the relation log, oldest first (optionally of one relation). */
+  relations(relation?: string): RelationEdge[] {
+    if (!this.#record) return [];
+    const text = this.storageOrThrow().readFile(this.#uuid, RELATIONS_FILE)?.toString('utf8') ?? '';
+    const edges = text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as RelationEdge);
+    return relation === undefined ? edges : edges.filter((e) => e.relation === relation);
+  }
+
+  /** When the run started computing (the latest attempt). */
+  startedAt(): Date | undefined {
+    return this.statusAt('started_at');
+  }
+
+  /** When the run finished computing. */
+  finishedAt(): Date | undefined {
+    return this.statusAt('finished_at');
+  }
+
+  isStarted(): boolean {
+    return this.startedAt() !== undefined;
+  }
+
+  isFinished(): boolean {
+    return this.finishedAt() !== undefined;
+  }
+
+  /** The error stored by the latest attempt, if it failed. */
+  failure(): RunFailure | undefined {
+    if (!this.#record || this.isFinished()) return undefined;
+    const failure = this.loadFile<RunFailure | null>(FAILURE_FILE, null);
+    const started = this.startedAt();
+    return failure && (!started || Date.parse(failure.at) >= started.getTime()) ? failure : undefined;
+  }
+
+  /**
+   * True while the run computes: started, neither finished nor failed, and its process alive
+   * (checked directly on this host, through the heartbeat elsewhere).
+   */
+  isLive(): boolean {
+    if (!this.isStarted() || this.isFinished() || this.failure()) return false;
+    const owner = this.loadFile<{ pid: number; host: string } | null>(PROCESS_FILE, null);
+    if (owner && owner.host === hostname()) return processAlive(owner.pid);
+    const beat = this.statusAt('heartbeat_at') ?? this.startedAt();
+    return beat !== undefined && Date.now() - beat.getTime() < 2.5 * heartbeatSeconds() * 1000;
+  }
+
+  /** `pending`, `running`, `finished`, `failed`, or `died` (started, then stopped without finishing). */
+  status(): RunStatus {
+    if (this.isFinished()) return 'finished';
+    if (!this.isStarted()) return 'pending';
+    if (this.failure()) return 'failed';
+    return this.isLive() ? 'running' : 'died';
   }
 
   /** True when the record has been computed (`finished_at` exists). */
@@ -231,6 +369,7 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   [HYDRATE](record: StoredRecord, storage: Storage, index: Index): this {
     this.#uuid = record.id.uuid;
     this.#record = record;
+    this.#predicate = deepFreeze(record.model.predicate);
     this.#storage = storage;
     this.#index = index;
     this.#pending.clear();
@@ -297,6 +436,15 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
 /** Key of a predicate: like the identity key, a 24-hex sha256 of its canonical JSON. */
 export function predicateKey(predicate: PlainObject): string {
   return sha256Hex(canonicalJson(predicate)).slice(0, IDENTITY_KEY_LENGTH);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function checkFileName(name: string): void {

@@ -5,3 +5,7 @@
 export const CONFIGURE = Symbol('machinable.configure');
 export const HYDRATE = Symbol('machinable.hydrate');
 export const BIND = Symbol('machinable.bind');
+export const COMPUTE = Symbol('machinable.compute');
+export const WRITE_STATUS = Symbol('machinable.writeStatus');
+export const RELATE = Symbol('machinable.relate');
+export const WRITE_RECORD_FILE = Symbol('machinable.writeRecordFile');

@@ -9,6 +9,7 @@ import { INDEX, type Index } from '../index/index.js';
 import { STORAGE, type Storage } from '../storage/storage.js';
 import type { ElementClass } from '../interface/element.js';
 import { isElementClass } from '../interface/element.js';
+import { builtinModule } from './builtins.js';
 import { listModules, moduleFile } from './module-files.js';
 import { registerTypeScriptLoader } from './ts-loader.js';
 
@@ -125,6 +126,8 @@ export class Project {
   }
 
   private async import(module: string): Promise<ElementClass> {
+    const builtin = builtinModule(module);
+    if (builtin) return builtin;
     const file = moduleFile(this.directory, module);
     if (!file) {
       const known = listModules(this.directory);

@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Config } from '../config/config.decorator.js';
+import { Field } from '../config/field.decorator.js';
+import { MachinableError } from '../errors.js';
+import type { Interface } from '../interface/interface.js';
+import { Project } from '../project/project.js';
+import { registerBuiltin } from '../project/builtins.js';
+import { Execution } from './execution.js';
+
+@Config()
+export class MultiprocessConfig {
+  /** Child processes running at once. */
+  @Field({ type: 'int' }) processes = 1;
+}
+
+const ENTRY = fileURLToPath(new URL('./dispatch-main.js', import.meta.url));
+
+/**
+ * A process pool: each interface runs in a child Node process through `dispatch(uuid)`, at most
+ * `processes` at a time.
+ *
+ * @example
+ * await new Multiprocess({ processes: 4 }).within(async () => { for (const seed of [1, 2, 3, 4]) await (await get('train', { seed })).launch(); });
+ */
+export class Multiprocess extends Execution<MultiprocessConfig> {
+  static override module = 'machinable.multiprocess';
+  static override Config: unknown = MultiprocessConfig;
+
+  protected override async execute(items: Interface<object>[]): Promise<void> {
+    const processes = Math.max(1, this.config.processes);
+    const project = Project.current();
+    const failures: Error[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < items.length) {
+        const item = items[next++]!;
+        const failure = await this.runChild(project, item);
+        if (failure) failures.push(failure);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(processes, items.length) }, worker));
+    if (failures.length > 0) throw failures[0];
+  }
+
+  private runChild(project: Project, item: Interface<object>): Promise<Error | undefined> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [ENTRY, project.directory, item.uuid, this.uuid], {
+        env: { ...process.env, MACHINABLE_STORAGE: project.storageRoot },
+        stdio: ['ignore', 'inherit', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        process.stderr.write(chunk);
+      });
+      child.on('error', (error) => resolve(error));
+      child.on('close', (code, signal) => {
+        if (code === 0) return resolve(undefined);
+        const reason = stderr.trim().split('\n').at(-1) ?? `exit ${code ?? signal}`;
+        resolve(new MachinableError(`${item.module} ${item.uuid} failed in a child process: ${reason}`));
+      });
+    });
+  }
+}
+
+registerBuiltin(Multiprocess);

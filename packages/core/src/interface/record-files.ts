@@ -1,0 +1,8 @@
+/** Files an interface keeps in its record besides the format's own. */
+
+/** The error of the latest failed attempt. */
+export const FAILURE_FILE = 'failure.json';
+/** pid and host of the process computing the run, for liveness checks. */
+export const PROCESS_FILE = 'process.json';
+/** The append-only relation log. */
+export const RELATIONS_FILE = 'related/metadata.jsonl';

@@ -1,0 +1,244 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn } from 'node:child_process';
+import { Execution, Interface, Multiprocess, currentScope, dispatch, get, project, scope } from '@machinable/core';
+import { CORE_URL, makeProject } from './helpers.js';
+
+const WORK_MODULE = `
+import { appendFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Interface, Config, Field, Project } from '@machinable/core';
+@Config() class C { @Field({ type: 'int' }) seed = 0; @Field() mode = 'ok'; @Field({ type: 'int' }) sleepMs = 0; }
+export default class Work extends Interface<C> {
+  static Config = C;
+  async run() {
+    const dir = Project.current().directory;
+    appendFileSync(join(dir, 'runs.log'), this.uuid + ' ' + process.pid + '\\n');
+    const fixed = existsSync(join(dir, 'fixed'));
+    if (this.config.mode === 'fail' && !fixed) throw new Error('boom ' + this.config.seed);
+    if (this.config.mode === 'hang' && !fixed) await new Promise((r) => setTimeout(r, 1e9));
+    if (this.config.sleepMs) await new Promise((r) => setTimeout(r, this.config.sleepMs));
+    this.saveFile('out.json', { seed: this.config.seed, pid: process.pid });
+  }
+}`;
+
+const runsOf = (dir: string): string[][] =>
+  existsSync(join(dir, 'runs.log')) ? readFileSync(join(dir, 'runs.log'), 'utf8').trim().split('\n').map((l) => l.split(' ')) : [];
+
+describe('contexts', () => {
+  it('nests scopes, inner values winning, and restores the outer one after', async () => {
+    await scope({ a: 1, b: { c: 1 } }).within(async () => {
+      await scope({ b: { d: 2 } }).within(async () => {
+        assert.deepEqual(currentScope(), { a: 1, b: { c: 1, d: 2 } });
+      });
+      assert.deepEqual(currentScope(), { a: 1, b: { c: 1 } });
+    });
+    assert.deepEqual(currentScope(), {});
+  });
+
+  it('keeps concurrent branches apart', async () => {
+    const seen = await Promise.all(
+      [1, 2, 3].map((seed) =>
+        scope({ seed }).within(async () => {
+          await sleep(10 * (4 - seed));
+          return currentScope()['seed'];
+        }),
+      ),
+    );
+    assert.deepEqual(seen, [1, 2, 3]);
+  });
+});
+
+describe('scopes and predicates', () => {
+  it('makes the same config in two scopes two records, and finds a scope\u2019s runs again', async () => {
+    const dir = makeProject({ 'work.ts': WORK_MODULE });
+    await project(dir).within(async () => {
+      const a = await scope({ seed: 1 }).within(async () => (await get('work')).launch());
+      const b = await scope({ seed: 2 }).within(async () => (await get('work')).launch());
+      const plain = await get('work');
+      assert.notEqual(a.uuid, b.uuid);
+      assert.equal(a.identityKey, b.identityKey);
+      assert.notEqual(plain.uuid, a.uuid);
+      assert.deepEqual(a.predicate, { scope: { seed: 1 } });
+      const again = await scope({ seed: 1 }).within(() => get('work'));
+      assert.equal(again.uuid, a.uuid);
+      assert.equal(again.cached(), true);
+    });
+  });
+});
+
+describe('execution', () => {
+  it('collects launches inside within() and computes them when the block ends, skipping cached ones', async () => {
+    const dir = makeProject({ 'work.ts': WORK_MODULE });
+    await project(dir).within(async () => {
+      const done = await (await get('work', { seed: 1 })).launch();
+      const execution = new Execution();
+      const runs: Interface[] = [];
+      await execution.within(async () => {
+        for (const seed of [1, 2, 3]) runs.push(await (await get('work', { seed })).launch());
+        assert.equal(runs[1]!.isFinished(), false, 'not computed inside the block');
+      });
+      assert.ok(runs.every((r) => r.isFinished()));
+      assert.equal(runs[0]!.uuid, done.uuid);
+      assert.equal(runsOf(dir).length, 3, 'seed 1 was not computed twice');
+      assert.equal(runs[1]!.execution?.uuid, execution.uuid);
+      assert.equal(runs[0]!.execution?.uuid === execution.uuid, false, 'the cached one keeps its own execution');
+    });
+  });
+
+  it('writes the status markers and a nicknamed execution record', async () => {
+    const dir = makeProject({ 'work.ts': WORK_MODULE });
+    await project(dir).within(async () => {
+      const run = await (await get('work', { seed: 5 })).launch();
+      for (const marker of ['dispatched_at', 'started_at', 'heartbeat_at', 'finished_at']) {
+        assert.ok(existsSync(join(run.localDirectory(), marker)), marker);
+      }
+      assert.equal(run.isStarted(), true);
+      assert.equal(run.isFinished(), true);
+      assert.equal(run.isLive(), false);
+      assert.equal(run.status(), 'finished');
+      assert.ok(run.finishedAt()! >= run.startedAt()!);
+      const execution = run.execution!;
+      assert.match(execution.nickname, /^[a-z]+_[a-z]+$/);
+      assert.equal(execution.record?.id.kind, 'Execution');
+      const reloaded = await get.byId(run.uuid);
+      assert.equal(reloaded.execution?.nickname, execution.nickname);
+    });
+  });
+
+  it('beats while running', async () => {
+    const dir = makeProject({ 'work.ts': WORK_MODULE });
+    const previous = process.env['MACHINABLE_HEARTBEAT_SECONDS'];
+    process.env['MACHINABLE_HEARTBEAT_SECONDS'] = '0.05';
+    try {
+      await project(dir).within(async () => {
+        const run = await (await get('work', { seed: 6, sleepMs: 400 })).launch();
+        assert.ok(run.statusAt('heartbeat_at')! > run.startedAt()!, 'heartbeat moved on after the start');
+      });
+    } finally {
+      if (previous === undefined) delete process.env['MACHINABLE_HEARTBEAT_SECONDS'];
+      else process.env['MACHINABLE_HEARTBEAT_SECONDS'] = previous;
+    }
+  });
+
+  it('stores a failure with its stack, does not cache it, rejects the launch, and retries later', async () => {
+    const dir = makeProject({ 'work.ts': WORK_MODULE });
+    await project(dir).within(async () => {
+      const run = await get('work', { seed: 7, mode: 'fail' });
+      await assert.rejects(run.launch(), /boom 7/);
+      assert.equal(run.cached(), false);
+      assert.equal(run.status(), 'failed');
+      assert.equal(run.failure()?.message, 'boom 7');
+      assert.match(run.failure()?.stack ?? '', /at Work\.run/);
+      writeFileSync(join(dir, 'fixed'), '');
+      await (await get('work', { seed: 7, mode: 'fail' })).launch();
+      const again = await get('work', { seed: 7, mode: 'fail' });
+      assert.equal(again.uuid, run.uuid);
+      assert.equal(again.status(), 'finished');
+      assert.equal(again.failure(), undefined);
+      assert.equal(runsOf(dir).length, 2);
+    });
+  });
+
+  it('reports a process killed mid-run as died, and relaunching recomputes it', async () => {
+    const dir = makeProject({ 'work.ts': WORK_MODULE });
+    const child = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', `import { get } from ${JSON.stringify(CORE_URL)}; await (await get('work', { seed: 8, mode: 'hang' })).launch();`],
+      { cwd: dir, stdio: 'ignore' },
+    );
+    await project(dir).within(async () => {
+      let run = await get('work', { seed: 8, mode: 'hang' });
+      for (let i = 0; i < 400 && !(run.isMaterialized && run.isStarted()); i++) {
+        await sleep(25);
+        run = await get('work', { seed: 8, mode: 'hang' });
+      }
+      assert.equal(run.status(), 'running');
+      assert.equal(run.isLive(), true);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      assert.equal(run.status(), 'died');
+      assert.equal(run.isLive(), false);
+      assert.equal(run.cached(), false);
+      writeFileSync(join(dir, 'fixed'), '');
+      await run.launch();
+      assert.equal(run.status(), 'finished');
+      assert.equal(runsOf(dir).length, 2);
+    });
+  });
+
+  it('runs 8 runs in a pool of 2 child processes, storing each once', async () => {
+    const dir = makeProject({ 'work.ts': WORK_MODULE });
+    await project(dir).within(async () => {
+      const pool = new Multiprocess({ processes: 2 });
+      assert.equal(pool.config.processes, 2);
+      const runs: Interface[] = [];
+      await pool.within(async () => {
+        for (let seed = 0; seed < 8; seed++) runs.push(await (await get('work', { seed, sleepMs: 50 })).launch());
+      });
+      assert.ok(runs.every((r) => r.isFinished()));
+      const log = runsOf(dir);
+      assert.equal(log.length, 8);
+      assert.deepEqual(new Set(log.map(([uuid]) => uuid)), new Set(runs.map((r) => r.uuid)), 'each run computed once');
+      const pids = new Set(log.map(([, pid]) => pid));
+      assert.ok(!pids.has(String(process.pid)), 'not in this process');
+      assert.ok(pids.size >= 2, `spread over child processes, got ${pids.size}`);
+      assert.equal(runs[0]!.execution?.uuid, pool.uuid);
+      assert.equal((await get('work').all()).length, 8);
+    });
+  });
+
+  it('reports a failure in a child process and still runs the others', async () => {
+    const dir = makeProject({ 'work.ts': WORK_MODULE });
+    await project(dir).within(async () => {
+      const runs: Interface[] = [];
+      await assert.rejects(
+        new Multiprocess({ processes: 2 }).within(async () => {
+          runs.push(await (await get('work', { seed: 1, mode: 'fail' })).launch());
+          runs.push(await (await get('work', { seed: 2 })).launch());
+        }),
+        /failed in a child process: Error: boom 1/,
+      );
+      assert.equal(runs[0]!.status(), 'failed');
+      assert.equal(runs[1]!.status(), 'finished');
+    });
+  });
+
+  it('dispatch(uuid) computes a stored record in this process', async () => {
+    const dir = makeProject({ 'work.ts': WORK_MODULE });
+    await project(dir).within(async () => {
+      const run = await (await get('work', { seed: 9 })).materialize();
+      const computed = await dispatch(run.uuid);
+      assert.equal(computed.isFinished(), true);
+      assert.deepEqual(computed.loadFile('out.json'), { seed: 9, pid: process.pid });
+      await dispatch(run.uuid);
+      assert.equal(runsOf(dir).length, 1, 'dispatching a computed record is a no-op');
+    });
+  });
+});
+
+describe('Experiment', () => {
+  it('computes with onExecute(), reports summary(), finishedAt() and its execution nickname', async () => {
+    const dir = makeProject({
+      'pi.ts': `
+        import { Experiment, Config, Field } from '@machinable/core';
+        @Config() class C { @Field({ type: 'int' }) samples = 100; }
+        export default class Pi extends Experiment<C> {
+          static Config = C;
+          onExecute() { this.saveFile('result.json', { pi: 3.14 }); }
+          summary() { return 'After ' + this.config.samples + ' samples, PI is approximately ' + this.loadFile<{ pi: number }>('result.json').pi + '.'; }
+        }`,
+    });
+    await project(dir).within(async () => {
+      const pi = (await (await get('pi', { samples: 150 })).launch()) as Interface & { summary(): string };
+      assert.equal(pi.record?.id.kind, 'Experiment');
+      assert.equal(pi.summary(), 'After 150 samples, PI is approximately 3.14.');
+      assert.equal(pi.isFinished(), true);
+      assert.ok(pi.finishedAt() instanceof Date);
+      assert.match(pi.execution!.nickname, /^[a-z]+_[a-z]+$/);
+    });
+  });
+});
