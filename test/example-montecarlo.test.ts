@@ -25,14 +25,14 @@ describe('examples/montecarlo', () => {
     const first = await runScript(dir, script);
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /^After 150 samples, PI is approximately 3\.\d+\.$/m);
-    assert.match(first.stdout, /computed and stored/);
+    assert.match(first.stdout, /computed by execution [a-z]+_[a-z]+ and stored/);
     const second = await runScript(dir, script);
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, /^After 150 samples, PI is approximately 3\.\d+\.$/m);
-    assert.match(second.stdout, /reloaded .* \(not recomputed\)/);
+    assert.match(second.stdout, /reloaded .* \(not recomputed; computed .* by [a-z]+_[a-z]+\)/);
     const kinds = readdirSync(join(dir, 'storage'))
       .filter((n) => !n.startsWith('.'))
       .map((n) => JSON.parse(readFileSync(join(dir, 'storage', n, 'id.json'), 'utf8')).kind as string);
-    assert.deepEqual(kinds.filter((k) => k !== 'Execution'), ['Interface'], 'one run record (plus its execution)');
+    assert.deepEqual(kinds.filter((k) => k !== 'Execution'), ['Experiment'], 'one run record (plus its execution)');
   });
 });

@@ -2,7 +2,7 @@
  * The seed's EstimatePi: estimate π by sampling points in the unit square. Run it with
  * `npm run example` from the repository root; run it again and it is not recomputed.
  */
-import { Config, Field, Interface, Version } from '@machinable/core';
+import { Config, Experiment, Field, Version } from '@machinable/core';
 
 @Config()
 export class EstimatePiConfig {
@@ -16,14 +16,14 @@ interface Result {
   readonly pi: number;
 }
 
-export default class EstimatePi extends Interface<EstimatePiConfig> {
+export default class EstimatePi extends Experiment<EstimatePiConfig> {
   static Config = EstimatePiConfig;
 
   @Version() precise() {
     return { samples: 100_000 };
   }
 
-  run(): void {
+  onExecute(): void {
     const random = mulberry32(this.config.seed);
     let inside = 0;
     for (let i = 0; i < this.config.samples; i++) {
@@ -36,6 +36,7 @@ export default class EstimatePi extends Interface<EstimatePiConfig> {
   }
 
   summary(): string {
+    if (!this.isFinished()) return `${this.module} ${this.id} is ${this.status()}`;
     const { samples, pi } = this.loadFile<Result>('result.json');
     return `After ${samples} samples, PI is approximately ${pi}.`;
   }

@@ -11,5 +11,9 @@ await project(here).within(async () => {
   const computed = !run.cached();
   await run.launch();
   console.log(run.summary());
-  console.log(computed ? `computed and stored in ${run.localDirectory()}` : `reloaded ${run.uuid} (not recomputed)`);
+  console.log(
+    computed
+      ? `computed by execution ${run.execution.nickname} and stored in ${run.localDirectory()}`
+      : `reloaded ${run.uuid} (not recomputed; computed ${run.finishedAt().toISOString()} by ${run.execution.nickname})`,
+  );
 });
