@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
-import { Execution, Interface, Multiprocess, currentScope, dispatch, get, project, scope } from '@machinable/core';
+import { Execution, Interface, Multiprocess, currentScope, dispatch, get, project, scope, storage } from '@machinable/core';
 import { CORE_URL, makeProject } from './helpers.js';
 
 const WORK_MODULE = `
@@ -49,6 +49,33 @@ describe('contexts', () => {
       ),
     );
     assert.deepEqual(seen, [1, 2, 3]);
+  });
+});
+
+describe('contexts: projects and storage', () => {
+  it('keeps concurrent projects apart', async () => {
+    const a = makeProject({ 'work.ts': WORK_MODULE });
+    const b = makeProject({ 'work.ts': WORK_MODULE });
+    const [ra, rb] = await Promise.all([
+      project(a).within(async () => (await get('work', { seed: 1 })).launch()),
+      project(b).within(async () => (await get('work', { seed: 1 })).launch()),
+    ]);
+    assert.ok(ra.localDirectory().startsWith(a));
+    assert.ok(rb.localDirectory().startsWith(b));
+    assert.notEqual(ra.uuid, rb.uuid);
+  });
+
+  it('stores records of a storage(root) block under that root, with its own index', async () => {
+    const dir = makeProject({ 'work.ts': WORK_MODULE });
+    const elsewhere = join(dir, 'elsewhere');
+    await project(dir).within(async () => {
+      const inside = await storage(elsewhere).within(async () => (await get('work', { seed: 2 })).launch());
+      assert.ok(inside.localDirectory().startsWith(elsewhere));
+      assert.ok(existsSync(join(elsewhere, '.machinable.sqlite')));
+      assert.equal((await get('work', { seed: 2 })).isMaterialized, false, 'not in the project storage');
+      const again = await storage(elsewhere).within(() => get('work', { seed: 2 }));
+      assert.equal(again.uuid, inside.uuid);
+    });
   });
 });
 

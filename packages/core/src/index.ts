@@ -62,6 +62,7 @@ export { Element, isElementClass, type ElementClass } from './interface/element.
 export { Interface, predicateKey, heartbeatSeconds, type RunStatus, type RunFailure, type RelationEdge } from './interface/interface.js';
 export { Experiment } from './interface/experiment.js';
 export { Scope, scope, currentScope } from './context/scope.js';
+export { storage } from './context/storage-context.js';
 export { Execution, computeInterface } from './execution/execution.js';
 export { Multiprocess, MultiprocessConfig } from './execution/multiprocess.js';
 export { dispatch, type DispatchOptions } from './execution/dispatch.js';

@@ -19,7 +19,7 @@ export function currentExecution<I>(): Dispatcher<I> | undefined {
   return slot.current() as Dispatcher<I> | undefined;
 }
 
-export function withinExecution<R>(execution: Dispatcher<unknown>, fn: () => R | Promise<R>): Promise<R> {
+export function withinExecution<R>(execution: Dispatcher<unknown>, fn: () => R | PromiseLike<R>): Promise<R> {
   return slot.within(execution, fn);
 }
 

@@ -16,7 +16,7 @@ export class Scope {
     if (!isPlainObject(values)) throw new TypeError('scope() takes a plain object of values, e.g. scope({ seed: 3 })');
   }
 
-  within<R>(fn: () => R | Promise<R>): Promise<R> {
+  within<R>(fn: () => R | PromiseLike<R>): Promise<R> {
     return slot.within(deepMerge(currentScope(), this.values), fn);
   }
 }

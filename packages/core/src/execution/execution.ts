@@ -47,7 +47,7 @@ export class Execution<C extends object = object> extends Interface<C> implement
   }
 
   /** Runs `fn` with this execution current; interfaces launched inside are computed when it ends. */
-  async within<R>(fn: () => R | Promise<R>): Promise<R> {
+  async within<R>(fn: () => R | PromiseLike<R>): Promise<R> {
     const result = await withinExecution(this, fn);
     const queued = this.#queued;
     this.#queued = [];

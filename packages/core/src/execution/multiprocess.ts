@@ -46,7 +46,7 @@ export class Multiprocess extends Execution<MultiprocessConfig> {
   private runChild(project: Project, item: Interface<object>): Promise<Error | undefined> {
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [ENTRY, project.directory, item.uuid, this.uuid], {
-        env: { ...process.env, MACHINABLE_STORAGE: project.storageRoot },
+        env: { ...process.env, MACHINABLE_STORAGE: project.storageRoot, MACHINABLE_INDEX: project.indexPath },
         stdio: ['ignore', 'inherit', 'pipe'],
       });
       let stderr = '';

@@ -1,4 +1,5 @@
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DependencyContainer } from 'tsyringe';
 import { INDEX_FACTORY, PROJECT, STORAGE_FACTORY, container, registeredFactory } from '../container/container.js';
@@ -22,6 +23,11 @@ export const INDEX_FILE = '.machinable.sqlite';
 export interface ProjectOptions {
   /** Where records are stored; default `<project>/storage` (or `$MACHINABLE_STORAGE`). */
   readonly storage?: string;
+  /**
+   * The SQLite index file (or `$MACHINABLE_INDEX`); default `<project>/.machinable.sqlite`, or
+   * inside the storage root when a storage is given, so a storage and its index travel together.
+   */
+  readonly index?: string;
 }
 
 const slot = new ContextSlot<Project>('project');
@@ -37,16 +43,36 @@ const defaults = new Map<string, Project>();
 export class Project {
   readonly directory: string;
   readonly storageRoot: string;
-  private readonly modules = new Map<string, Promise<ElementClass>>();
-  private readonly names = new Map<Function, string>();
+  readonly indexPath: string;
+  private modules = new Map<string, Promise<ElementClass>>();
+  private names = new Map<Function, string>();
+  private readonly views = new Map<string, Project>();
   private storagePromise?: Promise<Storage>;
   private indexPromise?: Promise<Index>;
   private containerPromise?: Promise<DependencyContainer>;
 
   constructor(directory: string, options: ProjectOptions = {}) {
     this.directory = resolve(directory);
-    const storage = options.storage ?? process.env['MACHINABLE_STORAGE'] ?? 'storage';
-    this.storageRoot = isAbsolute(storage) ? storage : join(this.directory, storage);
+    const storage = options.storage ?? process.env['MACHINABLE_STORAGE'];
+    this.storageRoot = resolve(this.directory, storage ?? 'storage');
+    const index = options.index ?? process.env['MACHINABLE_INDEX'];
+    this.indexPath = index ? resolve(this.directory, index) : join(storage ? this.storageRoot : this.directory, INDEX_FILE);
+  }
+
+  /**
+   * This project with its records in another storage (and that storage's own index); modules are
+   * shared. What `storage(root).within(...)` makes current.
+   */
+  withStorage(root: string): Project {
+    const path = resolve(this.directory, root);
+    let view = this.views.get(path);
+    if (!view) {
+      view = new Project(this.directory, { storage: path });
+      view.modules = this.modules;
+      view.names = this.names;
+      this.views.set(path, view);
+    }
+    return view;
   }
 
   /** The project made current by the innermost `within`, else the one for `process.cwd()`. */
@@ -60,7 +86,7 @@ export class Project {
   }
 
   /** Runs `fn` with this project current. */
-  within<R>(fn: () => R | Promise<R>): Promise<R> {
+  within<R>(fn: () => R | PromiseLike<R>): Promise<R> {
     return slot.within(this, fn);
   }
 
@@ -167,7 +193,8 @@ export class Project {
       import('../index/reindex.js'),
       this.storage(),
     ]);
-    const index = new SqliteIndex(join(this.directory, INDEX_FILE));
+    mkdirSync(dirname(this.indexPath), { recursive: true });
+    const index = new SqliteIndex(this.indexPath);
     // The index is a cache: a missing (or outdated) one is rebuilt from the record directories.
     if (index.needsReindex) reindex(storage, index);
     return index;
