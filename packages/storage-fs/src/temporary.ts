@@ -46,7 +46,9 @@ export function cleanTemporary(root: string, options: CleanTemporaryOptions = {}
     const path = join(root, name);
     let modified: number;
     try {
-      modified = lstatSync(path).mtimeMs;
+      // Whole milliseconds: mtimeMs has a fraction, so a file made this millisecond would look
+      // younger than Date.now() says it can be.
+      modified = Math.floor(lstatSync(path).mtimeMs);
     } catch (error) {
       if (errorCode(error) === 'ENOENT') continue; // renamed into place or cleaned meanwhile
       throw error;
