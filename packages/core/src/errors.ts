@@ -90,6 +90,9 @@ export class ModuleNotFoundError extends MachinableError {}
 /** An operation that is not allowed in the interface's current state (e.g. changing config after materialize). */
 export class InterfaceStateError extends MachinableError {}
 
+/** A relation that cannot be made: deriving something that is not stored, or relating a record to itself. */
+export class RelationError extends MachinableError {}
+
 /**
  * Data cannot be written to, or bytes cannot be read from, a file of this kind. The message
  * starts with the file name and, for JSON, gives the path inside the data (`$.metrics[3]`).

@@ -8,6 +8,7 @@ export {
   RecordNotFoundError,
   ModuleNotFoundError,
   InterfaceStateError,
+  RelationError,
   FileFormatError,
   NpyFormatError,
   CollectionSizeError,
@@ -42,7 +43,7 @@ export { identityKey, configIdentity, sha256Hex, IDENTITY_KEY_LENGTH, type Confi
 // records, storage and index contracts
 export { RECORD_FORMAT, type RecordId, type RecordModel, type ConfigLayers, type StatusMarker, type StoredRecord } from './record/record.js';
 export { STORAGE, type Storage } from './storage/storage.js';
-export { INDEX, entryOf, type Index, type IndexEntry, type DedupKey, type Claim } from './index/index.js';
+export { INDEX, entryOf, type Index, type IndexEntry, type DedupKey, type Claim, type RelationEntry } from './index/index.js';
 
 // project, container, interfaces
 export {
@@ -69,6 +70,8 @@ export { dispatch, type DispatchOptions } from './execution/dispatch.js';
 export { InterfaceCollection, type SortKey, type SortOptions } from './interface/collection.js';
 export { toRows, rowsToCsv, formatVersion, columnsOf, type Row, type CellValue, type ToRowsOptions } from './interface/rows.js';
 export { get, GetQuery } from './interface/get.js';
+export { Aggregate, type GridItem } from './interface/aggregate.js';
+export { type Target } from './interface/instances.js';
 export { reindex, ingestDirectory } from './project/maintenance.js';
 
 // index: SQLite implementation, rebuild and ingest

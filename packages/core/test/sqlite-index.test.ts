@@ -23,6 +23,7 @@ import {
   ingestRecordDirectory as ingestDirectory,
   rebuildIndex as reindex,
   type IndexEntry,
+  type RelationEntry,
 } from '@machinable/core';
 import { MemoryStorage, makeRecord } from './memory-storage.js';
 
@@ -560,6 +561,112 @@ describe('SqliteIndex: claim across processes', () => {
 
     const index = new SqliteIndex(db);
     assert.deepEqual(index.findByModule('train').map((e) => e.uuid), [winner.own]);
+    index.close();
+  });
+});
+
+describe('SqliteIndex: relations and parents', () => {
+  const at = (ms: number): string => new Date(Date.parse('2024-01-01T00:00:00.000Z') + ms).toISOString();
+  const edge = (from: string, relation: string, to: string, ms = 0): RelationEntry => ({ from, relation, to, createdAt: at(ms) });
+
+  it('stores relations and lists them oldest first, optionally by name', () => {
+    const index = new SqliteIndex(':memory:');
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    assert.equal(index.relate([edge(a, 'uses', c, 2), edge(a, 'uses', b, 1), edge(a, 'execution', c, 3)]), 3);
+    assert.deepEqual(index.related(a, 'uses').map((r) => r.to), [b, c]);
+    assert.deepEqual(index.related(a).map((r) => r.relation), ['uses', 'uses', 'execution']);
+    assert.deepEqual(index.related(a, 'uses')[0], edge(a, 'uses', b, 1));
+    assert.deepEqual(index.related(b), [], 'relations are directed: b has none of its own');
+    index.close();
+  });
+
+  it('keeps one row per (from, relation, to): relating again is a no-op', () => {
+    const index = new SqliteIndex(':memory:');
+    const [a, b] = [randomUUID(), randomUUID()];
+    assert.equal(index.relate([edge(a, 'uses', b, 1)]), 1);
+    assert.equal(index.relate([edge(a, 'uses', b, 5), edge(a, 'used_by', b, 5)]), 1);
+    assert.deepEqual(index.related(a).map((r) => [r.relation, r.createdAt]), [['uses', at(1)], ['used_by', at(5)]]);
+    index.close();
+  });
+
+  it('writes relations all or nothing', () => {
+    const index = new SqliteIndex(':memory:');
+    const a = randomUUID();
+    function* broken(): Generator<RelationEntry> {
+      yield edge(a, 'uses', randomUUID());
+      throw new Error('log went away');
+    }
+    assert.throws(() => index.relate(broken()), /log went away/);
+    assert.deepEqual(index.related(a), []);
+    index.close();
+  });
+
+  it('finds the children of a parent, oldest first, and only those', () => {
+    const index = new SqliteIndex(':memory:');
+    const parent = entry();
+    const older = entry({ parent: parent.uuid, predicateKey: 'p1', createdAt: at(1) });
+    const newer = entry({ parent: parent.uuid, predicateKey: 'p2', createdAt: at(2) });
+    const other = entry({ parent: randomUUID() });
+    index.upsert([parent, newer, other, older]);
+    assert.deepEqual(index.findByParent(parent.uuid).map((e) => e.uuid), [older.uuid, newer.uuid]);
+    assert.deepEqual(index.findByParent(newer.uuid), []);
+    index.close();
+  });
+
+  it('remove() drops the relations from a record but keeps those into it; clear() drops all', () => {
+    const index = new SqliteIndex(':memory:');
+    const [a, b] = [entry(), entry({ predicateKey: 'p2' })];
+    index.upsert([a, b]);
+    index.relate([edge(a.uuid, 'uses', b.uuid), edge(b.uuid, 'used_by', a.uuid)]);
+    index.remove(a.uuid);
+    assert.deepEqual(index.related(a.uuid), []);
+    assert.deepEqual(index.related(b.uuid).map((r) => r.to), [a.uuid]);
+    index.clear();
+    assert.deepEqual(index.related(b.uuid), []);
+    index.close();
+  });
+
+  it('an index of schema version 1 (no relations table) is rebuilt', () => {
+    const path = dbFile();
+    const db = new Database(path);
+    db.exec('CREATE TABLE records (uuid TEXT PRIMARY KEY, stale TEXT);');
+    db.pragma('user_version = 1');
+    db.close();
+    const index = new SqliteIndex(path);
+    assert.equal(index.needsReindex, true);
+    const a = randomUUID();
+    index.relate([edge(a, 'uses', randomUUID())]);
+    assert.equal(index.related(a).length, 1);
+    index.close();
+  });
+
+  it('reindex() restores relations from each edge log and parents from id.json', () => {
+    const storage = new MemoryStorage();
+    const parent = makeRecord({ identity_key: '1'.repeat(24) });
+    const child = makeRecord({ identity_key: '2'.repeat(24), parent: parent.id.uuid });
+    storage.create(parent.id, parent.model, new Map(), parent.createdAt);
+    storage.create(child.id, child.model, new Map(), child.createdAt);
+    storage.appendLine(child.id.uuid, 'related/metadata.jsonl', JSON.stringify({ relation: 'uses', uuid: parent.id.uuid, at: at(1) }));
+    storage.appendLine(child.id.uuid, 'related/metadata.jsonl', '{"relation": "uses", "uu'); // torn last line
+    storage.appendLine(parent.id.uuid, 'related/metadata.jsonl', JSON.stringify({ relation: 'used_by', uuid: child.id.uuid, at: at(1) }));
+
+    const index = new SqliteIndex(':memory:');
+    index.relate([edge(child.id.uuid, 'stale', parent.id.uuid)]);
+    reindex(storage, index, { batchSize: 1 });
+    assert.deepEqual(index.related(child.id.uuid), [edge(child.id.uuid, 'uses', parent.id.uuid, 1)]);
+    assert.deepEqual(index.related(parent.id.uuid).map((r) => r.to), [child.id.uuid]);
+    assert.deepEqual(index.findByParent(parent.id.uuid).map((e) => e.uuid), [child.id.uuid]);
+    index.close();
+  });
+
+  it('ingestDirectory() indexes the relations of the record it brings in', () => {
+    const storage = new MemoryStorage();
+    const index = new SqliteIndex(':memory:');
+    const target = randomUUID();
+    const { id, model, createdAt } = makeRecord();
+    storage.create(id, model, new Map([['related/metadata.jsonl', Buffer.from(`${JSON.stringify({ relation: 'uses', uuid: target, at: at(0) })}\n`)]]), createdAt);
+    ingestDirectory(storage.directory(id.uuid), storage, index);
+    assert.deepEqual(index.related(id.uuid).map((r) => r.to), [target]);
     index.close();
   });
 });

@@ -21,6 +21,19 @@ export interface IndexEntry extends DedupKey {
   readonly createdAt: string;
 }
 
+/**
+ * One relation between two records, as the index keeps it: `from` has an edge `relation` to `to`
+ * in its relation log (`related/metadata.jsonl`). `a.use(b)` stores two: `(a, 'uses', b)` and
+ * `(b, 'used_by', a)`.
+ */
+export interface RelationEntry {
+  readonly from: string;
+  readonly relation: string;
+  readonly to: string;
+  /** ISO-8601 time the edge was written. */
+  readonly createdAt: string;
+}
+
 /** Result of `claim()`: the entry that holds the key, and whether this call created it. */
 export interface Claim {
   readonly entry: IndexEntry;
@@ -40,6 +53,18 @@ export interface Index {
   /** Entries of a module, oldest first; optionally only those with an identity key. */
   findByModule(module: string, identityKey?: string): IndexEntry[];
 
+  /** Entries whose parent is `parent` (records derived from it), oldest first. */
+  findByParent(parent: string): IndexEntry[];
+
+  /**
+   * Records relations in one transaction; an edge already held (same from, relation, to) is kept
+   * as is. Returns how many were new.
+   */
+  relate(relations: Iterable<RelationEntry>): number;
+
+  /** Relations from `uuid`, oldest first; optionally only those named `relation`. */
+  related(uuid: string, relation?: string): RelationEntry[];
+
   /**
    * Atomically: if an entry holds `entry`'s dedup key, return it; otherwise run `create()` (which
    * writes the record to storage) and insert `entry`. Two processes claiming one key at the same
@@ -50,9 +75,10 @@ export interface Index {
   /** Inserts or replaces entries, in one transaction. */
   upsert(entries: Iterable<IndexEntry>): number;
 
+  /** Drops a record's entry and the relations from it (its edge log's). */
   remove(uuid: string): void;
 
-  /** Drops every entry. */
+  /** Drops every entry and relation. */
   clear(): void;
 
   close(): void;

@@ -1,6 +1,7 @@
 import { CorruptRecordError, RecordConflictError } from '../errors.js';
+import { RELATIONS_FILE } from '../record/record.js';
 import type { Storage } from '../storage/storage.js';
-import { entryOf, type DedupKey, type Index, type IndexEntry } from './index.js';
+import { entryOf, type DedupKey, type Index, type IndexEntry, type RelationEntry } from './index.js';
 
 /** Options of {@link reindex}. */
 export interface ReindexOptions {
@@ -34,7 +35,8 @@ export interface ReindexReport {
 }
 
 /**
- * Rebuilds the index from storage alone: clears it, then reads every record and inserts its entry,
+ * Rebuilds the index from storage alone: clears it, then reads every record and inserts its entry
+ * (the parent comes from `id.json`) and the relations of its edge log (`related/metadata.jsonl`),
  * `batchSize` per transaction. A record that cannot be read is skipped and reported, never deleted;
  * of two records with one dedup key the older (by `createdAt`, then uuid) is indexed and the other
  * reported, because the older one is what earlier `get()` calls will have returned.
@@ -52,11 +54,19 @@ export function reindex(storage: Storage, index: Index, options: ReindexOptions 
   const held = new Map<string, IndexEntry>();
   const losers = new Map<string, string[]>();
   let batch = new Map<string, IndexEntry>();
+  let edges = new Map<string, RelationEntry[]>();
   let done = 0;
 
   const flush = (): void => {
     if (batch.size > 0) index.upsert(batch.values());
+    if (edges.size > 0) index.relate([...edges.values()].flat());
     batch = new Map();
+    edges = new Map();
+  };
+  const take = (entry: IndexEntry): void => {
+    batch.set(entry.uuid, entry);
+    const relations = relationsOf(storage, entry.uuid);
+    if (relations.length > 0) edges.set(entry.uuid, relations);
   };
 
   index.clear();
@@ -68,12 +78,13 @@ export function reindex(storage: Storage, index: Index, options: ReindexOptions 
       const holder = held.get(key);
       if (!holder) {
         held.set(key, entry);
-        batch.set(entry.uuid, entry);
+        take(entry);
       } else if (isOlder(entry, holder)) {
         // The holder may already be committed: take it out so the key has one row.
+        edges.delete(holder.uuid);
         if (!batch.delete(holder.uuid)) index.remove(holder.uuid);
         held.set(key, entry);
-        batch.set(entry.uuid, entry);
+        take(entry);
         pushTo(losers, key, holder.uuid);
       } else {
         pushTo(losers, key, entry.uuid);
@@ -127,6 +138,7 @@ export function ingestDirectory(location: string, storage: Storage, index: Index
   // claim(), not upsert(): another process may have indexed the same key since the check above.
   const claim = index.claim(entry, () => undefined);
   if (claim.entry.uuid !== entry.uuid) throw keyHeldError(location, entry, claim.entry, storage);
+  index.relate(relationsOf(storage, entry.uuid));
   return claim.entry;
 }
 
@@ -184,6 +196,28 @@ function readEntry(storage: Storage, uuid: string, corrupt: CorruptEntry[]): Ind
     return undefined;
   }
   return entryOf(record.id, record.model, record.createdAt);
+}
+
+/**
+ * The relations in a record's edge log. A line that is not a complete edge (a crash mid-append)
+ * is skipped: the log is append-only, so only the last line can be torn.
+ */
+export function relationsOf(storage: Storage, uuid: string): RelationEntry[] {
+  const text = storage.readFile(uuid, RELATIONS_FILE)?.toString('utf8') ?? '';
+  const relations: RelationEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    let edge: unknown;
+    try {
+      edge = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    const { relation, uuid: to, at } = (edge ?? {}) as Record<string, unknown>;
+    if (typeof relation !== 'string' || typeof to !== 'string') continue;
+    relations.push({ from: uuid, relation, to, createdAt: typeof at === 'string' ? at : '' });
+  }
+  return relations;
 }
 
 function dedupKeyOf(key: DedupKey): string {

@@ -1,14 +1,14 @@
 import Database from 'better-sqlite3';
 
 import { MachinableError, RecordConflictError } from '../errors.js';
-import type { Claim, DedupKey, Index, IndexEntry } from './index.js';
+import type { Claim, DedupKey, Index, IndexEntry, RelationEntry } from './index.js';
 
 /**
  * Version of the table layout, kept in `PRAGMA user_version`. Bump it whenever the schema changes:
  * a file with an older version is dropped and recreated (the index is a cache, `reindex()` restores
  * it), a file with a newer version is refused rather than silently downgraded.
  */
-export const SQLITE_INDEX_SCHEMA_VERSION = 1;
+export const SQLITE_INDEX_SCHEMA_VERSION = 2;
 
 /** Options of {@link SqliteIndex}. */
 export interface SqliteIndexOptions {
@@ -29,6 +29,14 @@ interface Row {
   identity_key: string;
   predicate_key: string;
   version: string;
+  created_at: string;
+}
+
+/** One row of `relations`. */
+interface RelationRow {
+  from_uuid: string;
+  relation: string;
+  to_uuid: string;
   created_at: string;
 }
 
@@ -58,9 +66,19 @@ const SCHEMA = `
   );
   CREATE UNIQUE INDEX records_dedup ON records (parent, identity_key, predicate_key);
   CREATE INDEX records_module ON records (module, identity_key);
+  CREATE INDEX records_parent ON records (parent);
+  CREATE TABLE relations (
+    from_uuid  TEXT NOT NULL,
+    relation   TEXT NOT NULL,
+    to_uuid    TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (from_uuid, relation, to_uuid)
+  );
+  CREATE INDEX relations_to ON relations (to_uuid);
 `;
 
 const COLUMNS = 'uuid, kind, module, parent, identity_key, predicate_key, version, created_at';
+const RELATION_COLUMNS = 'from_uuid, relation, to_uuid, created_at';
 const VALUES = '@uuid, @kind, @module, @parent, @identity_key, @predicate_key, @version, @created_at';
 
 /**
@@ -89,6 +107,12 @@ export class SqliteIndex implements Index {
     findByUuid: Database.Statement<[string], Row>;
     findByModule: Database.Statement<[string], Row>;
     findByModuleAndKey: Database.Statement<[string, string], Row>;
+    findByParent: Database.Statement<[string], Row>;
+    relate: Database.Statement<[RelationRow], unknown>;
+    related: Database.Statement<[string], RelationRow>;
+    relatedBy: Database.Statement<[string, string], RelationRow>;
+    unrelate: Database.Statement<[string], unknown>;
+    clearRelations: Database.Statement<[], unknown>;
     insert: Database.Statement<[Row], unknown>;
     replace: Database.Statement<[Row], unknown>;
     remove: Database.Statement<[string], unknown>;
@@ -96,6 +120,7 @@ export class SqliteIndex implements Index {
   };
   private readonly claimTx: Database.Transaction<(entry: IndexEntry, create: () => void) => Claim>;
   private readonly upsertTx: Database.Transaction<(entries: Iterable<IndexEntry>) => number>;
+  private readonly relateTx: Database.Transaction<(relations: Iterable<RelationEntry>) => number>;
 
   constructor(path: string, options: SqliteIndexOptions = {}) {
     this.path = path;
@@ -131,6 +156,22 @@ export class SqliteIndex implements Index {
       findByModuleAndKey: db.prepare<[string, string], Row>(
         `SELECT ${COLUMNS} FROM records WHERE module = ? AND identity_key = ? ORDER BY created_at, uuid`,
       ),
+      findByParent: db.prepare<[string], Row>(
+        `SELECT ${COLUMNS} FROM records WHERE parent = ? ORDER BY created_at, uuid`,
+      ),
+      // OR IGNORE: the edge log is append-only, so replaying it (reindex) meets edges already held.
+      relate: db.prepare<[RelationRow]>(
+        `INSERT OR IGNORE INTO relations (${RELATION_COLUMNS}) VALUES (@from_uuid, @relation, @to_uuid, @created_at)`,
+      ),
+      related: db.prepare<[string], RelationRow>(
+        `SELECT ${RELATION_COLUMNS} FROM relations WHERE from_uuid = ? ORDER BY created_at, rowid`,
+      ),
+      relatedBy: db.prepare<[string, string], RelationRow>(
+        `SELECT ${RELATION_COLUMNS} FROM relations WHERE from_uuid = ? AND relation = ? ORDER BY created_at, rowid`,
+      ),
+      // Edges into a removed record stay: they are in other records' logs, and readers skip a missing target.
+      unrelate: db.prepare<[string]>('DELETE FROM relations WHERE from_uuid = ?'),
+      clearRelations: db.prepare<[]>('DELETE FROM relations'),
       insert: db.prepare<[Row]>(`INSERT INTO records (${COLUMNS}) VALUES (${VALUES})`),
       replace: db.prepare<[Row]>(`INSERT OR REPLACE INTO records (${COLUMNS}) VALUES (${VALUES})`),
       remove: db.prepare<[string]>('DELETE FROM records WHERE uuid = ?'),
@@ -170,6 +211,15 @@ export class SqliteIndex implements Index {
       }
       return count;
     });
+
+    this.relateTx = db.transaction((relations: Iterable<RelationEntry>): number => {
+      let count = 0;
+      for (const r of relations) {
+        const result = this.stmt.relate.run({ from_uuid: r.from, relation: r.relation, to_uuid: r.to, created_at: r.createdAt }) as Database.RunResult;
+        count += result.changes;
+      }
+      return count;
+    });
   }
 
   find(key: DedupKey): IndexEntry | undefined {
@@ -188,6 +238,33 @@ export class SqliteIndex implements Index {
         ? this.stmt.findByModule.all(module)
         : this.stmt.findByModuleAndKey.all(module, identityKey);
     return rows.map(fromRow);
+  }
+
+  findByParent(parent: string): IndexEntry[] {
+    return this.stmt.findByParent.all(parent).map(fromRow);
+  }
+
+  /**
+   * Records relations in one transaction; an edge already held is kept. Returns how many were new.
+   *
+   * @example
+   * index.relate([{ from: a.uuid, relation: 'uses', to: b.uuid, createdAt: new Date().toISOString() }]); // 1
+   * index.related(a.uuid, 'uses').map((r) => r.to); // [b.uuid]
+   */
+  relate(relations: Iterable<RelationEntry>): number {
+    return this.relateTx.immediate(relations);
+  }
+
+  /**
+   * Relations from `uuid`, oldest first; optionally only those named `relation`.
+   *
+   * @example
+   * const used = index.related(run.uuid, 'uses').map((r) => r.to);
+   * const all = index.related(run.uuid); // every relation, any name
+   */
+  related(uuid: string, relation?: string): RelationEntry[] {
+    const rows = relation === undefined ? this.stmt.related.all(uuid) : this.stmt.relatedBy.all(uuid, relation);
+    return rows.map((row) => ({ from: row.from_uuid, relation: row.relation, to: row.to_uuid, createdAt: row.created_at }));
   }
 
   /**
@@ -216,11 +293,17 @@ export class SqliteIndex implements Index {
   }
 
   remove(uuid: string): void {
-    this.stmt.remove.run(uuid);
+    this.db.transaction(() => {
+      this.stmt.remove.run(uuid);
+      this.stmt.unrelate.run(uuid);
+    }).immediate();
   }
 
   clear(): void {
-    this.stmt.clear.run();
+    this.db.transaction(() => {
+      this.stmt.clear.run();
+      this.stmt.clearRelations.run();
+    }).immediate();
   }
 
   /** Closes the database; calling it again does nothing. */
@@ -250,7 +333,7 @@ export class SqliteIndex implements Index {
           );
         }
         // Older or unversioned: the index is a cache, so rebuilding beats migrating.
-        this.db.exec('DROP TABLE IF EXISTS records;');
+        this.db.exec('DROP TABLE IF EXISTS records; DROP TABLE IF EXISTS relations;');
         this.db.exec(SCHEMA);
         this.db.pragma(`user_version = ${SQLITE_INDEX_SCHEMA_VERSION}`);
         return true;

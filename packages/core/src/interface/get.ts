@@ -1,12 +1,11 @@
 import type { VersionSpec } from '../config/version.js';
 import { RecordNotFoundError } from '../errors.js';
-import type { Index, IndexEntry } from '../index/index.js';
 import { Project } from '../project/project.js';
-import type { Storage } from '../storage/storage.js';
 import { InterfaceCollection } from './collection.js';
 import { Element, type ElementClass } from './element.js';
+import { configured, hydrated, storedOrForget, type Target } from './instances.js';
 import { Interface } from './interface.js';
-import { BIND, CONFIGURE, HYDRATE } from './internal.js';
+import { BIND, HYDRATE, LOCATE } from './internal.js';
 
 /**
  * What `get()` returns: a promise of the one interface, which also offers `.all()` for every
@@ -45,8 +44,6 @@ export class GetQuery<T extends Element> implements Promise<T> {
   }
 }
 
-type Target<T extends Element> = string | ElementClass<T>;
-
 /**
  * Finds the stored record with the same module, config and predicate, or returns a fresh,
  * unmaterialized interface configured with `version`.
@@ -65,31 +62,19 @@ get.byId = async function byId<T extends Interface = Interface>(uuid: string): P
   const [storage, index] = await Promise.all([project.storage(), project.index()]);
   const record = storage.find(uuid);
   if (!record) throw new RecordNotFoundError(`no record with uuid '${uuid}' in ${storage.root}`);
-  const cls = await project.load(record.model.module);
-  const instance = (await project.container()).resolve(cls) as unknown as T;
-  instance[BIND](project, storage, index);
-  return instance[HYDRATE](record, storage, index);
+  return hydrated<T>(project, storage, index, record);
 };
 
 /** Loads the record stored in a directory. */
 get.fromDirectory = (path: string): Promise<Interface> => Interface.fromDirectory(path);
 
-async function configured<T extends Element>(project: Project, target: Target<T>, version: VersionSpec): Promise<T> {
-  const cls = typeof target === 'string' ? ((await project.load(target)) as ElementClass<T>) : target;
-  const module = typeof target === 'string' ? target : project.moduleOf(cls);
-  if (typeof target !== 'string') project.register(module, cls);
-  return (await project.container()).resolve(cls)[CONFIGURE](module, version);
-}
-
+/** Top-level records have no parent; `derive()` asks with the deriving interface's uuid instead. */
 async function findOrCreate<T extends Element>(target: Target<T>, version: VersionSpec): Promise<T> {
   const project = Project.current();
   const instance = await configured(project, target, version);
   if (!(instance instanceof Interface)) return instance; // an Element: never stored
   const [storage, index] = await Promise.all([project.storage(), project.index()]);
-  instance[BIND](project, storage, index);
-  const entry = index.find({ parent: null, identityKey: instance.identityKey, predicateKey: instance.predicateKey });
-  const record = entry && storedOrForget(entry, storage, index);
-  return record ? (instance[HYDRATE](record, storage, index) as T) : instance;
+  return instance[LOCATE](project, storage, index, null) as unknown as T;
 }
 
 async function findAll<T extends Element>(target: Target<T>, version: VersionSpec): Promise<InterfaceCollection<T>> {
@@ -111,11 +96,4 @@ async function findAll<T extends Element>(target: Target<T>, version: VersionSpe
     items.push(instance[HYDRATE](record, storage, index) as unknown as T);
   }
   return new InterfaceCollection(items);
-}
-
-/** The stored record of an index entry; an entry whose directory was deleted is dropped from the index. */
-function storedOrForget(entry: IndexEntry, storage: Storage, index: Index) {
-  const record = storage.find(entry.uuid);
-  if (!record) index.remove(entry.uuid);
-  return record;
 }

@@ -1,17 +1,20 @@
 import { v7 as uuid7 } from 'uuid';
 import type { PlainObject } from '../config/plain.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
-import { ConfigurationError, InterfaceStateError, MachinableError } from '../errors.js';
+import { ConfigurationError, InterfaceStateError, MachinableError, RelationError } from '../errors.js';
 import { canonicalJson } from '../identity/canonical-json.js';
 import { configIdentity, sha256Hex, IDENTITY_KEY_LENGTH, type ConfigIdentity } from '../identity/identity.js';
-import { entryOf, type Index } from '../index/index.js';
+import { entryOf, type Index, type IndexEntry } from '../index/index.js';
+import { relationsOf } from '../index/reindex.js';
 import { Project } from '../project/project.js';
 import { decodeFile, encodeFile } from '../record/file-codecs.js';
 import { RECORD_FORMAT, type RecordId, type RecordModel, type StatusMarker, type StoredRecord } from '../record/record.js';
 import type { Storage } from '../storage/storage.js';
 import { Element, configClassOf, type ElementClass } from './element.js';
 import { deepFreeze } from './freeze.js';
-import { BIND, COMPUTE, CONFIGURE, HYDRATE, RELATE, WRITE_RECORD_FILE, WRITE_STATUS } from './internal.js';
+import { BIND, COMPUTE, CONFIGURE, HYDRATE, LOCATE, RELATE, WRITE_RECORD_FILE, WRITE_STATUS } from './internal.js';
+import { InterfaceCollection } from './collection.js';
+import { configured, hydrated, storedOrForget, type Target } from './instances.js';
 import { currentScope } from '../context/scope.js';
 import { currentExecution, defaultExecution } from '../context/execution-context.js';
 import { hostname } from 'node:os';
@@ -71,6 +74,7 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   #pending = new Map<string, Uint8Array>();
   #markers = new Map<string, unknown>();
   #recompute = false;
+  #parent: string | null = null;
 
   /** Globally unique id (a time-ordered v7 uuid); the record directory's name. */
   get uuid(): string {
@@ -153,7 +157,7 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
       kind: (this.constructor as ElementClass).kind,
       identity_key: this.identity.key,
       predicate_key: predicateKey(this.predicate),
-      parent: null,
+      parent: this.#parent,
     };
     const model = this.model();
     const claim = index.claim(entryOf(id, model, new Date().toISOString()), () => {
@@ -218,7 +222,154 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   /** @internal appends an edge to the relation log. */
   [RELATE](relation: string, uuid: string): void {
     const edge: RelationEdge = { relation, uuid, at: new Date().toISOString() };
+    // The log first: it is the truth, and `reindex()` restores an index entry lost after it.
     this.storageOrThrow().appendLine(this.#uuid, RELATIONS_FILE, JSON.stringify(edge));
+    this.#index?.relate([{ from: this.#uuid, relation, to: uuid, createdAt: edge.at }]);
+  }
+
+  /**
+   * Finds or configures a child of this interface: like `get()`, but the child's record has this
+   * one as its `parent`, so the same config derived from two parents is two records, and deriving
+   * again finds the same child. This interface must be materialized; the child is returned
+   * unmaterialized unless it was stored before.
+   *
+   * @example
+   * const child = await sweep.derive('train', { lr: 0.01 });
+   * await child.launch(); // (await child.ancestor)?.uuid === sweep.uuid
+   */
+  async derive<T extends Interface = Interface>(target: Target<T>, version?: VersionSpec): Promise<T> {
+    this.requireMaterialized('derive()');
+    const project = this.#project ?? Project.current();
+    const child = await configured(project, target, version);
+    if (!(child instanceof Interface)) {
+      throw new RelationError(`cannot derive ${String((child as Element).module)} from ${this.module}: it is an Element, which is never stored; derive an Interface`);
+    }
+    return child[LOCATE](project, this.storageOrThrow(), this.#index!, this.#uuid) as T;
+  }
+
+  /**
+   * The interface this one was derived from (its record's `parent`), or undefined for a
+   * top-level record.
+   *
+   * @example
+   * const child = await sweep.derive('train', { lr: 0.01 });
+   * (await child.ancestor)?.uuid === sweep.uuid; // true
+   */
+  get ancestor(): Promise<Interface | undefined> {
+    return this.#parent === null ? Promise.resolve(undefined) : this.load(this.#parent);
+  }
+
+  /**
+   * The interfaces derived from this one (stored children only), oldest first.
+   *
+   * @example
+   * await (await sweep.derive('train', { lr: 0.01 })).materialize();
+   * (await sweep.derived()).length; // 1
+   */
+  async derived(): Promise<InterfaceCollection<Interface>> {
+    if (!this.#record) return new InterfaceCollection<Interface>();
+    return this.loadAll(this.#index!.findByParent(this.#uuid));
+  }
+
+  /**
+   * The chain of ancestors, nearest first: parent, grandparent, ... (empty for a top-level record).
+   *
+   * @example
+   * const grandchild = await (await (await root.derive('a')).materialize()).derive('b');
+   * (await grandchild.lineage()).map((i) => i.module); // ['a', ...root.module]
+   */
+  async lineage(): Promise<InterfaceCollection<Interface>> {
+    const chain: Interface[] = [];
+    const seen = new Set<string>([this.#uuid]);
+    for (let next = await this.ancestor; next && !seen.has(next.uuid); next = await next.ancestor) {
+      seen.add(next.uuid);
+      chain.push(next);
+    }
+    return new InterfaceCollection(chain);
+  }
+
+  /**
+   * Records that this interface uses `other` (a dataset, a pretrained model, ...): a `uses` edge
+   * in this record's log and a `used_by` edge in the other's, both indexed. Both must be
+   * materialized; using the same interface again does nothing.
+   *
+   * @example
+   * await evaluation.use(trained);
+   * (await trained.usedBy()).first()?.uuid === evaluation.uuid; // true
+   */
+  async use(other: Interface<object>): Promise<this> {
+    this.requireMaterialized('use()');
+    if (!other.isMaterialized) {
+      throw new InterfaceStateError(`use() needs a stored record on both sides, but ${other.module} is not materialized; call await materialize() on it first`);
+    }
+    if (other.uuid === this.#uuid) throw new RelationError(`${this.module} (${this.#uuid}) cannot use itself`);
+    if (!this.relations('uses').some((edge) => edge.uuid === other.uuid)) this[RELATE]('uses', other.uuid);
+    if (!other.relations('used_by').some((edge) => edge.uuid === this.#uuid)) other[RELATE]('used_by', this.#uuid);
+    return this;
+  }
+
+  /**
+   * The interfaces this one uses (see `use()`), oldest edge first.
+   *
+   * @example
+   * await evaluation.use(trained);
+   * (await evaluation.uses()).map((i) => i.uuid); // [trained.uuid]
+   */
+  uses(): Promise<InterfaceCollection<Interface>> {
+    return this.related('uses');
+  }
+
+  /**
+   * The interfaces that use this one (see `use()`), oldest edge first.
+   *
+   * @example
+   * await evaluation.use(trained);
+   * (await trained.usedBy()).map((i) => i.uuid); // [evaluation.uuid]
+   */
+  usedBy(): Promise<InterfaceCollection<Interface>> {
+    return this.related('used_by');
+  }
+
+  /**
+   * Every related interface, each once, from the index: the relations of the edge log (`uses`,
+   * `used_by`, `execution`, ...) plus the `ancestor` and the `derived` children. With a
+   * relation name, only those (`'ancestor'` and `'derived'` name the parent links).
+   *
+   * @example
+   * const all = await run.related();           // any relation
+   * const users = await run.related('used_by'); // same as usedBy()
+   */
+  async related(relation?: string): Promise<InterfaceCollection<Interface>> {
+    if (!this.#record) return new InterfaceCollection<Interface>();
+    const index = this.#index!;
+    const uuids: string[] = [];
+    if ((relation === undefined || relation === 'ancestor') && this.#parent !== null) uuids.push(this.#parent);
+    if (relation === undefined || relation === 'derived') uuids.push(...index.findByParent(this.#uuid).map((e) => e.uuid));
+    if (relation !== 'ancestor' && relation !== 'derived') uuids.push(...index.related(this.#uuid, relation).map((r) => r.to));
+    const items: Interface[] = [];
+    for (const uuid of new Set(uuids)) {
+      const found = await this.load(uuid);
+      if (found) items.push(found);
+    }
+    return new InterfaceCollection(items);
+  }
+
+  /** A stored interface by uuid, with its module's class, or undefined when the record is gone. */
+  private async load(uuid: string): Promise<Interface | undefined> {
+    const storage = this.storageOrThrow();
+    const record = storage.find(uuid);
+    if (!record) return undefined;
+    return hydrated(this.#project ?? Project.current(), storage, this.#index!, record);
+  }
+
+  private async loadAll(entries: IndexEntry[]): Promise<InterfaceCollection<Interface>> {
+    const storage = this.storageOrThrow();
+    const items: Interface[] = [];
+    for (const entry of entries) {
+      const record = storedOrForget(entry, storage, this.#index!);
+      if (record) items.push(await hydrated(this.#project ?? Project.current(), storage, this.#index!, record));
+    }
+    return new InterfaceCollection(items);
   }
 
   /** The execution that computed (or is computing) this run, if any. */
@@ -233,8 +384,8 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   /** Edges of the relation log, oldest first (optionally of one relation). */
   relations(relation?: string): RelationEdge[] {
     if (!this.#record) return [];
-    const text = this.storageOrThrow().readFile(this.#uuid, RELATIONS_FILE)?.toString('utf8') ?? '';
-    const edges = text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as RelationEdge);
+    // Parsed like reindex() does, so a torn last line (a crash mid-append) is skipped here too.
+    const edges: RelationEdge[] = relationsOf(this.storageOrThrow(), this.#uuid).map((r) => ({ relation: r.relation, uuid: r.to, at: r.createdAt }));
     return relation === undefined ? edges : edges.filter((e) => e.relation === relation);
   }
 
@@ -369,12 +520,25 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   [HYDRATE](record: StoredRecord, storage: Storage, index: Index): this {
     this.#uuid = record.id.uuid;
     this.#record = record;
+    this.#parent = record.id.parent;
     this.#predicate = deepFreeze(record.model.predicate);
     this.#storage = storage;
     this.#index = index;
     this.#pending.clear();
     this.setResolution(record.model.module, storedResolution(this.constructor as ElementClass, record));
     return this;
+  }
+
+  /**
+   * @internal binds providers and the parent, then becomes the stored record holding this
+   * interface's dedup key `(parent, identity_key, predicate_key)`, if there is one.
+   */
+  [LOCATE](project: Project, storage: Storage, index: Index, parent: string | null): this {
+    this[BIND](project, storage, index);
+    this.#parent = parent;
+    const entry = index.find({ parent, identityKey: this.identityKey, predicateKey: this.predicateKey });
+    const record = entry && storedOrForget(entry, storage, index);
+    return record ? this[HYDRATE](record, storage, index) : this;
   }
 
   /** @internal binds providers (done by `get()`). */

@@ -9,3 +9,4 @@ export const COMPUTE = Symbol('machinable.compute');
 export const WRITE_STATUS = Symbol('machinable.writeStatus');
 export const RELATE = Symbol('machinable.relate');
 export const WRITE_RECORD_FILE = Symbol('machinable.writeRecordFile');
+export const LOCATE = Symbol('machinable.locate');

@@ -4,5 +4,4 @@
 export const FAILURE_FILE = 'failure.json';
 /** pid and host of the process computing the run, for liveness checks. */
 export const PROCESS_FILE = 'process.json';
-/** The append-only relation log. */
-export const RELATIONS_FILE = 'related/metadata.jsonl';
+export { RELATIONS_FILE } from '../record/record.js';

@@ -4,6 +4,9 @@ import type { VersionItem } from '../config/version.js';
 /** Version of the on-disk record format (the Python reference's format v1). */
 export const RECORD_FORMAT = 1;
 
+/** The append-only relation log: one JSON edge `{ relation, uuid, at }` per line. */
+export const RELATIONS_FILE = 'related/metadata.jsonl';
+
 /** What a record is, fixed at creation: the content of `id.json`. Never rewritten. */
 export interface RecordId {
   readonly format: typeof RECORD_FORMAT;
