@@ -1,26 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runScript } from './helpers.js';
-
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const EXAMPLE = join(REPO, 'examples', 'montecarlo');
-
-/** A copy of the example as a user's project: its files plus node_modules links to the packages. */
-function copyOfExample(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'machinable-montecarlo-'));
-  for (const file of ['montecarlo.ts', 'run.mjs']) cpSync(join(EXAMPLE, file), join(dir, file));
-  mkdirSync(join(dir, 'node_modules', '@machinable'), { recursive: true });
-  for (const pkg of ['core', 'storage-fs']) symlinkSync(join(REPO, 'packages', pkg), join(dir, 'node_modules', '@machinable', pkg));
-  return dir;
-}
+import { copyOfExample, runScript } from './helpers.js';
 
 describe('examples/montecarlo', () => {
   it('estimates pi once and reloads it on the second run', async () => {
-    const dir = copyOfExample();
+    const dir = copyOfExample('montecarlo', ['montecarlo.ts', 'run.mjs']);
     const script = `process.argv[2] = '150'; await import('./run.mjs');`;
     const first = await runScript(dir, script);
     assert.equal(first.code, 0, first.stderr);

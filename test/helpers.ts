@@ -1,8 +1,9 @@
 /** Helpers for end-to-end specs: throwaway project folders and child Node processes. */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** URL of the built core package, for scripts that run outside the repository. */
 export const CORE_URL = import.meta.resolve('@machinable/core');
@@ -16,6 +17,21 @@ export function makeProject(files: Record<string, string>): string {
     writeFileSync(full, contents);
   }
   return directory;
+}
+
+/** The repository root (tests run from test/dist). */
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * A copy of an example as a user's project: its files plus node_modules links to the packages,
+ * so the example's `import '@machinable/core'` resolves as it would after `npm install`.
+ */
+export function copyOfExample(name: string, files: readonly string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), `machinable-${name}-`));
+  for (const file of files) cpSync(join(REPO, 'examples', name, file), join(dir, file));
+  mkdirSync(join(dir, 'node_modules', '@machinable'), { recursive: true });
+  for (const pkg of ['core', 'storage-fs']) symlinkSync(join(REPO, 'packages', pkg), join(dir, 'node_modules', '@machinable', pkg));
+  return dir;
 }
 
 export interface ProcessResult {
