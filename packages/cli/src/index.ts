@@ -1,2 +1,7 @@
-/** Placeholder entry point; the cli package is built out in a later issue. */
-export const PACKAGE = '@machinable/cli';
+/**
+ * @machinable/cli as a library: the grammar of `machinable get` and its inverse, `toCli`, which
+ * renders the command that gets an interface again. The `machinable` binary is bin/run.js.
+ */
+export { toCli, versionTokens, shellQuote, renderLiteral } from './to-cli.js';
+export { parseGetArgs, LITERAL_START, type GetRequest, type GetAction, type ModuleRequest, type LiteralParsers } from './get-args.js';
+export { UsageError, RunFailedError } from './errors.js';

@@ -1,0 +1,215 @@
+import { Args, Flags } from '@oclif/core';
+import type { Element, Interface } from '@machinable/core';
+import { MachinableCommand } from '../base-command.js';
+import { RunFailedError, UsageError } from '../errors.js';
+import { parseGetArgs, type GetAction, type ModuleRequest } from '../get-args.js';
+import { formatOutput } from '../output.js';
+import { closest } from '../suggest.js';
+
+type Core = typeof import('@machinable/core');
+
+/** A context opened around the interface: `within(fn)` runs `fn` inside it. */
+interface OpenedContext {
+  within<R>(fn: () => Promise<R>): Promise<R>;
+}
+
+/** Context names built into `get`; any other context must be a project module whose class is an Execution. */
+const BUILTIN_CONTEXTS = ['scope', 'storage', 'execution', 'multiprocess'] as const;
+
+export default class Get extends MachinableCommand {
+  static override summary = 'Get a run of a module (stored, or new), launch it and call its methods.';
+
+  static override description = `Finds the stored run of <module> with the same config, or configures a new one, then does what the --flags after it say, in order.
+
+Versions follow the module and apply left to right: ~name or ~name(key=value, ...) calls a @Version() method, key=value sets a config value (dotted keys reach into nested configs: optimizer.momentum=0.95), and {key: value, ...} is a whole config object. Values are passed as written and converted to the declared type (seed=3 is the integer 3 for an int field); a value starting with [ { ' or " is a literal: layers=[1,2], name="'[draft]'".
+
+Several modules: every module but the last opens a context around the last one. Built in: multiprocess (processes=N: launches run in a pool of N child processes), execution, scope (key=value tags every run made inside), storage (root=DIR keeps records under DIR). A project module whose class extends Execution works as a context too.
+
+--launch computes the run unless it is stored as computed. --<method> calls a method of the interface and prints what it returns (strings as they are, objects as JSON); --<method>(args) passes arguments (quote it for the shell); --<property> prints a property (--uuid, --config); --path prints the run's directory.
+
+The project is the current directory.`;
+
+  static override usage = 'get <module> [~version …] [key=value …] [--launch] [--<method>[(args)] …] [--path]';
+
+  static override examples = [
+    { description: 'Compute a run once (running it again reloads it) and print its summary:', command: '<%= config.bin %> get montecarlo samples=1000 --launch --summary' },
+    { description: 'A version, then config values (dotted keys reach into nested configs):', command: '<%= config.bin %> get train ~adam seed=1 optimizer.momentum=0.95 --launch' },
+    { description: 'A version with arguments, and a method with arguments (quoted for the shell):', command: `<%= config.bin %> get train '~adam(lr=3e-4)' seed=1 '--loss(2)'` },
+    { description: 'Launch in a pool of two child processes:', command: '<%= config.bin %> get multiprocess processes=2 train ~adam seed=1 --launch' },
+    { description: 'Where a run is stored, and its status:', command: '<%= config.bin %> get train seed=1 --path --status' },
+  ];
+
+  // The arguments are read from the raw argv, in order (see parseGetArgs); these entries are for --help.
+  static override strict = false;
+
+  static override args = {
+    module: Args.string({ description: 'the module (a file of the project: train is train.ts, models.resnet is models/resnet.ts), after any context modules' }),
+  };
+
+  static override flags = {
+    launch: Flags.boolean({ description: 'Compute the run, unless it is stored as computed.' }),
+    path: Flags.boolean({ description: "Print the run's directory (the run must be stored)." }),
+  };
+
+  async run(): Promise<void> {
+    this.parsed = true; // argv is parsed by parseGetArgs: oclif's parser would reorder the --flags
+    const core = await import('@machinable/core');
+    const request = parseGetArgs(this.argv, core);
+    // Actions up to the last --launch run inside every context, so an execution context collects
+    // the launch and computes it when it closes; the actions after it see the computed run.
+    const cut = request.actions.findLastIndex((action) => action.kind === 'member' && action.name === 'launch') + 1;
+    let iface: Element<object> | undefined;
+    try {
+      await this.nest(core, request.contexts, true, async () => {
+        iface = (await core.get(request.target.module, request.target.version)) as Element<object>;
+        await this.perform(core, iface, request.actions.slice(0, cut));
+      });
+      const rest = request.actions.slice(cut);
+      if (rest.length > 0) await this.nest(core, request.contexts, false, () => this.perform(core, iface!, rest));
+      if (request.actions.length === 0) this.log(describe(core, iface!));
+    } catch (error) {
+      throw withCliHint(core, asRunFailure(core, iface, error));
+    } finally {
+      await core.Project.current().close();
+    }
+  }
+
+  /** Opens the contexts in order, outermost first, each inside the ones before it, and runs `fn` inside. */
+  private async nest(core: Core, contexts: readonly ModuleRequest[], executions: boolean, fn: () => Promise<void>): Promise<void> {
+    const open = async (i: number): Promise<void> => {
+      if (i === contexts.length) return fn();
+      const context = await openContext(core, contexts[i]!, executions);
+      return context ? context.within(() => open(i + 1)) : open(i + 1);
+    };
+    await open(0);
+  }
+
+  private async perform(core: Core, iface: Element<object>, actions: readonly GetAction[]): Promise<void> {
+    for (const action of actions) {
+      if (action.kind === 'path') {
+        if (!(iface instanceof core.Interface) || !iface.isMaterialized) {
+          throw new UsageError(`${iface.module} is not stored yet, so it has no directory; put --launch before --path`);
+        }
+        this.log(iface.localDirectory());
+        continue;
+      }
+      const value = await callMember(core, iface, action);
+      const text = formatOutput(value, iface);
+      if (text !== undefined) this.log(text);
+    }
+  }
+}
+
+/** Builds one context; `undefined` for an execution when `executions` is false (after the launch). */
+async function openContext(core: Core, request: ModuleRequest, executions: boolean): Promise<OpenedContext | undefined> {
+  const { module, version } = request;
+  switch (module) {
+    case 'scope':
+      return core.scope(objectLayers(core, request));
+    case 'storage': {
+      const { root, ...other } = objectLayers(core, request);
+      const extra = Object.keys(other);
+      if (typeof root !== 'string' || root === '' || extra.length > 0) {
+        throw new UsageError(`storage takes one value, root=DIR${extra.length ? ` (not ${extra.join(', ')})` : ''}; e.g. machinable get storage root=./runs train --launch`);
+      }
+      return core.storage(root);
+    }
+    case 'execution':
+      return executions ? new core.Execution(version) : undefined;
+    case 'multiprocess':
+      return executions ? new core.Multiprocess(version) : undefined;
+  }
+  const project = core.Project.current();
+  const cls = await project.load(module);
+  if (!(cls.prototype instanceof core.Execution)) {
+    throw new UsageError(
+      `'${module}' cannot be a context: only the last module is the one to get, and a module before it must be ` +
+        `${BUILTIN_CONTEXTS.join(', ')} or a module whose class extends Execution`,
+    );
+  }
+  return executions ? ((await core.get(module, version)) as unknown as InstanceType<Core['Execution']>) : undefined;
+}
+
+/** The config objects of a scope or storage context merged into one (they take no ~versions). */
+function objectLayers(core: Core, request: ModuleRequest): Record<string, unknown> {
+  let values: Record<string, unknown> = {};
+  for (const item of request.version) {
+    if (typeof item === 'string') {
+      throw new UsageError(`${request.module} takes key=value, not a version ('${item}'); e.g. machinable get scope dataset=v2 train --launch`);
+    }
+    values = core.deepMerge(values, core.expandDotted(item));
+  }
+  return values;
+}
+
+/** Calls `--name(args)` (or reads the property `--name`) on the interface and awaits the result. */
+async function callMember(core: Core, iface: Element<object>, action: Extract<GetAction, { kind: 'member' }>): Promise<unknown> {
+  const { name, args } = action;
+  if (!isMember(iface, name)) {
+    const members = memberNames(core, iface);
+    const hint = closest(name, members.all);
+    const own = members.own.length ? `; its own methods: ${members.own.map((m) => `--${m}`).join(', ')}` : '';
+    throw new UsageError(
+      `${iface.constructor.name} (${iface.module}) has no method or property '${name}'${hint ? `. Did you mean --${hint}?` : own}`,
+    );
+  }
+  const member = (iface as unknown as Record<string, unknown>)[name];
+  if (typeof member !== 'function') {
+    if (action.called) throw new UsageError(`'${name}' of ${iface.module} is a property, not a method; write --${name} without arguments`);
+    return await member;
+  }
+  return await (member as (...a: unknown[]) => unknown).apply(iface, args as unknown[]);
+}
+
+/** Members reachable from the command line: anything on the instance or its classes, but not Object's own. */
+function isMember(iface: object, name: string): boolean {
+  if (name === 'constructor' || !(name in iface)) return false;
+  for (let o: object | null = iface; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    if (Object.prototype.hasOwnProperty.call(o, name)) return true;
+  }
+  return false;
+}
+
+/** Member names for suggestions: `all` of them, and the `own` methods declared by the module's classes. */
+function memberNames(core: Core, iface: object): { all: string[]; own: string[] } {
+  const framework = new Set<object>([core.Element.prototype, core.Interface.prototype, core.Experiment.prototype, core.Execution.prototype]);
+  const all = new Set<string>(Object.keys(iface));
+  const own: string[] = [];
+  let inOwn = true;
+  for (let proto = Object.getPrototypeOf(iface); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    if (framework.has(proto)) inOwn = false;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name === 'constructor' || all.has(name)) continue;
+      all.add(name);
+      if (inOwn && typeof Object.getOwnPropertyDescriptor(proto, name)?.value === 'function') own.push(name);
+    }
+  }
+  return { all: [...all], own };
+}
+
+/** What `get` prints without actions: the run and whether it is stored. */
+function describe(core: Core, iface: Element<object>): string {
+  if (!(iface instanceof core.Interface)) return JSON.stringify(iface.config, null, 2);
+  const run = iface as Interface<object>;
+  return run.isMaterialized ? `${run.module} ${run.uuid} ${run.status()}` : `${run.module}: not stored yet (add --launch to compute it)`;
+}
+
+/** A missing required field also says how to give it here: `seed=…`. */
+function withCliHint(core: Core, error: unknown): unknown {
+  if (!(error instanceof core.ConfigurationError)) return error;
+  const missing = error.issues.filter((issue) => issue.code === 'required' && issue.path !== '').map((issue) => `${issue.path}=…`);
+  return missing.length > 0 ? new UsageError(`${error.message} (on the command line: ${missing.join(' ')})`, { cause: error }) : error;
+}
+
+/**
+ * The error of a run that was computed in this process and threw, as one line naming the run and
+ * where its error is stored; any other error as it is. (A pool's child process reports its own
+ * failure, naming the run.)
+ */
+function asRunFailure(core: Core, iface: Element<object> | undefined, error: unknown): unknown {
+  if (!(iface instanceof core.Interface) || !iface.isMaterialized || !(error instanceof Error)) return error;
+  const failure = iface.failure();
+  if (!failure || failure.message !== error.message) return error;
+  const what = error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+  return new RunFailedError(`${iface.module} ${iface.uuid} failed: ${what} (stored in ${iface.localDirectory('failure.json')})`, { cause: error });
+}

@@ -1,0 +1,156 @@
+/**
+ * The grammar of `machinable get`, read token by token in the order written:
+ *
+ *   get [<context module> [version…]]… <module> [version…] [--launch] [--<member>[(args)]]… [--path] [--debug]
+ *
+ * - a version token is `~name` / `~name(k=v, …)`, `key=value` (dotted keys allowed), or a whole
+ *   object literal `{key: value, …}`; consecutive `key=value` tokens form one config object;
+ * - any other bare token is a module; every module but the last is a context opened around it;
+ * - `--x` / `--x(args)` calls a member of the interface (or prints a property), in order.
+ *
+ * Values: a value starting with `[`, `{`, `'` or `"` is a JSON-ish literal, parsed by core's
+ * `parseLiteral` (`layers=[1,2]`, `name="'[draft]'"`); every other value is passed as the string
+ * it is, and core coerces it to the declared type (`seed=3` is the integer 3 for an int field).
+ * Nothing here imports core: its parsers are passed in, so loading this file costs nothing.
+ */
+import type { Call, PlainObject, VersionItem } from '@machinable/core';
+import { UsageError } from './errors.js';
+
+/** Core's literal parsers (`import('@machinable/core')` provides both). */
+export interface LiteralParsers {
+  parseLiteral(text: string): unknown;
+  parseCall(text: string): Call | undefined;
+}
+
+/** One module token with the version tokens that follow it. */
+export interface ModuleRequest {
+  readonly module: string;
+  /** Version items in the order written: `~name(...)` strings and config objects. */
+  readonly version: VersionItem[];
+}
+
+/** What to do with the interface once it is got, in the order written. */
+export type GetAction =
+  | { readonly kind: 'path' }
+  | { readonly kind: 'member'; readonly name: string; readonly args: readonly unknown[]; readonly called: boolean; readonly token: string };
+
+export interface GetRequest {
+  /** Context modules, outermost first. */
+  readonly contexts: readonly ModuleRequest[];
+  /** The last module: the interface to get. */
+  readonly target: ModuleRequest;
+  readonly actions: readonly GetAction[];
+  readonly debug: boolean;
+}
+
+/** Characters that make a value a literal rather than a plain string. */
+export const LITERAL_START = /^[[{'"]/;
+
+const MODULE = /^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*$/;
+
+/**
+ * Parses the tokens after `machinable get`.
+ *
+ * @example
+ * parseGetArgs(['train', '~adam', 'seed=1', 'optimizer.momentum=0.95', '--launch'], core);
+ * // target: { module: 'train', version: ['~adam', { seed: '1', 'optimizer.momentum': '0.95' }] }
+ */
+export function parseGetArgs(tokens: readonly string[], parsers: LiteralParsers): GetRequest {
+  const modules: { module: string; version: VersionItem[]; pending?: PlainObject }[] = [];
+  const actions: GetAction[] = [];
+  let debug = false;
+
+  const current = (token: string) => {
+    const last = modules.at(-1);
+    if (!last) {
+      throw new UsageError(
+        `'${token}' comes before any module; versions and key=value follow the module they configure, ` +
+          `e.g. machinable get train ${token}`,
+      );
+    }
+    return last;
+  };
+  const flush = () => {
+    const last = modules.at(-1);
+    if (last?.pending) last.version.push(last.pending);
+    if (last) last.pending = undefined;
+  };
+
+  for (const token of tokens) {
+    if (token === '--debug') {
+      debug = true;
+    } else if (token.startsWith('--')) {
+      actions.push(parseAction(token, parsers));
+    } else if (token.startsWith('-')) {
+      throw new UsageError(`unknown option '${token}'; call members with two dashes (--launch, --summary) and see machinable get --help`);
+    } else if (token.startsWith('~')) {
+      const last = current(token);
+      flush();
+      last.version.push(token);
+    } else if (token.startsWith('{')) {
+      const last = current(token);
+      const layer = literal(token, `the config object ${token}`, parsers);
+      if (layer === null || typeof layer !== 'object' || Array.isArray(layer)) {
+        throw new UsageError(`'${token}' is not a config object; write {key: value, ...} or key=value`);
+      }
+      flush();
+      last.version.push(layer as PlainObject);
+    } else if (token.includes('=')) {
+      const last = current(token);
+      const at = token.indexOf('=');
+      const key = token.slice(0, at);
+      if (key === '') throw new UsageError(`'${token}' has no key before '='; write key=value, e.g. seed=1`);
+      const text = token.slice(at + 1);
+      const value = LITERAL_START.test(text) ? literal(text, `the value of '${key}'`, parsers) : text;
+      last.pending ??= {};
+      // defineProperty keeps a key like '__proto__' an ordinary key, for core to reject by name.
+      Object.defineProperty(last.pending, key, { value, enumerable: true, writable: true, configurable: true });
+    } else if (MODULE.test(token)) {
+      flush();
+      modules.push({ module: token, version: [] });
+    } else {
+      throw new UsageError(
+        `'${token}' is neither a module name, a ~version, key=value nor a {config object}; ` +
+          `quote values that contain spaces or brackets together with their key ('key=[1, 2]')`,
+      );
+    }
+  }
+  flush();
+
+  const target = modules.at(-1);
+  if (!target) {
+    throw new UsageError('name the module to get: machinable get <module> [~version …] [key=value …] [--launch]');
+  }
+  const request = (m: (typeof modules)[number]): ModuleRequest => ({ module: m.module, version: m.version });
+  return { contexts: modules.slice(0, -1).map(request), target: request(target), actions, debug };
+}
+
+function parseAction(token: string, parsers: LiteralParsers): GetAction {
+  const text = token.slice(2);
+  if (text === 'path') return { kind: 'path' };
+  if (text === '') throw new UsageError("unexpected '--'; machinable get takes no positional arguments after '--'");
+  const equals = /^([A-Za-z_$][\w$.]*)=(.*)$/s.exec(text);
+  if (equals) {
+    throw new UsageError(`'${token}': config values take no dashes; write ${equals[1]}=${equals[2]} (and call methods as --name or --name(args))`);
+  }
+  let call: Call | undefined;
+  try {
+    call = parsers.parseCall(text);
+  } catch (error) {
+    throw new UsageError(`cannot parse '${token}': ${(error as Error).message}; write --name or --name(arg, key=value)`);
+  }
+  if (!call) throw new UsageError(`'${token}' is not a member to call; write --name or --name(arg, key=value)`);
+  const args = call.kwargs ? [...call.args, call.kwargs] : call.args;
+  return { kind: 'member', name: call.name, args, called: text.includes('('), token };
+}
+
+function literal(text: string, what: string, parsers: LiteralParsers): unknown {
+  try {
+    return parsers.parseLiteral(text);
+  } catch (error) {
+    throw new UsageError(
+      `cannot parse ${what} (${text}): ${(error as Error).message}; a value starting with [ { ' or " is a literal ` +
+        `such as [1, 2], {name: 'adam'} or '[text]'`,
+    );
+  }
+}
