@@ -17,14 +17,13 @@ import {
   CorruptRecordError,
   MachinableError,
   RecordConflictError,
-  SQLITE_INDEX_SCHEMA_VERSION,
-  SqliteIndex,
   entryOf,
   ingestRecordDirectory as ingestDirectory,
   rebuildIndex as reindex,
   type IndexEntry,
   type RelationEntry,
 } from '@machinable/core';
+import { SQLITE_INDEX_SCHEMA_VERSION, SqliteIndex } from '@machinable/core/sqlite';
 import { MemoryStorage, makeRecord } from './memory-storage.js';
 
 const IDENTITY = 'a'.repeat(24);
@@ -270,6 +269,71 @@ describe('SqliteIndex: claim', () => {
   });
 });
 
+describe('SqliteIndex: rebuild', () => {
+  const indexNames = (path: string): string[] => {
+    const db = new Database(path, { readonly: true });
+    try {
+      return db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").pluck().all() as string[];
+    } finally {
+      db.close();
+    }
+  };
+
+  it('empties the index, runs the fill, and has every index back (the dedup key enforced) after', () => {
+    const path = dbFile();
+    const index = new SqliteIndex(path);
+    const before = indexNames(path);
+    index.upsert([entry({ predicateKey: 'old' })]);
+    const kept = entry();
+    assert.equal(index.rebuild(() => index.upsert([kept, entry({ predicateKey: 'p2' })])), 2);
+    assert.deepEqual(indexNames(path), before);
+    assert.deepEqual(sorted(index.findByModule('train').map((e) => e.predicateKey)), sorted([PREDICATE, 'p2']));
+    const claim = index.claim(entry(), () => assert.fail('the key is held: nothing is created'));
+    assert.equal(claim.entry.uuid, kept.uuid);
+    index.close();
+  });
+
+  it('has every index back after a fill that throws', () => {
+    const path = dbFile();
+    const index = new SqliteIndex(path);
+    const before = indexNames(path);
+    assert.throws(() => index.rebuild(() => { throw new Error('storage went away'); }), /storage went away/);
+    assert.deepEqual(indexNames(path), before);
+    index.close();
+  });
+
+  it('builds missing indexes on open, as after a process that died mid-rebuild', () => {
+    const path = dbFile();
+    const index = new SqliteIndex(path);
+    const before = indexNames(path);
+    index.upsert([entry()]);
+    index.close();
+    const db = new Database(path);
+    db.exec('DROP INDEX records_dedup; DROP INDEX relations_to;');
+    db.close();
+    const again = new SqliteIndex(path);
+    assert.equal(again.needsReindex, false);
+    assert.deepEqual(indexNames(path), before);
+    assert.equal(again.findByModule('train').length, 1);
+    again.close();
+  });
+
+  it('starts over, as for an outdated file, when a dedup key is held twice without the index', () => {
+    const path = dbFile();
+    new SqliteIndex(path).close();
+    const db = new Database(path);
+    db.exec('DROP INDEX records_dedup;');
+    const insert = db.prepare("INSERT INTO records VALUES (?, 'Interface', 'train', '', ?, ?, '[]', '')");
+    insert.run(randomUUID(), IDENTITY, PREDICATE);
+    insert.run(randomUUID(), IDENTITY, PREDICATE);
+    db.close();
+    const again = new SqliteIndex(path);
+    assert.equal(again.needsReindex, true);
+    assert.deepEqual(again.findByModule('train'), []);
+    again.close();
+  });
+});
+
 describe('SqliteIndex: upsert, remove, clear', () => {
   it('writes entries in one transaction and returns the count', () => {
     const index = new SqliteIndex(':memory:');
@@ -508,7 +572,7 @@ describe('SqliteIndex: claim across processes', () => {
       `
       import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
       import { randomUUID } from 'node:crypto';
-      const { SqliteIndex } = await import(${JSON.stringify(import.meta.resolve('@machinable/core'))});
+      const { SqliteIndex } = await import(${JSON.stringify(import.meta.resolve('@machinable/core/sqlite'))});
       const [db, go, ready, pids] = process.argv.slice(2);
       const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
       const index = new SqliteIndex(db);

@@ -81,6 +81,14 @@ export interface Index {
   /** Drops every entry and relation. */
   clear(): void;
 
+  /**
+   * Optional: empties the index and runs `fill`, which adds every entry again (with `upsert`,
+   * `relate`, and `remove` of one it added), in a bulk mode of the index's choosing; the SQLite
+   * index builds its secondary indexes once at the end. `reindex()` uses it when present, else
+   * `clear()` followed by `fill`.
+   */
+  rebuild?<T>(fill: () => T): T;
+
   close(): void;
 }
 

@@ -50,8 +50,9 @@ export interface ReindexReport {
 export function reindex(storage: Storage, index: Index, options: ReindexOptions = {}): ReindexReport {
   const batchSize = Math.max(1, options.batchSize ?? 10_000);
   const corrupt: CorruptEntry[] = [];
-  // Dedup key -> the entry holding it so far, and the uuids that lost to it.
-  const held = new Map<string, IndexEntry>();
+  // Dedup key -> the entry holding it so far (what isOlder() compares: kept small, as there is
+  // one per record), and the uuids that lost to it.
+  const held = new Map<string, Holder>();
   const losers = new Map<string, string[]>();
   let batch = new Map<string, IndexEntry>();
   let edges = new Map<string, RelationEntry[]>();
@@ -69,21 +70,24 @@ export function reindex(storage: Storage, index: Index, options: ReindexOptions 
     if (relations.length > 0) edges.set(entry.uuid, relations);
   };
 
-  index.clear();
-  for (const uuid of storage.list()) {
+  const fill = (): void => {
+    for (const uuid of storage.list()) read(uuid);
+    flush();
+  };
+  const read = (uuid: string): void => {
     done += 1;
     const entry = readEntry(storage, uuid, corrupt);
     if (entry) {
       const key = dedupKeyOf(entry);
       const holder = held.get(key);
       if (!holder) {
-        held.set(key, entry);
+        held.set(key, { uuid: entry.uuid, createdAt: entry.createdAt });
         take(entry);
       } else if (isOlder(entry, holder)) {
         // The holder may already be committed: take it out so the key has one row.
         edges.delete(holder.uuid);
         if (!batch.delete(holder.uuid)) index.remove(holder.uuid);
-        held.set(key, entry);
+        held.set(key, { uuid: entry.uuid, createdAt: entry.createdAt });
         take(entry);
         pushTo(losers, key, holder.uuid);
       } else {
@@ -94,8 +98,13 @@ export function reindex(storage: Storage, index: Index, options: ReindexOptions 
       flush();
       options.onProgress?.(done);
     }
+  };
+  if (index.rebuild) {
+    index.rebuild(fill);
+  } else {
+    index.clear();
+    fill();
   }
-  flush();
   if (done % batchSize !== 0 || done === 0) options.onProgress?.(done);
 
   const duplicates: DuplicateEntry[] = [];
@@ -224,8 +233,14 @@ function dedupKeyOf(key: DedupKey): string {
   return JSON.stringify([key.parent, key.identityKey, key.predicateKey]);
 }
 
+/** What reindex() keeps of the record holding a dedup key. */
+interface Holder {
+  readonly uuid: string;
+  readonly createdAt: string;
+}
+
 /** Older by creation time, then by uuid, so the choice is the same on every run. */
-function isOlder(a: IndexEntry, b: IndexEntry): boolean {
+function isOlder(a: Holder, b: Holder): boolean {
   const ta = Date.parse(a.createdAt);
   const tb = Date.parse(b.createdAt);
   if (Number.isFinite(ta) && Number.isFinite(tb) && ta !== tb) return ta < tb;

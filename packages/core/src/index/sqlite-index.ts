@@ -1,7 +1,11 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+
+import { requireDependency } from '../require-dependency.js';
 
 import { MachinableError, RecordConflictError } from '../errors.js';
 import type { Claim, DedupKey, Index, IndexEntry, RelationEntry } from './index.js';
+
+const SQLite = requireDependency('better-sqlite3') as typeof Database;
 
 /**
  * Version of the table layout, kept in `PRAGMA user_version`. Bump it whenever the schema changes:
@@ -53,7 +57,7 @@ const NO_PARENT = '';
 
 // A rowid table rather than WITHOUT ROWID: rows are ~200 bytes with random uuids, and measured
 // bulk inserts (reindex) ran ~1.5x faster with the uuid in its own index than as the clustered key.
-const SCHEMA = `
+const TABLES = `
   CREATE TABLE records (
     uuid          TEXT PRIMARY KEY NOT NULL,
     kind          TEXT NOT NULL,
@@ -64,9 +68,6 @@ const SCHEMA = `
     version       TEXT NOT NULL,
     created_at    TEXT NOT NULL
   );
-  CREATE UNIQUE INDEX records_dedup ON records (parent, identity_key, predicate_key);
-  CREATE INDEX records_module ON records (module, identity_key);
-  CREATE INDEX records_parent ON records (parent);
   CREATE TABLE relations (
     from_uuid  TEXT NOT NULL,
     relation   TEXT NOT NULL,
@@ -74,12 +75,28 @@ const SCHEMA = `
     created_at TEXT NOT NULL,
     PRIMARY KEY (from_uuid, relation, to_uuid)
   );
-  CREATE INDEX relations_to ON relations (to_uuid);
+`;
+
+// The indexes besides the primary keys. `rebuild()` drops them while it refills the tables and
+// builds each once at the end (a sort), which measured ~2x faster than updating them row by row.
+const SECONDARY_INDEXES = `
+  CREATE UNIQUE INDEX IF NOT EXISTS records_dedup ON records (parent, identity_key, predicate_key);
+  CREATE INDEX IF NOT EXISTS records_module ON records (module, identity_key);
+  CREATE INDEX IF NOT EXISTS records_parent ON records (parent);
+  CREATE INDEX IF NOT EXISTS relations_to ON relations (to_uuid);
+`;
+const DROP_SECONDARY_INDEXES = `
+  DROP INDEX IF EXISTS records_dedup;
+  DROP INDEX IF EXISTS records_module;
+  DROP INDEX IF EXISTS records_parent;
+  DROP INDEX IF EXISTS relations_to;
 `;
 
 const COLUMNS = 'uuid, kind, module, parent, identity_key, predicate_key, version, created_at';
 const RELATION_COLUMNS = 'from_uuid, relation, to_uuid, created_at';
-const VALUES = '@uuid, @kind, @module, @parent, @identity_key, @predicate_key, @version, @created_at';
+// Positional parameters, in COLUMNS order: binding an array measured ~1.3x faster than an object.
+const VALUES = '?, ?, ?, ?, ?, ?, ?, ?';
+type RowValues = [string, string, string, string, string, string, string, string];
 
 /**
  * The default {@link Index}: one SQLite file (`.machinable.sqlite` in the project) in WAL mode, so
@@ -108,13 +125,13 @@ export class SqliteIndex implements Index {
     findByModule: Database.Statement<[string], Row>;
     findByModuleAndKey: Database.Statement<[string, string], Row>;
     findByParent: Database.Statement<[string], Row>;
-    relate: Database.Statement<[RelationRow], unknown>;
+    relate: Database.Statement<[string, string, string, string], unknown>;
     related: Database.Statement<[string], RelationRow>;
     relatedBy: Database.Statement<[string, string], RelationRow>;
     unrelate: Database.Statement<[string], unknown>;
     clearRelations: Database.Statement<[], unknown>;
-    insert: Database.Statement<[Row], unknown>;
-    replace: Database.Statement<[Row], unknown>;
+    insert: Database.Statement<RowValues, unknown>;
+    replace: Database.Statement<RowValues, unknown>;
     remove: Database.Statement<[string], unknown>;
     clear: Database.Statement<[], unknown>;
   };
@@ -125,7 +142,7 @@ export class SqliteIndex implements Index {
   constructor(path: string, options: SqliteIndexOptions = {}) {
     this.path = path;
     const busyTimeout = options.busyTimeout ?? 10_000;
-    this.db = new Database(path, { timeout: busyTimeout });
+    this.db = new SQLite(path, { timeout: busyTimeout });
     try {
       // busy_timeout first: switching to WAL itself needs a lock another process may hold.
       this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeout))}`);
@@ -160,8 +177,8 @@ export class SqliteIndex implements Index {
         `SELECT ${COLUMNS} FROM records WHERE parent = ? ORDER BY created_at, uuid`,
       ),
       // OR IGNORE: the edge log is append-only, so replaying it (reindex) meets edges already held.
-      relate: db.prepare<[RelationRow]>(
-        `INSERT OR IGNORE INTO relations (${RELATION_COLUMNS}) VALUES (@from_uuid, @relation, @to_uuid, @created_at)`,
+      relate: db.prepare<[string, string, string, string]>(
+        `INSERT OR IGNORE INTO relations (${RELATION_COLUMNS}) VALUES (?, ?, ?, ?)`,
       ),
       related: db.prepare<[string], RelationRow>(
         `SELECT ${RELATION_COLUMNS} FROM relations WHERE from_uuid = ? ORDER BY created_at, rowid`,
@@ -172,8 +189,8 @@ export class SqliteIndex implements Index {
       // Edges into a removed record stay: they are in other records' logs, and readers skip a missing target.
       unrelate: db.prepare<[string]>('DELETE FROM relations WHERE from_uuid = ?'),
       clearRelations: db.prepare<[]>('DELETE FROM relations'),
-      insert: db.prepare<[Row]>(`INSERT INTO records (${COLUMNS}) VALUES (${VALUES})`),
-      replace: db.prepare<[Row]>(`INSERT OR REPLACE INTO records (${COLUMNS}) VALUES (${VALUES})`),
+      insert: db.prepare<RowValues>(`INSERT INTO records (${COLUMNS}) VALUES (${VALUES})`),
+      replace: db.prepare<RowValues>(`INSERT OR REPLACE INTO records (${COLUMNS}) VALUES (${VALUES})`),
       remove: db.prepare<[string]>('DELETE FROM records WHERE uuid = ?'),
       clear: db.prepare<[]>('DELETE FROM records'),
     };
@@ -199,14 +216,14 @@ export class SqliteIndex implements Index {
         written.catch(() => undefined);
         throw new TypeError('claim(): create() must write the record synchronously, not return a promise');
       }
-      this.stmt.insert.run(toRow(entry));
+      this.stmt.insert.run(...toRow(entry));
       return { entry, created: true };
     });
 
     this.upsertTx = db.transaction((entries: Iterable<IndexEntry>): number => {
       let count = 0;
       for (const entry of entries) {
-        this.stmt.replace.run(toRow(entry));
+        this.stmt.replace.run(...toRow(entry));
         count += 1;
       }
       return count;
@@ -215,7 +232,7 @@ export class SqliteIndex implements Index {
     this.relateTx = db.transaction((relations: Iterable<RelationEntry>): number => {
       let count = 0;
       for (const r of relations) {
-        const result = this.stmt.relate.run({ from_uuid: r.from, relation: r.relation, to_uuid: r.to, created_at: r.createdAt }) as Database.RunResult;
+        const result = this.stmt.relate.run(r.from, r.relation, r.to, r.createdAt) as Database.RunResult;
         count += result.changes;
       }
       return count;
@@ -306,6 +323,29 @@ export class SqliteIndex implements Index {
     }).immediate();
   }
 
+  /**
+   * Empties the index and runs `fill` to add every entry again (what `reindex()` does), with the
+   * secondary indexes dropped meanwhile and built once at the end. Nothing enforces the dedup key
+   * while `fill` runs, so `fill` must add each key once, as `reindex()` does.
+   *
+   * @example
+   * index.rebuild(() => index.upsert(entries));
+   */
+  rebuild<T>(fill: () => T): T {
+    this.db.transaction(() => {
+      this.stmt.clear.run();
+      this.stmt.clearRelations.run();
+      this.db.exec(DROP_SECONDARY_INDEXES);
+    }).immediate();
+    try {
+      return fill();
+    } finally {
+      // Also after a failed fill: the tables are never left without them (and should this process
+      // die before this, the next open builds them, see migrate()).
+      this.db.transaction(() => this.db.exec(SECONDARY_INDEXES)).immediate();
+    }
+  }
+
   /** Closes the database; calling it again does nothing. */
   close(): void {
     if (this.db.open) this.db.close();
@@ -324,7 +364,17 @@ export class SqliteIndex implements Index {
     return this.db
       .transaction((): boolean => {
         const found = Number(this.db.pragma('user_version', { simple: true }));
-        if (found === SQLITE_INDEX_SCHEMA_VERSION) return false;
+        if (found === SQLITE_INDEX_SCHEMA_VERSION) {
+          // A no-op when they exist; restores them after a rebuild() that died half-way. A dedup
+          // key held twice then (only another writer racing that rebuild can cause it) makes the
+          // unique index fail: the file is rebuilt like an outdated one.
+          try {
+            this.db.exec(SECONDARY_INDEXES);
+            return false;
+          } catch (error) {
+            if (!(error instanceof SQLite.SqliteError && error.code.startsWith('SQLITE_CONSTRAINT'))) throw error;
+          }
+        }
         if (found > SQLITE_INDEX_SCHEMA_VERSION) {
           throw new MachinableError(
             `index ${this.path} has schema version ${found}, newer than this machinable ` +
@@ -334,7 +384,7 @@ export class SqliteIndex implements Index {
         }
         // Older or unversioned: the index is a cache, so rebuilding beats migrating.
         this.db.exec('DROP TABLE IF EXISTS records; DROP TABLE IF EXISTS relations;');
-        this.db.exec(SCHEMA);
+        this.db.exec(TABLES + SECONDARY_INDEXES);
         this.db.pragma(`user_version = ${SQLITE_INDEX_SCHEMA_VERSION}`);
         return true;
       })
@@ -348,7 +398,7 @@ function retryWhileBusy<T>(timeoutMs: number, fn: () => T): T {
     try {
       return fn();
     } catch (error) {
-      const busy = error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY');
+      const busy = error instanceof SQLite.SqliteError && error.code.startsWith('SQLITE_BUSY');
       if (!busy || Date.now() >= deadline) throw error;
       // A synchronous sleep: the constructor is synchronous, like the rest of the index.
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
@@ -364,17 +414,9 @@ function tripleOf(key: DedupKey): TripleParams {
   };
 }
 
-function toRow(entry: IndexEntry): Row {
-  return {
-    uuid: entry.uuid,
-    kind: entry.kind,
-    module: entry.module,
-    parent: entry.parent ?? NO_PARENT,
-    identity_key: entry.identityKey,
-    predicate_key: entry.predicateKey,
-    version: entry.version,
-    created_at: entry.createdAt,
-  };
+function toRow(entry: IndexEntry): RowValues {
+  const { uuid, kind, module, parent, identityKey, predicateKey, version, createdAt } = entry;
+  return [uuid, kind, module, parent ?? NO_PARENT, identityKey, predicateKey, version, createdAt];
 }
 
 function fromRow(row: Row): IndexEntry {
