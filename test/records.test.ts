@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ConfigurationError,
@@ -374,5 +375,29 @@ describe('records: identity accessors and DI', () => {
       const probe = (await get('probe')) as Interface & { storage: { root: string } };
       assert.equal(probe.storage.root, join(dir, 'storage'));
     });
+  });
+});
+
+describe('records: compiled modules', () => {
+  it('keeps compiled .ts modules in a cache keyed by their source, so an edit is always seen', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'machinable-ts-cache-'));
+    const module = (value: number): string => `
+      import { Interface, Config, Field } from '@machinable/core';
+      @Config() class C { @Field({ type: 'int' }) seed: number = 0; }
+      export default class Probe extends Interface<C> { static Config = C; static value = ${value}; }`;
+    const dir = makeProject({ 'probe.ts': module(1) });
+    const script = `
+      import { project } from ${JSON.stringify(CORE_URL)};
+      const cls = await project(process.cwd()).load('probe');
+      console.log(cls.value, Reflect.getMetadata('design:type', cls.Config.prototype, 'seed')?.name);`;
+    const env = { MACHINABLE_TS_CACHE: cache };
+    const first = await runScript(dir, script, env);
+    assert.equal(first.stdout.trim(), '1 Number', first.stderr);
+    assert.equal(readdirSync(cache).filter((name) => name.endsWith('.js')).length, 1);
+    assert.equal((await runScript(dir, script, env)).stdout.trim(), '1 Number', 'from the cache, decorator metadata included');
+    writeFileSync(join(dir, 'probe.ts'), module(2));
+    assert.equal((await runScript(dir, script, env)).stdout.trim(), '2 Number', 'the edited source, not the cached one');
+    assert.equal((await runScript(dir, script, { MACHINABLE_TS_CACHE: 'off' })).stdout.trim(), '2 Number');
+    rmSync(cache, { recursive: true, force: true });
   });
 });

@@ -1,4 +1,7 @@
-import 'reflect-metadata';
+import { requireDependency } from './require-dependency.js';
+
+// Decorator metadata (`design:type`) needs the Reflect polyfill before any class is decorated.
+requireDependency('reflect-metadata');
 
 export {
   MachinableError,
@@ -54,9 +57,10 @@ export {
   PROJECT,
   STORAGE_FACTORY,
   INDEX_FACTORY,
+  inject,
+  injectable,
   type ProviderFactory,
 } from './container/container.js';
-export { inject, injectable } from 'tsyringe';
 export { ContextSlot } from './context/context.js';
 export { Project, project, INDEX_FILE, DEFAULT_STORAGE_MODULE, type ProjectOptions } from './project/project.js';
 export { Element, isElementClass, type ElementClass } from './interface/element.js';
@@ -74,8 +78,8 @@ export { Aggregate, type GridItem } from './interface/aggregate.js';
 export { type Target } from './interface/instances.js';
 export { reindex, ingestDirectory } from './project/maintenance.js';
 
-// index: SQLite implementation, rebuild and ingest
-export { SqliteIndex, SQLITE_INDEX_SCHEMA_VERSION, type SqliteIndexOptions } from './index/sqlite-index.js';
+// index: rebuild and ingest (the SQLite index itself is `@machinable/core/sqlite`, so that
+// importing core does not load better-sqlite3)
 export {
   reindex as rebuildIndex,
   ingestDirectory as ingestRecordDirectory,

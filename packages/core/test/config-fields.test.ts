@@ -346,3 +346,56 @@ describe('config: declarations', () => {
     assert.match(issue!.message, /'lr' = -1 is not allowed: lr must not be less than 0/);
   });
 });
+
+describe('config: validation without class-validator', () => {
+  // Until anything uses class-validator (a constraint such as @Min next to a @Field), machinable
+  // checks unknown keys and required fields itself; the issues must be the ones class-validator
+  // reports. Each side runs in its own process, as class-validator cannot be unloaded.
+  it('reports the same issues, in the same order, as with class-validator in use', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const fixtures = new URL('./fixtures.js', import.meta.url).href;
+    const script = (withClassValidator: boolean): string => `
+      import { createRequire } from 'node:module';
+      const core = await import(${JSON.stringify(import.meta.resolve('@machinable/core'))});
+      const { Layer, TrainConfig } = await import(${JSON.stringify(fixtures)});
+      if (${withClassValidator}) createRequire(${JSON.stringify(import.meta.resolve('@machinable/core'))})('class-validator').getMetadataStorage();
+      // Decorated by hand (plain JS): a required seed, which a subclass gives a default.
+      class Base { constructor() { this.lr = 0.1; } }
+      core.Field({ type: 'float' })(Base.prototype, 'lr');
+      core.Field({ type: 'int' })(Base.prototype, 'seed');
+      core.Config()(Base);
+      class Child extends Base { constructor() { super(); this.seed = 1; this.layers = []; } }
+      core.Field({ type: Layer, each: true })(Child.prototype, 'layers');
+      core.Config({ extra: 'allow' })(Child);
+      const versions = [
+        [TrainConfig, {}],
+        [TrainConfig, { seed: null, lrr: 1, optimizer: { nmae: 'x', momentum: 'fast' }, zz: 2, aa: 3 }],
+        [TrainConfig, { seed: 1, optimizer: { extra: { deep: 1 } } }],
+        [Base, [{}, { other: 1 }]],
+        [Child, { seed: null, layers: [{ size: 1, bad: 2 }, { sise: 3 }], free: 1 }],
+      ];
+      const out = versions.map(([cls, version]) => {
+        try { core.resolveConfig(cls, version); return 'ok'; } catch (error) { return error.issues; }
+      });
+      process.stdout.write(JSON.stringify({ loaded: !!globalThis.classValidatorMetadataStorage, out }));
+    `;
+    const run = (withClassValidator: boolean): { loaded: boolean; out: unknown } => {
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', script(withClassValidator)], { encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stderr);
+      return JSON.parse(result.stdout) as { loaded: boolean; out: unknown };
+    };
+    const own = run(false);
+    const theirs = run(true);
+    assert.equal(own.loaded, false, 'class-validator stays unloaded without constraints');
+    assert.equal(theirs.loaded, true);
+    assert.deepEqual(own.out, theirs.out);
+    const codes = (own.out as unknown[]).map((issues) => (issues === 'ok' ? 'ok' : (issues as ConfigIssue[]).map((i) => `${i.code} ${i.path}`).join(', ')));
+    assert.deepEqual(codes, [
+      'required seed',
+      'unknown-key lrr, unknown-key zz, unknown-key aa, required seed, type seed, unknown-key optimizer.nmae, type optimizer.momentum',
+      'unknown-key optimizer.extra',
+      'unknown-key other, required seed',
+      'required seed, type seed, unknown-key layers[0].bad, unknown-key layers[1].sise',
+    ]);
+  });
+});

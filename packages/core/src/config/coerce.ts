@@ -1,4 +1,4 @@
-import { plainToInstance } from 'class-transformer';
+import { classTransformer } from './class-transformer.js';
 import { isPlainObject, type PlainObject } from './plain.js';
 import type { ValueType } from './value-type.js';
 
@@ -21,7 +21,7 @@ export function coerce(value: unknown, type: ValueType): unknown {
     case 'json':
       return value;
     case 'config':
-      return isPlainObject(value) ? plainToInstance(type.target, value) : value;
+      return isPlainObject(value) ? classTransformer().plainToInstance(type.target, value) : value;
     case 'array':
       return Array.isArray(value) ? value.map((item) => coerce(item, type.of)) : value;
     case 'record': {

@@ -1,5 +1,8 @@
-import 'reflect-metadata';
+import type {} from 'reflect-metadata'; // the Reflect.getMetadata types
+import { requireDependency } from '../require-dependency.js';
 import { metadata, type FieldOptions } from './metadata.js';
+
+requireDependency('reflect-metadata');
 
 /**
  * Declares a config field. The default is the property initializer; a field without one is

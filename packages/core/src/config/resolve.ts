@@ -1,4 +1,4 @@
-import { instanceToPlain, plainToInstance } from 'class-transformer';
+import { classTransformer } from './class-transformer.js';
 import { ConfigurationError } from '../errors.js';
 import { evaluateConfigMethods } from './config-methods.js';
 import { deepMerge } from './layers.js';
@@ -42,6 +42,7 @@ export function resolveConfig<C extends object>(
   version?: VersionSpec,
   options: ResolveOptions = {},
 ): ResolvedConfig<C> {
+  const { instanceToPlain, plainToInstance } = classTransformer();
   const schema = compileDeep(configClass);
   const { host } = options;
   const items = normalizeVersion(version);

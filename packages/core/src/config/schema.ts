@@ -1,5 +1,4 @@
-import { instanceToPlain, Transform } from 'class-transformer';
-import { Allow, IsDefined } from 'class-validator';
+import { classTransformer } from './class-transformer.js';
 import { ConfigurationError } from '../errors.js';
 import { coerce } from './coerce.js';
 import { fieldType } from './field-type.js';
@@ -31,10 +30,13 @@ export interface ConfigSchema {
 }
 
 const compiled = new WeakMap<Function, ConfigSchema>();
+// Compiled schemas whose presence rules class-validator has not been given yet (in compile order).
+let unregistered: ConfigSchema[] = [];
 
 /**
  * Reads what a `@Config()` class declares, once per class, and registers the coercion
- * (class-transformer) and presence rules (class-validator) that resolution relies on.
+ * (class-transformer) that resolution relies on; the presence rules for class-validator follow
+ * once it is in use (see {@link registerValidationRules}).
  *
  * @example
  * const schema = compileSchema(TrainConfig);
@@ -60,7 +62,7 @@ export function compileSchema(target: unknown): ConfigSchema {
     };
     fields.set(record.name, field);
     if (value !== undefined) defaults[record.name] = toPlain(value);
-    register(cls, field);
+    registerTransform(cls, field);
   }
 
   const schema: ConfigSchema = {
@@ -72,7 +74,32 @@ export function compileSchema(target: unknown): ConfigSchema {
     excluded: excludedPaths(fields, ''),
   };
   compiled.set(cls, schema);
+  unregistered.push(schema);
   return schema;
+}
+
+/** The schema of a class compiled before, if any (without compiling it). */
+export function compiledSchemaOf(target: Function): ConfigSchema | undefined {
+  return compiled.get(target);
+}
+
+/**
+ * Gives class-validator the presence rule of every field of every schema compiled so far (each
+ * once): `IsDefined` for a required field, `Allow` for the others, so that its whitelist accepts
+ * exactly the declared fields. Called before class-validator validates, which it does only once
+ * user constraints exist; a class's rules come after its own decorators, as when they were
+ * registered at compile time.
+ */
+export function registerValidationRules(validator: Pick<typeof import('class-validator'), 'Allow' | 'IsDefined'>): void {
+  if (unregistered.length === 0) return;
+  const pending = unregistered;
+  unregistered = [];
+  for (const schema of pending) {
+    const { prototype } = schema.target as { prototype: object };
+    for (const field of schema.fields.values()) {
+      (field.required ? validator.IsDefined() : validator.Allow())(prototype, field.name);
+    }
+  }
 }
 
 function assertConfigClass(target: unknown): ConfigClass<Record<string, unknown>> {
@@ -110,23 +137,23 @@ function construct(cls: ConfigClass<Record<string, unknown>>): Record<string, un
 }
 
 /**
- * Coercion runs as a class-transformer transform, presence as class-validator rules. Registered
- * on the compiled class for every field, inherited ones included: both libraries merge a class's
- * rules with its ancestors', and coercion is idempotent, so a rule seen twice is harmless.
+ * Coercion runs as a class-transformer transform (presence as class-validator rules, see
+ * {@link registerValidationRules}). Registered on the compiled class for every field, inherited
+ * ones included: both libraries merge a class's rules with its ancestors', and coercion is
+ * idempotent, so a rule seen twice is harmless.
  */
-function register(cls: Function, field: FieldSchema): void {
+function registerTransform(cls: Function, field: FieldSchema): void {
   const { prototype } = cls as { prototype: object };
-  Transform(({ obj }: { obj: Record<string, unknown> }) => coerce(obj[field.name], field.type), {
+  classTransformer().Transform(({ obj }: { obj: Record<string, unknown> }) => coerce(obj[field.name], field.type), {
     toClassOnly: true,
   })(prototype, field.name);
-  (field.required ? IsDefined() : Allow())(prototype, field.name);
 }
 
 function toPlain(value: unknown): unknown {
   if (value !== null && typeof value === 'object' && !isPlainObject(value) && !Array.isArray(value)) {
-    return instanceToPlain(value);
+    return classTransformer().instanceToPlain(value);
   }
-  return instanceToPlain({ value }).value;
+  return classTransformer().instanceToPlain({ value }).value;
 }
 
 /**

@@ -1,25 +1,47 @@
-import { validateSync, type ValidationError } from 'class-validator';
+import type { ValidationError } from 'class-validator';
 import type { ConfigIssue } from '../errors.js';
-import { compileSchema, type ConfigSchema } from './schema.js';
+import { requireDependency } from '../require-dependency.js';
+import { compileSchema, compiledSchemaOf, registerValidationRules, type ConfigSchema } from './schema.js';
 import { isPlainObject, joinPath, showValue } from './plain.js';
 import { closest } from './suggest.js';
 import { describeType, type ValueType } from './value-type.js';
 
+type ClassValidator = typeof import('class-validator');
+
+let classValidator: ClassValidator | undefined;
+
 /**
- * Validates a config instance tree and returns every issue with its full path. class-validator
- * checks each config level (unknown keys, required fields, any constraints the user added such as
- * `@Min(0)`); this walker descends into nested configs, arrays and records itself, so each level
- * applies its own `extra` policy and paths come out as `layers[2].size`.
+ * True once anything in the process used class-validator: its decorators (`@Min(0)` next to a
+ * `@Field()`) create its global metadata storage. Until then no config can carry a constraint of
+ * its, so the two rules machinable itself needs (no unknown keys, required fields present) are
+ * checked here directly, and class-validator (about 100 ms to import) is never loaded.
+ */
+function constraintsInUse(): boolean {
+  return (globalThis as { classValidatorMetadataStorage?: unknown }).classValidatorMetadataStorage !== undefined;
+}
+
+/**
+ * Validates a config instance tree and returns every issue with its full path. Each config level
+ * is checked for unknown keys, required fields and any class-validator constraints the user added
+ * (such as `@Min(0)`, through class-validator); this walker descends into nested configs, arrays
+ * and records itself, so each level applies its own `extra` policy and paths come out as
+ * `layers[2].size`.
  */
 export function validateConfig(instance: object, schema: ConfigSchema, path = ''): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const errors = validateSync(instance, {
-    whitelist: schema.extra === 'forbid',
-    forbidNonWhitelisted: schema.extra === 'forbid',
-    forbidUnknownValues: false,
-    validationError: { target: false, value: true },
-  });
-  for (const error of errors) issues.push(...fromValidationError(error, schema, path));
+  if (constraintsInUse()) {
+    classValidator ??= requireDependency('class-validator') as ClassValidator;
+    registerValidationRules(classValidator);
+    const errors = classValidator.validateSync(instance, {
+      whitelist: schema.extra === 'forbid',
+      forbidNonWhitelisted: schema.extra === 'forbid',
+      forbidUnknownValues: false,
+      validationError: { target: false, value: true },
+    });
+    for (const error of errors) issues.push(...fromValidationError(error, schema, path));
+  } else {
+    issues.push(...levelIssues(instance as Record<string, unknown>, schema, path));
+  }
 
   const record = instance as Record<string, unknown>;
   for (const field of schema.fields.values()) {
@@ -30,21 +52,45 @@ export function validateConfig(instance: object, schema: ConfigSchema, path = ''
   return issues;
 }
 
+/**
+ * What class-validator reports for one level when no user constraint exists, in its order:
+ * undeclared keys of the instance (with `extra: 'forbid'`), then required fields that are
+ * undefined or null. A field is required if this class or a compiled ancestor declares it without
+ * a default, as class-validator merges an ancestor's presence rule into its subclasses.
+ */
+function levelIssues(instance: Record<string, unknown>, schema: ConfigSchema, parent: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (schema.extra === 'forbid') {
+    for (const key of Object.keys(instance)) {
+      if (!schema.fields.has(key)) issues.push(unknownKeyIssue(joinPath(parent, key), key, schema));
+    }
+  }
+  for (const field of schema.fields.values()) {
+    const value = instance[field.name];
+    if ((value === undefined || value === null) && requiredInLineage(schema, field.name)) {
+      issues.push(requiredIssue(joinPath(parent, field.name), field.name, schema));
+    }
+  }
+  return issues;
+}
+
+function requiredInLineage(schema: ConfigSchema, name: string): boolean {
+  if (schema.fields.get(name)?.required) return true;
+  for (let cls: unknown = Object.getPrototypeOf(schema.target); typeof cls === 'function' && cls !== Function.prototype; cls = Object.getPrototypeOf(cls)) {
+    if (compiledSchemaOf(cls as Function)?.fields.get(name)?.required) return true;
+  }
+  return false;
+}
+
 function fromValidationError(error: ValidationError, schema: ConfigSchema, parent: string): ConfigIssue[] {
   const path = joinPath(parent, error.property);
   const constraints = error.constraints ?? {};
   const issues: ConfigIssue[] = [];
   for (const [name, text] of Object.entries(constraints)) {
     if (name === 'whitelistValidation') {
-      issues.push({ code: 'unknown-key', path, message: unknownKey(path, error.property, schema) });
+      issues.push(unknownKeyIssue(path, error.property, schema));
     } else if (name === 'isDefined') {
-      const field = schema.fields.get(error.property);
-      const type = field ? describeType(field.type) : 'value';
-      issues.push({
-        code: 'required',
-        path,
-        message: `missing required field '${path}' (${type}) of ${schema.name}: it has no default, so give it, e.g. { ${JSON.stringify(path)}: ... }`,
-      });
+      issues.push(requiredIssue(path, error.property, schema));
     } else {
       issues.push({ code: 'constraint', path, message: `'${path}' = ${showValue(error.value)} is not allowed: ${text}` });
     }
@@ -52,14 +98,24 @@ function fromValidationError(error: ValidationError, schema: ConfigSchema, paren
   return issues;
 }
 
-function unknownKey(path: string, key: string, schema: ConfigSchema): string {
+function unknownKeyIssue(path: string, key: string, schema: ConfigSchema): ConfigIssue {
   const declared = [...schema.fields.keys()];
   const hint = closest(key, declared);
-  return (
+  const message =
     `unknown key '${path}'; ${schema.name} declares ${declared.length ? declared.join(', ') : 'no fields'}` +
     `${hint ? `. Did you mean '${hint}'?` : '.'} ` +
-    `Fix or remove the key, or accept extra keys with @Config({ extra: 'allow' }) on ${schema.name}`
-  );
+    `Fix or remove the key, or accept extra keys with @Config({ extra: 'allow' }) on ${schema.name}`;
+  return { code: 'unknown-key', path, message };
+}
+
+function requiredIssue(path: string, key: string, schema: ConfigSchema): ConfigIssue {
+  const field = schema.fields.get(key);
+  const type = field ? describeType(field.type) : 'value';
+  return {
+    code: 'required',
+    path,
+    message: `missing required field '${path}' (${type}) of ${schema.name}: it has no default, so give it, e.g. { ${JSON.stringify(path)}: ... }`,
+  };
 }
 
 function checkValue(value: unknown, type: ValueType, path: string): ConfigIssue[] {

@@ -87,11 +87,10 @@ async function findAll<T extends Element>(target: Target<T>, version: VersionSpe
   const module = probe?.module ?? (typeof target === 'string' ? target : project.moduleOf(cls));
   const entries = index.findByModule(module, probe?.identityKey);
   const items: T[] = [];
-  const scope = await project.container();
   for (const entry of entries) {
     const record = storedOrForget(entry, storage, index);
     if (!record) continue;
-    const instance = scope.resolve(cls) as unknown as Interface;
+    const instance = (await project.instantiate(cls)) as unknown as Interface;
     instance[BIND](project, storage, index);
     items.push(instance[HYDRATE](record, storage, index) as unknown as T);
   }

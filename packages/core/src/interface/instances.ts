@@ -20,13 +20,13 @@ export async function configured<T extends Element>(project: Project, target: Ta
   const cls = typeof target === 'string' ? ((await project.load(target)) as ElementClass<T>) : target;
   const module = typeof target === 'string' ? target : project.moduleOf(cls);
   if (typeof target !== 'string') project.register(module, cls);
-  return (await project.container()).resolve(cls)[CONFIGURE](module, version);
+  return (await project.instantiate(cls))[CONFIGURE](module, version);
 }
 
 /** An instance of the record's module (its class loaded), bound to the record. */
 export async function hydrated<T extends Interface = Interface>(project: Project, storage: Storage, index: Index, record: StoredRecord): Promise<T> {
   const cls = await project.load(record.model.module);
-  const instance = (await project.container()).resolve(cls) as unknown as T;
+  const instance = (await project.instantiate(cls)) as unknown as T;
   instance[BIND](project, storage, index);
   return instance[HYDRATE](record, storage, index);
 }

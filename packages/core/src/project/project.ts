@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DependencyContainer } from 'tsyringe';
-import { INDEX_FACTORY, PROJECT, STORAGE_FACTORY, container, registeredFactory } from '../container/container.js';
+import { INDEX_FACTORY, PROJECT, STORAGE_FACTORY, container, injectionInUse, registeredFactory } from '../container/container.js';
 import { ContextSlot } from '../context/context.js';
 import { closest } from '../config/suggest.js';
 import { ModuleNotFoundError } from '../errors.js';
@@ -143,6 +143,19 @@ export class Project {
     return this.containerPromise;
   }
 
+  /**
+   * A new instance of a module class, as the project's container resolves it. Until anything
+   * could use injection (tsyringe never loaded, a constructor without parameters) that is
+   * `new cls()`, made here without loading tsyringe; the providers are opened either way.
+   */
+  async instantiate<T>(cls: new () => T): Promise<T> {
+    if (cls.length === 0 && !injectionInUse()) {
+      await Promise.all([this.storage(), this.index()]);
+      return new cls();
+    }
+    return (await this.container()).resolve(cls);
+  }
+
   /** Closes the index (and lets a later call reopen it). */
   async close(): Promise<void> {
     const index = this.indexPromise;
@@ -163,7 +176,10 @@ export class Project {
           (hint ? `. Did you mean '${hint}'?` : known.length ? `. Modules here: ${known.slice(0, 12).join(', ')}` : ''),
       );
     }
-    if (/\.m?ts$/.test(file)) registerTypeScriptLoader();
+    if (/\.m?ts$/.test(file)) {
+      await importProvidersEarly();
+      registerTypeScriptLoader();
+    }
     const exports = (await import(pathToFileURL(file).href)) as { default?: unknown };
     const cls = exports.default;
     if (!isElementClass(cls)) {
@@ -199,6 +215,21 @@ export class Project {
     if (index.needsReindex) reindex(storage, index);
     return index;
   }
+}
+
+let providersImported: Promise<unknown> | undefined;
+
+/**
+ * Imports the default providers' modules (without opening anything) before the TypeScript hooks
+ * are registered: once they are, every import makes round trips to the hooks thread, which took
+ * these ~2x as long (~10 ms of a cold start). A failure is left for the real import to report.
+ */
+function importProvidersEarly(): Promise<unknown> {
+  providersImported ??= Promise.all([
+    import(DEFAULT_STORAGE_MODULE).catch(() => undefined),
+    import('../index/sqlite-index.js').catch(() => undefined),
+  ]);
+  return providersImported;
 }
 
 /**
