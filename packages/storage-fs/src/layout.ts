@@ -29,6 +29,18 @@ export const RESERVED_FILES: ReadonlySet<string> = new Set([
   RELATED_LOG_FILE,
 ]);
 
+/**
+ * Files holding one ISO-8601 time that machinable rewrites as a run progresses: `updated_at` and
+ * the status markers. `writeFile()` rewrites these in place when the length is unchanged.
+ */
+export const TIMESTAMP_FILES: ReadonlySet<string> = new Set([
+  UPDATED_AT_FILE,
+  'dispatched_at',
+  'started_at',
+  'heartbeat_at',
+  'finished_at',
+]);
+
 /** Files `writeFile()` refuses: rewriting them would change what the record *is*. */
 export const IMMUTABLE_FILES: ReadonlySet<string> = new Set([SENTINEL_FILE, ID_FILE]);
 

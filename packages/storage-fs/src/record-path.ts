@@ -1,4 +1,4 @@
-import { isAbsolute, join, posix, win32 } from 'node:path';
+import { isAbsolute, join, posix, sep, win32 } from 'node:path';
 
 import { RecordPathError } from './errors.js';
 import { TEMPORARY_PREFIX } from './layout.js';
@@ -31,6 +31,18 @@ export function isRecordName(name: string): boolean {
  * @throws RecordPathError naming the path when it is empty, absolute, or escapes with `..`.
  */
 export function normalizeRecordPath(path: string): string {
+  // The same few names come back on every launch (`finished_at`, `related/metadata.jsonl`, ...).
+  const known = normalized.get(path);
+  if (known !== undefined) return known;
+  const result = normalize(path);
+  if (normalized.size >= 1024) normalized.clear();
+  normalized.set(path, result);
+  return result;
+}
+
+const normalized = new Map<string, string>();
+
+function normalize(path: string): string {
   if (path.length === 0) throw new RecordPathError(path, 'the path is empty; name a file inside the record');
   if (path.includes('\0')) throw new RecordPathError(path, 'the path contains a NUL byte');
   // Both flavours: a Windows-style absolute path is as wrong on POSIX as it is on Windows.
@@ -52,5 +64,13 @@ export function normalizeRecordPath(path: string): string {
 
 /** Absolute path of a file inside a record directory, after {@link normalizeRecordPath}. */
 export function resolveRecordPath(directory: string, path: string): string {
-  return join(directory, normalizeRecordPath(path));
+  return inside(directory, normalizeRecordPath(path));
+}
+
+/**
+ * `join(directory, relative)` for a normalized record path (no `.`, `..` or empty segments), by
+ * concatenation where the separator is `/`: a read or write joins paths several times.
+ */
+export function inside(directory: string, relative: string): string {
+  return sep === '/' && !directory.endsWith('/') ? `${directory}/${relative}` : join(directory, relative);
 }

@@ -847,3 +847,54 @@ describe('atomicWriteFile', () => {
     assert.deepEqual(readdirSync(join(file, '..')), ['file.txt']);
   });
 });
+
+describe('fs storage: timestamps', () => {
+  it('rewrites updated_at and status markers in place when the length is unchanged', () => {
+    const storage = freshStorage();
+    const uuid = createIn(storage);
+    const directory = storage.directory(uuid);
+    storage.writeFile(uuid, 'finished_at', '2024-01-01T00:00:00.000Z');
+    const inodes = ['updated_at', 'finished_at'].map((name) => statSync(join(directory, name)).ino);
+    storage.writeFile(uuid, 'updated_at', '2024-02-02T00:00:00.000Z');
+    storage.writeFile(uuid, 'finished_at', '2024-02-02T00:00:00.000Z');
+    assert.deepEqual(['updated_at', 'finished_at'].map((name) => statSync(join(directory, name)).ino), inodes);
+    assert.equal(storage.readFile(uuid, 'updated_at')?.toString(), '2024-02-02T00:00:00.000Z');
+    assert.equal(storage.readFile(uuid, 'finished_at')?.toString(), '2024-02-02T00:00:00.000Z');
+    assert.deepEqual(temporaries(directory), []);
+  });
+
+  it('replaces a timestamp of another length (say, written by Python) whole', () => {
+    const storage = freshStorage();
+    const uuid = createIn(storage);
+    const file = join(storage.directory(uuid), 'started_at');
+    writeFileSync(file, '2024-01-01T00:00:00.000000+00:00');
+    const before = statSync(file).ino;
+    storage.writeFile(uuid, 'started_at', '2024-02-02T00:00:00.000Z');
+    assert.notEqual(statSync(file).ino, before);
+    assert.equal(readFileSync(file, 'utf8'), '2024-02-02T00:00:00.000Z');
+  });
+
+  it('writes a marker another process wrote meanwhile, and one removed meanwhile', () => {
+    const storage = freshStorage();
+    const uuid = createIn(storage);
+    const file = join(storage.directory(uuid), 'heartbeat_at');
+    writeFileSync(file, '2024-01-01T00:00:00.000Z'); // behind the storage's back
+    storage.writeFile(uuid, 'heartbeat_at', '2024-02-02T00:00:00.000Z');
+    assert.equal(readFileSync(file, 'utf8'), '2024-02-02T00:00:00.000Z');
+    rmSync(file);
+    storage.writeFile(uuid, 'heartbeat_at', '2024-03-03T00:00:00.000Z');
+    assert.equal(readFileSync(file, 'utf8'), '2024-03-03T00:00:00.000Z');
+  });
+
+  it('reports a record removed since it was written to as not found', () => {
+    const storage = freshStorage();
+    const uuid = createIn(storage);
+    storage.writeFile(uuid, 'dispatched_at', '2024-01-01T00:00:00.000Z');
+    rmSync(storage.directory(uuid), { recursive: true }); // by another process
+    for (const path of ['updated_at', 'dispatched_at', 'result.json', 'nested/result.json']) {
+      assert.throws(() => storage.writeFile(uuid, path, '2024-02-02T00:00:00.000Z'), RecordNotFoundError, path);
+    }
+    assert.throws(() => storage.appendLine(uuid, 'related/metadata.jsonl', '{}'), RecordNotFoundError);
+    assert.equal(existsSync(storage.directory(uuid)), false);
+  });
+});
