@@ -136,6 +136,35 @@ describe('execution', () => {
     });
   });
 
+  it('reads an empty marker (a crash between creating and writing it) as unset, and recomputes', async () => {
+    const dir = makeProject({ 'work.ts': WORK_MODULE });
+    await project(dir).within(async () => {
+      const run = await (await get('work', { seed: 6 })).launch();
+      writeFileSync(join(run.localDirectory(), 'finished_at'), '');
+      const again = await get('work', { seed: 6 });
+      assert.equal(again.uuid, run.uuid);
+      assert.equal(again.finishedAt(), undefined);
+      assert.equal(again.isFinished(), false);
+      await again.launch();
+      assert.equal(again.isFinished(), true, 'relaunched, as the finish never landed');
+      assert.match(readFileSync(join(run.localDirectory(), 'finished_at'), 'utf8'), /^\d{4}-\d\d-\d\dT/);
+    });
+  });
+
+  it('marks the process-wide local execution started once, and finished after every launch', async () => {
+    const dir = makeProject({ 'work.ts': WORK_MODULE });
+    await project(dir).within(async () => {
+      const execution = (await (await get('work', { seed: 11 })).launch()).execution!;
+      const [started, finished] = [execution.startedAt()!, execution.finishedAt()!];
+      await sleep(5);
+      const second = await (await get('work', { seed: 12 })).launch();
+      assert.equal(second.execution?.uuid, execution.uuid, 'one execution record per process');
+      assert.equal(execution.startedAt()?.getTime(), started.getTime());
+      assert.ok(execution.finishedAt()! > finished);
+      assert.equal(execution.status(), 'finished');
+    });
+  });
+
   it('beats while running', async () => {
     const dir = makeProject({ 'work.ts': WORK_MODULE });
     const previous = process.env['MACHINABLE_HEARTBEAT_SECONDS'];
@@ -179,7 +208,8 @@ describe('execution', () => {
     );
     await project(dir).within(async () => {
       let run = await get('work', { seed: 8, mode: 'hang' });
-      for (let i = 0; i < 400 && !(run.isMaterialized && run.isStarted()); i++) {
+      // Until run() has begun (it logs first): started_at alone may be seen just before that.
+      for (let i = 0; i < 400 && !(run.isMaterialized && run.isStarted() && runsOf(dir).length > 0); i++) {
         await sleep(25);
         run = await get('work', { seed: 8, mode: 'hang' });
       }

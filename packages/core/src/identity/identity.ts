@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { PlainObject } from '../config/plain.js';
 import type { ConfigSchema } from '../config/schema.js';
 import { canonicalConfig } from './canonical.js';
@@ -19,8 +19,11 @@ export function identityKey(module: string, canonical: PlainObject): string {
   return sha256Hex(canonicalJson({ module, config: canonical })).slice(0, IDENTITY_KEY_LENGTH);
 }
 
+// crypto.hash() (Node >= 20.12) hashes a short string in half the time of createHash().
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** The identity of a resolved config of a module. */

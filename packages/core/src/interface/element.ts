@@ -82,6 +82,11 @@ export class Element<C extends object = Record<string, unknown>> {
     return this;
   }
 
+  /** The resolution made so far, without resolving (undefined before `get()` configured it). */
+  protected peekResolution(): ResolvedConfig<C> | undefined {
+    return this.#resolved;
+  }
+
   /** @internal replaces the resolution with a stored one. */
   protected setResolution(module: string, resolved: ResolvedConfig<C>): void {
     this.#module = module;

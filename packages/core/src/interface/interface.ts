@@ -1,4 +1,4 @@
-import { v7 as uuid7 } from 'uuid';
+import { newUuid } from '../record/uuid.js';
 import type { PlainObject } from '../config/plain.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { ConfigurationError, InterfaceStateError, MachinableError, RelationError } from '../errors.js';
@@ -12,7 +12,7 @@ import { RECORD_FORMAT, type RecordId, type RecordModel, type StatusMarker, type
 import type { Storage } from '../storage/storage.js';
 import { Element, configClassOf, type ElementClass } from './element.js';
 import { deepFreeze } from './freeze.js';
-import { BIND, COMPUTE, CONFIGURE, HYDRATE, LOCATE, RELATE, WRITE_RECORD_FILE, WRITE_STATUS } from './internal.js';
+import { BIND, COMPUTE, CONFIGURE, FRESH, HYDRATE, LOCATE, RELATE, WRITE_RECORD_FILE, WRITE_STATUS } from './internal.js';
 import { InterfaceCollection } from './collection.js';
 import { configured, hydrated, storedOrForget, type Target } from './instances.js';
 import { currentScope } from '../context/scope.js';
@@ -64,7 +64,15 @@ export interface RelationEdge {
 export class Interface<C extends object = Record<string, unknown>> extends Element<C> {
   static override kind = 'Interface';
 
-  #uuid = uuid7();
+  // Made on first use: an instance that turns out to be a stored record (a cached get) takes
+  // the record's uuid and never needs one of its own.
+  #ownUuid: string | undefined;
+  get #uuid(): string {
+    return (this.#ownUuid ??= newUuid());
+  }
+  set #uuid(uuid: string) {
+    this.#ownUuid = uuid;
+  }
   #record?: StoredRecord;
   #project?: Project;
   #storage?: Storage;
@@ -75,6 +83,8 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   #markers = new Map<string, unknown>();
   #recompute = false;
   #parent: string | null = null;
+  /** Created by this instance and no status written since: known uncomputed, without a read. */
+  #fresh = false;
 
   /** Globally unique id (a time-ordered v7 uuid); the record directory's name. */
   get uuid(): string {
@@ -160,10 +170,12 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
       parent: this.#parent,
     };
     const model = this.model();
+    let created: StoredRecord | undefined;
     const claim = index.claim(entryOf(id, model, new Date().toISOString()), () => {
-      storage.create(id, model, this.#pending);
+      created = storage.create(id, model, this.#pending);
     });
-    const stored = claim.created ? storage.find(id.uuid) : storage.find(claim.entry.uuid);
+    // create() hands back the record as a reader would see it, so it is not read again.
+    const stored = claim.created ? (created ?? storage.find(id.uuid)) : storage.find(claim.entry.uuid);
     if (!stored) throw new MachinableError(`record ${claim.entry.uuid} is indexed but missing from ${storage.root}; run \`machinable reindex\``);
     if (!claim.created) {
       if (this.#pending.size > 0) {
@@ -172,6 +184,7 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
       this[HYDRATE](stored, storage, index);
     } else {
       this.#record = stored;
+      this.#fresh = true;
     }
     this.#pending.clear();
     await this.onMaterialize();
@@ -196,9 +209,17 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
       execution.queue(this);
       return this;
     }
-    if (this.cached()) return this;
+    if (!this.#fresh && this.cached()) return this;
     await (await defaultExecution<Interface<object>>()).dispatch([this]);
     return this;
+  }
+
+  /**
+   * @internal true while this instance's own new record has no status yet, so an execution need
+   * not read `finished_at` to know it is uncomputed (the read is a miss, the costly kind).
+   */
+  get [FRESH](): boolean {
+    return this.#fresh && !this.#recompute;
   }
 
   /** @internal the compute step an execution runs: hooks around `run()`. */
@@ -209,9 +230,9 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
     await this.onAfterLaunch();
   }
 
-  /** @internal writes a status marker (now). */
-  [WRITE_STATUS](marker: StatusMarker): void {
-    this.writeMarker(marker);
+  /** @internal writes status markers (now), and `updated_at` once after them. */
+  [WRITE_STATUS](...markers: StatusMarker[]): void {
+    this.writeMarker(...markers);
   }
 
   /** @internal writes a file of the record itself (failure.json, process.json). */
@@ -442,7 +463,8 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   cached(value?: boolean): boolean | this {
     if (value === undefined) {
       if (!this.#record || this.#recompute) return false;
-      return this.storageOrThrow().readFile(this.#uuid, 'finished_at') !== undefined;
+      // As statusAt() reads it: an empty marker (its write cut short by a crash) is unset.
+      return this.statusAt('finished_at') !== undefined;
     }
     if (value) {
       this.requireMaterialized('cached(true)');
@@ -511,7 +533,7 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
     const storage = await project.storage();
     const record = storage.read(path);
     const cls = await project.load(record.model.module);
-    const instance = (await project.container()).resolve(cls) as Interface;
+    const instance = (await project.instantiate(cls)) as Interface;
     instance[HYDRATE](record, storage, await project.index());
     return instance;
   }
@@ -520,12 +542,21 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   [HYDRATE](record: StoredRecord, storage: Storage, index: Index): this {
     this.#uuid = record.id.uuid;
     this.#record = record;
+    this.#fresh = false;
     this.#parent = record.id.parent;
     this.#predicate = deepFreeze(record.model.predicate);
     this.#storage = storage;
     this.#index = index;
     this.#pending.clear();
-    this.setResolution(record.model.module, storedResolution(this.constructor as ElementClass, record));
+    // get() found the record by this config's identity: when the stored resolved config is the
+    // very one just resolved (the usual case), resolving it again would give the same result.
+    const own = this.peekResolution();
+    const { model } = record;
+    const resolution =
+      own && model.module === this.module && identical(own.resolved, model.config.resolved)
+        ? { ...own, version: model.version, layers: model.config.version }
+        : storedResolution<C>(this.constructor as ElementClass, record);
+    this.setResolution(model.module, resolution);
     return this;
   }
 
@@ -589,18 +620,29 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
     }
   }
 
-  private writeMarker(marker: StatusMarker): void {
+  private writeMarker(...markers: StatusMarker[]): void {
+    this.#fresh = false;
     const now = new Date().toISOString();
     const storage = this.storageOrThrow();
-    storage.writeFile(this.#uuid, marker, now);
+    for (const marker of markers) storage.writeFile(this.#uuid, marker, now);
     storage.writeFile(this.#uuid, 'updated_at', now);
   }
 }
 
 /** Key of a predicate: like the identity key, a 24-hex sha256 of its canonical JSON. */
 export function predicateKey(predicate: PlainObject): string {
-  return sha256Hex(canonicalJson(predicate)).slice(0, IDENTITY_KEY_LENGTH);
+  const json = canonicalJson(predicate);
+  let key = predicateKeys.get(json);
+  if (key === undefined) {
+    key = sha256Hex(json).slice(0, IDENTITY_KEY_LENGTH);
+    if (predicateKeys.size >= 256) predicateKeys.clear();
+    predicateKeys.set(json, key);
+  }
+  return key;
 }
+
+// A sweep asks for thousands of runs under one or a few predicates (usually `{}`): each is hashed once.
+const predicateKeys = new Map<string, string>();
 
 function processAlive(pid: number): boolean {
   try {
@@ -623,6 +665,16 @@ function checkFileName(name: string): void {
  * computed, so no host), re-typed by the current config class. A record the current class no
  * longer accepts is an error naming the record, not a silent reinterpretation.
  */
+/** Same JSON data, strictly (`-0` is not `0`, key order aside). */
+function identical(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && identical((a as PlainObject)[key], (b as PlainObject)[key]));
+}
+
 function storedResolution<C extends object>(cls: ElementClass, record: StoredRecord): ResolvedConfig<C> {
   const { model } = record;
   try {
