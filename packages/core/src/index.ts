@@ -28,6 +28,7 @@ export { metadata, type ConfigClass, type ConfigOptions, type FieldOptions, type
 
 // config: resolve
 export { compileSchema, type ConfigSchema, type FieldSchema } from './config/schema.js';
+export { closest } from './config/suggest.js';
 export { describeType, type ValueType } from './config/value-type.js';
 export { resolveConfig, type ResolvedConfig, type ResolveOptions } from './config/resolve.js';
 export { expandVersion, normalizeVersion, type VersionItem, type VersionSpec } from './config/version.js';

@@ -4,7 +4,6 @@ import { MachinableCommand } from '../base-command.js';
 import { RunFailedError, UsageError } from '../errors.js';
 import { parseGetArgs, type GetAction, type ModuleRequest } from '../get-args.js';
 import { formatOutput } from '../output.js';
-import { closest } from '../suggest.js';
 
 type Core = typeof import('@machinable/core');
 
@@ -147,7 +146,7 @@ async function callMember(core: Core, iface: Element<object>, action: Extract<Ge
   const { name, args } = action;
   if (!isMember(iface, name)) {
     const members = memberNames(core, iface);
-    const hint = closest(name, members.all);
+    const hint = core.closest(name, members.all);
     const own = members.own.length ? `; its own methods: ${members.own.map((m) => `--${m}`).join(', ')}` : '';
     throw new UsageError(
       `${iface.constructor.name} (${iface.module}) has no method or property '${name}'${hint ? `. Did you mean --${hint}?` : own}`,

@@ -1,4 +1,4 @@
-/** "Did you mean …?" for misspelt keys, versions and modules. */
+/** "Did you mean …?" for misspelt keys, versions, modules and CLI methods: the closest candidate by edit distance, if close enough. */
 export function closest(word: string, candidates: Iterable<string>, maxDistance = Math.max(2, Math.floor(word.length / 3))): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
