@@ -5,6 +5,7 @@
 // Usage: node bench/cli-start.mjs [repetitions]   (default 9, at least 5)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { median } from './lib.mjs';
 
 const repetitions = Math.max(5, Number(process.argv[2] ?? 9));
 const bin = fileURLToPath(new URL('../packages/cli/bin/run.js', import.meta.url));
@@ -36,11 +37,6 @@ function run(args) {
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
   return ms;
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 // Once beforehand, so the timed runs find the run stored (and the OS caches warm).
