@@ -136,6 +136,19 @@ describe('execution', () => {
     });
   });
 
+  it('does not recompute a record it created once another handle of it has computed it', async () => {
+    const dir = makeProject({ 'work.ts': WORK_MODULE });
+    await project(dir).within(async () => {
+      const creator = await (await get('work', { seed: 7 })).materialize();
+      const other = await get('work', { seed: 7 });
+      assert.equal(other.uuid, creator.uuid);
+      await other.launch();
+      await creator.launch();
+      assert.equal(runsOf(dir).length, 1, 'computed once');
+      assert.equal(creator.isFinished(), true);
+    });
+  });
+
   it('reads an empty marker (a crash between creating and writing it) as unset, and recomputes', async () => {
     const dir = makeProject({ 'work.ts': WORK_MODULE });
     await project(dir).within(async () => {

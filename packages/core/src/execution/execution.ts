@@ -4,7 +4,7 @@ import type { PlainObject } from '../config/plain.js';
 import type { VersionSpec } from '../config/version.js';
 import { setDefaultExecution, withinExecution, type Dispatcher } from '../context/execution-context.js';
 import { Interface, heartbeatSeconds } from '../interface/interface.js';
-import { COMPUTE, CONFIGURE, FRESH, RELATE, WRITE_RECORD_FILE, WRITE_STATUS } from '../interface/internal.js';
+import { COMPUTE, CONFIGURE, RELATE, WRITE_RECORD_FILE, WRITE_STATUS } from '../interface/internal.js';
 import { FAILURE_FILE, PROCESS_FILE } from '../interface/record-files.js';
 import { registerBuiltin } from '../project/builtins.js';
 import { Project } from '../project/project.js';
@@ -64,7 +64,7 @@ export class Execution<C extends object = object> extends Interface<C> implement
   /** Computes the interfaces that are not computed yet; rejects with the first failure after all ran. */
   async dispatch(items: AnyInterface[]): Promise<void> {
     const seen = new Set<string>();
-    const todo = items.filter((item) => (item[FRESH] || !item.cached()) && !seen.has(item.uuid) && seen.add(item.uuid));
+    const todo = items.filter((item) => !item.cached() && !seen.has(item.uuid) && seen.add(item.uuid));
     if (todo.length === 0) return;
     await this.materialize();
     for (const item of todo) {

@@ -12,7 +12,7 @@ import { RECORD_FORMAT, type RecordId, type RecordModel, type StatusMarker, type
 import type { Storage } from '../storage/storage.js';
 import { Element, configClassOf, type ElementClass } from './element.js';
 import { deepFreeze } from './freeze.js';
-import { BIND, COMPUTE, CONFIGURE, FRESH, HYDRATE, LOCATE, RELATE, WRITE_RECORD_FILE, WRITE_STATUS } from './internal.js';
+import { BIND, COMPUTE, CONFIGURE, HYDRATE, LOCATE, RELATE, WRITE_RECORD_FILE, WRITE_STATUS } from './internal.js';
 import { InterfaceCollection } from './collection.js';
 import { configured, hydrated, storedOrForget, type Target } from './instances.js';
 import { currentScope } from '../context/scope.js';
@@ -83,8 +83,6 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   #markers = new Map<string, unknown>();
   #recompute = false;
   #parent: string | null = null;
-  /** Created by this instance and no status written since: known uncomputed, without a read. */
-  #fresh = false;
 
   /** Globally unique id (a time-ordered v7 uuid); the record directory's name. */
   get uuid(): string {
@@ -184,7 +182,6 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
       this[HYDRATE](stored, storage, index);
     } else {
       this.#record = stored;
-      this.#fresh = true;
     }
     this.#pending.clear();
     await this.onMaterialize();
@@ -209,17 +206,9 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
       execution.queue(this);
       return this;
     }
-    if (!this.#fresh && this.cached()) return this;
+    if (this.cached()) return this;
     await (await defaultExecution<Interface<object>>()).dispatch([this]);
     return this;
-  }
-
-  /**
-   * @internal true while this instance's own new record has no status yet, so an execution need
-   * not read `finished_at` to know it is uncomputed (the read is a miss, the costly kind).
-   */
-  get [FRESH](): boolean {
-    return this.#fresh && !this.#recompute;
   }
 
   /** @internal the compute step an execution runs: hooks around `run()`. */
@@ -542,7 +531,6 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   [HYDRATE](record: StoredRecord, storage: Storage, index: Index): this {
     this.#uuid = record.id.uuid;
     this.#record = record;
-    this.#fresh = false;
     this.#parent = record.id.parent;
     this.#predicate = deepFreeze(record.model.predicate);
     this.#storage = storage;
@@ -621,7 +609,6 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   }
 
   private writeMarker(...markers: StatusMarker[]): void {
-    this.#fresh = false;
     const now = new Date().toISOString();
     const storage = this.storageOrThrow();
     for (const marker of markers) storage.writeFile(this.#uuid, marker, now);

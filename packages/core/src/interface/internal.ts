@@ -10,4 +10,3 @@ export const WRITE_STATUS = Symbol('machinable.writeStatus');
 export const RELATE = Symbol('machinable.relate');
 export const WRITE_RECORD_FILE = Symbol('machinable.writeRecordFile');
 export const LOCATE = Symbol('machinable.locate');
-export const FRESH = Symbol('machinable.fresh');
