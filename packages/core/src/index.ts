@@ -45,7 +45,7 @@ export { typedConfig } from './identity/typed-config.js';
 export { identityKey, configIdentity, sha256Hex, IDENTITY_KEY_LENGTH, type ConfigIdentity } from './identity/identity.js';
 
 // records, storage and index contracts
-export { RECORD_FORMAT, type RecordId, type RecordModel, type ConfigLayers, type StatusMarker, type StoredRecord } from './record/record.js';
+export { RECORD_FORMAT, STATUS_MARKERS, type RecordId, type RecordModel, type ConfigLayers, type StatusMarker, type StoredRecord } from './record/record.js';
 export { STORAGE, type Storage } from './storage/storage.js';
 export { INDEX, entryOf, type Index, type IndexEntry, type DedupKey, type Claim, type RelationEntry } from './index/index.js';
 

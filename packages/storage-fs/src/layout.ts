@@ -2,6 +2,7 @@
  * Names of the files that make a directory a record (format v1 of the Python reference). Writers
  * and readers share these constants so the two sides cannot drift apart.
  */
+import { STATUS_MARKERS } from '@machinable/core';
 
 /** Sentinel: a directory is a record only once this file exists. */
 export const SENTINEL_FILE = '.machinable';
@@ -33,13 +34,7 @@ export const RESERVED_FILES: ReadonlySet<string> = new Set([
  * Files holding one ISO-8601 time that machinable rewrites as a run progresses: `updated_at` and
  * the status markers. `writeFile()` rewrites these in place when the length is unchanged.
  */
-export const TIMESTAMP_FILES: ReadonlySet<string> = new Set([
-  UPDATED_AT_FILE,
-  'dispatched_at',
-  'started_at',
-  'heartbeat_at',
-  'finished_at',
-]);
+export const TIMESTAMP_FILES: ReadonlySet<string> = new Set([UPDATED_AT_FILE, ...STATUS_MARKERS]);
 
 /** Files `writeFile()` refuses: rewriting them would change what the record *is*. */
 export const IMMUTABLE_FILES: ReadonlySet<string> = new Set([SENTINEL_FILE, ID_FILE]);

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { newUuid } from '../record/uuid.js';
 import type { PlainObject } from '../config/plain.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
@@ -8,7 +9,7 @@ import { entryOf, type Index, type IndexEntry } from '../index/index.js';
 import { relationsOf } from '../index/reindex.js';
 import { Project } from '../project/project.js';
 import { decodeFile, encodeFile } from '../record/file-codecs.js';
-import { RECORD_FORMAT, type RecordId, type RecordModel, type StatusMarker, type StoredRecord } from '../record/record.js';
+import { RECORD_FORMAT, STATUS_MARKERS, type RecordId, type RecordModel, type StatusMarker, type StoredRecord } from '../record/record.js';
 import type { Storage } from '../storage/storage.js';
 import { Element, configClassOf, type ElementClass } from './element.js';
 import { deepFreeze } from './freeze.js';
@@ -25,8 +26,7 @@ import { builtinModule } from '../project/builtins.js';
 
 /** Files a record keeps for itself; user files may not overwrite them. */
 const RESERVED = new Set([
-  '.machinable', 'id.json', 'model.json', 'updated_at', 'dispatched_at', 'started_at', 'heartbeat_at', 'finished_at',
-  FAILURE_FILE, PROCESS_FILE,
+  '.machinable', 'id.json', 'model.json', 'updated_at', ...STATUS_MARKERS, FAILURE_FILE, PROCESS_FILE,
 ]);
 
 /** Seconds between heartbeats while a run computes (`MACHINABLE_HEARTBEAT_SECONDS`, default 15). */
@@ -541,7 +541,7 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
     const own = this.peekResolution();
     const { model } = record;
     const resolution =
-      own && model.module === this.module && identical(own.resolved, model.config.resolved)
+      own && model.module === this.module && isDeepStrictEqual(own.resolved, model.config.resolved)
         ? { ...own, version: model.version, layers: model.config.version }
         : storedResolution<C>(this.constructor as ElementClass, record);
     this.setResolution(model.module, resolution);
@@ -652,16 +652,6 @@ function checkFileName(name: string): void {
  * computed, so no host), re-typed by the current config class. A record the current class no
  * longer accepts is an error naming the record, not a silent reinterpretation.
  */
-/** Same JSON data, strictly (`-0` is not `0`, key order aside). */
-function identical(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && identical((a as PlainObject)[key], (b as PlainObject)[key]));
-}
-
 function storedResolution<C extends object>(cls: ElementClass, record: StoredRecord): ResolvedConfig<C> {
   const { model } = record;
   try {

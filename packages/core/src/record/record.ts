@@ -41,8 +41,9 @@ export interface RecordModel {
   readonly inherits: string[];
 }
 
-/** Status markers: files holding an ISO-8601 timestamp. */
-export type StatusMarker = 'dispatched_at' | 'started_at' | 'heartbeat_at' | 'finished_at';
+/** Status markers, in the order a run reaches them: files holding an ISO-8601 timestamp. */
+export const STATUS_MARKERS = ['dispatched_at', 'started_at', 'heartbeat_at', 'finished_at'] as const;
+export type StatusMarker = (typeof STATUS_MARKERS)[number];
 
 /** A record as read back from storage. */
 export interface StoredRecord {
