@@ -3,7 +3,7 @@
  * as written tokens, and the scope it was made in. The inverse of `parseGetArgs`: running the
  * rendered command (in the same project) gets the same record.
  */
-import { compileSchema, type Element, type ValueType, type VersionItem } from '@machinable/core';
+import { compileSchema, isPlainObject, type Element, type ValueType, type VersionItem } from '@machinable/core';
 import { LITERAL_START } from './get-args.js';
 
 /**
@@ -126,10 +126,4 @@ function scopeOf(iface: Element<object>): object | undefined {
   const predicate = (iface as { predicate?: { scope?: unknown } }).predicate;
   const scope = predicate?.scope;
   return isPlainObject(scope) && Object.keys(scope).length > 0 ? scope : undefined;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }

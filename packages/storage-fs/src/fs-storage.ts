@@ -268,8 +268,7 @@ export class FsStorage implements Storage {
    */
   readFile(uuid: string, path: string): Buffer | undefined {
     const directory = this.directory(uuid);
-    const relative = normalizeRecordPath(path);
-    const file = inside(directory, relative);
+    const file = inside(directory, normalizeRecordPath(path));
     try {
       return readFileSync(file);
     } catch (error) {
@@ -457,7 +456,6 @@ export class FsStorage implements Storage {
 export function createStorage(options: { root: string }): Storage {
   return new FsStorage(options);
 }
-
 
 /** How many records {@link FsStorage} remembers as seen before it starts over. */
 const SEEN_LIMIT = 10_000;

@@ -64,7 +64,9 @@ export function reindex(storage: Storage, index: Index, options: ReindexOptions 
     batch = new Map();
     edges = new Map();
   };
-  const take = (entry: IndexEntry): void => {
+  // The entry now holds its dedup key: queued for the index with its relations.
+  const hold = (key: string, entry: IndexEntry): void => {
+    held.set(key, { uuid: entry.uuid, createdAt: entry.createdAt });
     batch.set(entry.uuid, entry);
     const relations = relationsOf(storage, entry.uuid);
     if (relations.length > 0) edges.set(entry.uuid, relations);
@@ -81,14 +83,12 @@ export function reindex(storage: Storage, index: Index, options: ReindexOptions 
       const key = dedupKeyOf(entry);
       const holder = held.get(key);
       if (!holder) {
-        held.set(key, { uuid: entry.uuid, createdAt: entry.createdAt });
-        take(entry);
+        hold(key, entry);
       } else if (isOlder(entry, holder)) {
         // The holder may already be committed: take it out so the key has one row.
         edges.delete(holder.uuid);
         if (!batch.delete(holder.uuid)) index.remove(holder.uuid);
-        held.set(key, { uuid: entry.uuid, createdAt: entry.createdAt });
-        take(entry);
+        hold(key, entry);
         pushTo(losers, key, holder.uuid);
       } else {
         pushTo(losers, key, entry.uuid);

@@ -1,5 +1,5 @@
 import { CollectionSizeError } from '../errors.js';
-import { rowsToCsv, toRows, type Row, type ToRowsOptions } from './rows.js';
+import { member, rowsToCsv, toRows, type Row, type ToRowsOptions } from './rows.js';
 
 /** A sort key: numbers, strings, bigints, booleans and dates compare naturally; null, undefined and NaN sort last. */
 export type SortKey = string | number | bigint | boolean | Date | null | undefined;
@@ -207,12 +207,6 @@ export class InterfaceCollection<T> implements Iterable<T> {
   toArray(): T[] {
     return [...this.#items];
   }
-}
-
-/** Reads `item[name]` for any item, `undefined` when it is not an object. */
-function member(item: unknown, name: string): unknown {
-  if (item === null || (typeof item !== 'object' && typeof item !== 'function')) return undefined;
-  return (item as Record<string, unknown>)[name];
 }
 
 type Comparable = string | number | bigint | boolean;

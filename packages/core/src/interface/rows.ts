@@ -132,7 +132,7 @@ export function formatVersion(version: unknown): string {
 }
 
 /** Reads `item[name]`, or undefined when `item` is not an object or lacks it. */
-function member(item: unknown, name: string): unknown {
+export function member(item: unknown, name: string): unknown {
   if (item === null || (typeof item !== 'object' && typeof item !== 'function')) return undefined;
   return (item as Record<string, unknown>)[name];
 }
