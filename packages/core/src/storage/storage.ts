@@ -1,51 +1,70 @@
-import type { RecordId, RecordModel, StoredRecord } from '../record/record.js';
-
 /** Injection token of the `Storage` provider (tsyringe). */
 export const STORAGE = Symbol.for('machinable.Storage');
 
+/** A record directory found by `Storage.walk()`. */
+export interface WalkEntry {
+  readonly location: string;
+  /**
+   * False for a directory that has an `id.json` but no `.machinable` sentinel (a copy that
+   * skipped dot files): not a record to index, but one to report rather than lose from view.
+   */
+  readonly sentinel: boolean;
+}
+
 /**
- * Where records live. The default provider, `@machinable/storage-fs`, keeps each record as a
- * directory `<root>/<uuid>/`; another adapter implements this interface and is registered with
- * `registerStorage()`. All methods are synchronous: interfaces read their files inline (`loss()`
- * reading `result.json`), and a local filesystem answers faster than a promise round-trip.
+ * Where record directories live. Core decides what goes into a record (`format/`); a storage
+ * keeps directories of files at locations and makes every change all-or-nothing. Locations are
+ * URIs the index stores as `storage_uri` (`file:///abs/path` for the filesystem storage).
+ *
+ * The default provider is `@machinable/storage-fs`; another adapter implements this interface
+ * and is registered with `registerStorage()`. Methods are synchronous: interfaces read their
+ * files inline (`loss()` reading `result.json`).
  */
 export interface Storage {
   /** Human-readable root (a directory path for the filesystem storage). */
   readonly root: string;
 
+  /** Identifies this storage in index rows (`storage_id`). */
+  readonly id: string;
+
   /**
-   * Writes a new record with its first files, all or nothing: after a crash either the whole
-   * record is there or none of it is. Throws if a record with that uuid exists.
+   * The location of a record with these path segments: inside `parent` (a location), or at the
+   * root without one.
    */
-  create(id: RecordId, model: RecordModel, files: ReadonlyMap<string, Uint8Array>): StoredRecord;
+  locate(segments: readonly string[], parent?: string): string;
 
-  /** The record with this uuid, or undefined. Throws `CorruptRecordError` naming the bad file. */
-  find(uuid: string): StoredRecord | undefined;
-
-  /** Reads the record at a location (e.g. a directory path), which may lie outside `root`. */
-  read(location: string): StoredRecord;
-
-  /** uuids of every complete record; half-written ones (a crash mid-create) are skipped. */
-  list(): Iterable<string>;
-
-  /** Local directory of a record, for `localDirectory()` and files written by other tools. */
-  directory(uuid: string): string;
-
-  /** Writes a file inside a record atomically (temp + rename); nested paths are created. */
-  writeFile(uuid: string, path: string, data: Uint8Array | string): void;
+  /**
+   * Creates a record directory at `location` holding `files`, all or nothing: after a crash
+   * either the whole directory is there or none of it.
+   *
+   * @throws RecordExistsError when a record (or anything else) is already at `location`.
+   */
+  create(location: string, files: ReadonlyMap<string, Uint8Array | string>): void;
 
   /** A file of a record, or undefined when it does not exist. */
-  readFile(uuid: string, path: string): Buffer | undefined;
+  readFile(location: string, path: string): Buffer | undefined;
 
-  /** Appends one line (a newline is added) to a file of a record, creating it if needed. */
-  appendLine(uuid: string, path: string, line: string): void;
+  /** Writes a file of a record atomically (temp + rename); nested paths are created. */
+  writeFile(location: string, path: string, data: Uint8Array | string): void;
 
-  /**
-   * Copies a record from a location outside storage (another store, a colleague's directory)
-   * into storage and returns it as stored there; a record already in storage is returned as is.
-   */
-  adopt(location: string): StoredRecord;
+  /** Appends text to a file of a record, creating it if needed (edge log, `resumed_at`). */
+  appendFile(location: string, path: string, text: string): void;
 
-  /** Deletes a record (used to discard the loser of a creation race). */
-  remove(uuid: string): void;
+  /** Removes a file of a record; false when it was not there. */
+  removeFile(location: string, path: string): boolean;
+
+  /** The files of a record, as paths relative to it (`a/b.json`), child records excluded. */
+  files(location: string): string[];
+
+  /** True when a record directory (with its sentinel) is at `location`. */
+  exists(location: string): boolean;
+
+  /** Every record directory under the root, nested ones included, plus sentinel-less ones (see `WalkEntry`). */
+  walk(): Iterable<WalkEntry>;
+
+  /** The local directory of a location, for `localDirectory()` and tools that read files directly. */
+  directory(location: string): string;
+
+  /** Deletes a record directory and everything in it. */
+  remove(location: string): void;
 }
