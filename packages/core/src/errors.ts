@@ -78,6 +78,26 @@ export class CorruptRecordError extends MachinableError {
   }
 }
 
+/** A record written by this project before format v1 (flat `<storage>/<uuid>/` directories). */
+export class LegacyRecordError extends CorruptRecordError {}
+
+/**
+ * A storage holds records of this project's releases before format v1, which cannot be read as
+ * format v1: refused as a whole, never listed as an empty store.
+ */
+export class LegacyStoreError extends MachinableError {
+  constructor(
+    readonly root: string,
+    readonly locations: readonly string[],
+  ) {
+    super(
+      `${root} holds ${locations.length} record${locations.length === 1 ? '' : 's'} written by an earlier machinable-ts ` +
+        `(flat <storage>/<uuid>/ directories, before format v1; e.g. ${locations[0]}), which this version cannot read. ` +
+        'Move that storage folder aside (and delete its .machinable.sqlite), then launch the runs again into a new storage',
+    );
+  }
+}
+
 /** A record directory contradicts what the index holds for the same uuid or dedup key. */
 export class RecordConflictError extends MachinableError {}
 

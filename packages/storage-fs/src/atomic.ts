@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { TEMPORARY_PREFIX } from './layout.js';
+import { TEMPORARY_PREFIX } from '@machinable/core';
 
 /** A fresh temporary name next to a file: `<file>.tmp-<random>`, in the same directory. */
 export function temporarySibling(path: string): string {

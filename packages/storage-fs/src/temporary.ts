@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { TEMPORARY_PREFIX } from './layout.js';
+import { TEMPORARY_PREFIX } from '@machinable/core';
 import { errorCode } from './system-error.js';
 
 /** Options of {@link cleanTemporary}. */

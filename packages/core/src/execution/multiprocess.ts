@@ -4,8 +4,8 @@ import { Config } from '../config/config.decorator.js';
 import { Field } from '../config/field.decorator.js';
 import { MachinableError } from '../errors.js';
 import type { Interface } from '../interface/interface.js';
-import { Project } from '../project/project.js';
-import { registerBuiltin } from '../project/builtins.js';
+import { RECORD } from '../records/record-state.js';
+import { startRun } from '../records/run-records.js';
 import { Execution } from './execution.js';
 
 @Config()
@@ -17,25 +17,26 @@ export class MultiprocessConfig {
 const ENTRY = fileURLToPath(new URL('./dispatch-main.js', import.meta.url));
 
 /**
- * A process pool: each interface runs in a child Node process through `dispatch(uuid)`, at most
- * `processes` at a time.
+ * A process pool: each interface gets its run record here (marked `dispatched_at`), then runs in
+ * a child Node process that continues that record through `dispatch()`, at most `processes` at
+ * a time.
  *
  * @example
  * await new Multiprocess({ processes: 4 }).within(async () => { for (const seed of [1, 2, 3, 4]) await (await get('train', { seed })).launch(); });
  */
 export class Multiprocess extends Execution<MultiprocessConfig> {
   static override module = 'machinable.multiprocess';
+  static override readonly frameworkModule: string = 'machinable.multiprocess';
   static override Config: unknown = MultiprocessConfig;
 
   protected override async execute(items: Interface<object>[]): Promise<void> {
     const processes = Math.max(1, this.config.processes);
-    const project = Project.current();
     const failures: Error[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < items.length) {
         const item = items[next++]!;
-        const failure = await this.runChild(project, item);
+        const failure = await this.runChild(item);
         if (failure) failures.push(failure);
       }
     };
@@ -43,9 +44,12 @@ export class Multiprocess extends Execution<MultiprocessConfig> {
     if (failures.length > 0) throw failures[0];
   }
 
-  private runChild(project: Project, item: Interface<object>): Promise<Error | undefined> {
+  private runChild(item: Interface<object>): Promise<Error | undefined> {
+    const records = item[RECORD].records!;
+    const { project } = records;
+    const run = startRun(records, item, this, { dispatched: true });
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [ENTRY, project.directory, item.uuid, this.uuid], {
+      const child = spawn(process.execPath, [ENTRY, project.directory, item.localDirectory(), run.localDirectory()], {
         env: { ...process.env, MACHINABLE_STORAGE: project.storageRoot, MACHINABLE_INDEX: project.indexPath },
         stdio: ['ignore', 'inherit', 'pipe'],
       });
@@ -63,5 +67,3 @@ export class Multiprocess extends Execution<MultiprocessConfig> {
     });
   }
 }
-
-registerBuiltin(Multiprocess);

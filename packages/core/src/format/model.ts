@@ -1,4 +1,4 @@
-import { CorruptRecordError } from '../errors.js';
+import { CorruptRecordError, LegacyRecordError } from '../errors.js';
 import { pyJson, type JsonValue } from './json.js';
 
 /** A JSON object as the format holds it (see `JsonValue` for how numbers are kept). */
@@ -96,7 +96,7 @@ export function modelText(model: RecordModel): string {
 export function checkModel(value: JsonValue, file: string): RecordModel {
   if (!isObject(value)) throw new CorruptRecordError(file, 'model.json must hold a JSON object (the record model)');
   if (isObject(value['config']) && 'resolved' in value['config'] && !('_default_' in value['config']) && !('uuid' in value)) {
-    throw new CorruptRecordError(file, LEGACY_REASON);
+    throw new LegacyRecordError(file, LEGACY_REASON);
   }
   const uuid = value['uuid'];
   if (typeof uuid !== 'string' || uuid === '') throw new CorruptRecordError(file, '"uuid" must be the record id (a non-empty string)');

@@ -67,4 +67,10 @@ export interface Storage {
 
   /** Deletes a record directory and everything in it. */
   remove(location: string): void;
+
+  /**
+   * Optional: copies a record directory from a local path outside the storage to `location`, all
+   * or nothing (what `importDirectory()` needs).
+   */
+  copyIn?(directory: string, location: string): void;
 }

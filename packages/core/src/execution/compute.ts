@@ -1,0 +1,55 @@
+import { arch, hostname } from 'node:os';
+import { readMarkers, writeMarkers } from '../records/run-records.js';
+import { RECORD } from '../records/record-state.js';
+import { currentUser } from '../index/row.js';
+import { FAILURE_FILE, type Interface, type RunFailure } from '../interface/interface.js';
+import { encodeFile } from '../files/file-codecs.js';
+import type { Execution } from './execution.js';
+import { heartbeatSeconds } from './settings.js';
+
+/** The file a run record keeps the host it ran on in (the reference's `host.json`). */
+export const HOST_FILE = 'host.json';
+
+/**
+ * The compute protocol every execution follows, in whichever process: mark the run record
+ * started (or resumed, when it was started before), record the host, beat every
+ * `heartbeatSeconds()`, run the interface's hooks and `run()`, then mark the run finished and the
+ * interface computed (`cached`); or store the error in the run record, mark it finished, and
+ * rethrow.
+ */
+export async function computeRun(item: Interface<object>, run: Execution<object>): Promise<void> {
+  const records = run[RECORD].records!;
+  const resumed = readMarkers(records, run).started_at !== undefined;
+  writeMarkers(records, run, resumed ? 'resumed_at' : 'started_at', 'heartbeat_at');
+  records.storage.writeFile(run[RECORD].stored!.location, HOST_FILE, encodeFile(HOST_FILE, hostInfo()));
+  const beat = setInterval(() => writeMarkers(records, run, 'heartbeat_at'), heartbeatSeconds() * 1000);
+  beat.unref();
+  try {
+    await item.onBeforeLaunch();
+    await item.run();
+    await item.onAfterLaunch();
+    writeMarkers(records, run, 'finished_at');
+    records.setCached(item, true, 'finished');
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    const stored: RunFailure = { name: failure.name, message: failure.message, stack: failure.stack, at: new Date().toISOString() };
+    records.storage.writeFile(run[RECORD].stored!.location, FAILURE_FILE, encodeFile(FAILURE_FILE, stored));
+    writeMarkers(records, run, 'finished_at');
+    throw error;
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+/** What `host.json` records: the reference's fields, with Node's version for Python's. */
+function hostInfo(): Record<string, unknown> {
+  return {
+    network_name: hostname(),
+    hostname: hostname(),
+    machine: arch(),
+    node_version: process.versions.node,
+    user: currentUser(),
+    argv: process.argv,
+    pid: process.pid,
+  };
+}
