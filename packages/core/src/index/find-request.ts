@@ -65,7 +65,7 @@ export interface CheckedFilter {
 /** A sort term: an index column, or a JSON path into a config layer. */
 export type CheckedSort =
   | { readonly column: SortColumn; readonly ascending: boolean }
-  | { readonly layer: ConfigLayerName; readonly key: string; readonly jsonPath: string; readonly ascending: boolean };
+  | { readonly layer: ConfigLayerName; readonly jsonPath: string; readonly ascending: boolean };
 
 /** A find request that passed {@link checkFindRequest}, defaults filled in. */
 export interface CheckedFindRequest {
@@ -157,7 +157,7 @@ export function checkFindRequest(request: unknown): CheckedFindRequest {
       const ascending = direction.toLowerCase() === 'asc';
       const layer = configLayer(spec['config_layer'], `${at}.config_layer`);
       if (layer !== null) {
-        sort.push({ layer, key: `${at}.by`, jsonPath: toJsonPath(by, `${at}.by`), ascending });
+        sort.push({ layer, jsonPath: toJsonPath(by, `${at}.by`), ascending });
       } else {
         if (!(SORT_COLUMNS as readonly string[]).includes(by)) {
           throw new FindRequestError(
@@ -185,11 +185,16 @@ export function checkFindRequest(request: unknown): CheckedFindRequest {
 }
 
 const PATH_SEGMENT = /^[A-Za-z0-9_\-[\]]+$/;
+// What SQLite's JSON path parser reads of those characters: a key (anything up to `.` or `[`, not
+// empty) then array indexes `[<digits>]`. `a[x]`, `[0]` or `a[0]b` pass the segment check but make
+// SQLite fail ("bad JSON path"), and only when a row's data leads the lookup that far.
+const SQLITE_SEGMENT = /^[^.[]+(?:\[\d+\])*$/;
 
 /**
  * A dotted user path as a SQLite JSON path, as the reference's `_json_path`: empty segments are
  * skipped (`''` is the whole layer, `$`), each other segment must be letters, digits, `_`, `-` and
- * brackets (`layers[0]`). The path is bound as a parameter all the same.
+ * brackets (`layers[0]`). Unlike the reference, a segment SQLite's parser would refuse is refused
+ * here too, so a bad path fails whatever the rows hold. The path is bound as a parameter all the same.
  *
  * @example
  * toJsonPath('optimizer.lr', 'config.filters[0].path'); // '$.optimizer.lr'
@@ -197,11 +202,12 @@ const PATH_SEGMENT = /^[A-Za-z0-9_\-[\]]+$/;
 export function toJsonPath(path: string, key: string): string {
   const parts = path.split('.').filter((part) => part !== '');
   for (const part of parts) {
-    if (!PATH_SEGMENT.test(part)) {
+    if (!PATH_SEGMENT.test(part) || !SQLITE_SEGMENT.test(part)) {
+      const reason = PATH_SEGMENT.test(part) ? 'SQLite cannot read it as a JSON path' : "a segment holds letters, digits, '_', '-' and array indexes";
       throw new FindRequestError(
         key,
-        `invalid path segment '${part}' in '${path}': a segment holds letters, digits, '_', '-' and ` +
-          "array indexes in brackets, segments are separated by '.' (e.g. \"optimizer.lr\", \"layers[0].size\")",
+        `invalid path segment '${part}' in '${path}' (${reason}): write a key, then any array indexes in brackets, ` +
+          'segments separated by \'.\' (e.g. "optimizer.lr", "layers[0].size")',
       );
     }
   }

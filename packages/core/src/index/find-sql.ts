@@ -39,8 +39,6 @@ export interface FindSql {
   /** The ORDER BY terms, ending with `record_id` so that pages are stable. */
   readonly orderBy: string;
   readonly orderParams: readonly SqlParam[];
-  /** Every JSON path bound, with the request key it came from, for the engine to check first. */
-  readonly jsonPaths: ReadonlyArray<{ readonly key: string; readonly jsonPath: string }>;
 }
 
 /**
@@ -54,7 +52,6 @@ export interface FindSql {
 export function buildFindSql(request: CheckedFindRequest): FindSql {
   const clauses: string[] = [];
   const params: SqlParam[] = [];
-  const jsonPaths: Array<{ key: string; jsonPath: string }> = [];
 
   for (const [column, value] of request.equals) {
     clauses.push(`${column} = ?`);
@@ -62,7 +59,6 @@ export function buildFindSql(request: CheckedFindRequest): FindSql {
   }
   for (const { key, jsonPath, value } of request.predicate) {
     clauses.push('json_extract(predicate_json, ?) = ?');
-    jsonPaths.push({ key, jsonPath });
     // A boolean predicate value is matched as the integer json_extract yields for true/false.
     params.push(jsonPath, typeof value === 'boolean' ? (value ? 1n : 0n) : bindValue(value, key));
   }
@@ -87,7 +83,6 @@ export function buildFindSql(request: CheckedFindRequest): FindSql {
         clauses.push(`${expr} LIKE ?`);
         params.push(jsonPath, `%${pyStr(value)}%`);
       }
-      jsonPaths.push({ key: `${at}.path`, jsonPath });
     }
   }
   if (!request.includeHidden) clauses.push('hidden = 0');
@@ -106,7 +101,6 @@ export function buildFindSql(request: CheckedFindRequest): FindSql {
     } else {
       terms.push(`json_extract(${CONFIG_COLUMNS[spec.layer]}, ?) ${direction}`);
       orderParams.push(spec.jsonPath);
-      jsonPaths.push({ key: spec.key, jsonPath: spec.jsonPath });
     }
   }
   if (terms.length === 0) terms.push('created_at_ns DESC');
@@ -119,7 +113,6 @@ export function buildFindSql(request: CheckedFindRequest): FindSql {
     whereParams: params,
     orderBy: terms.join(', '),
     orderParams,
-    jsonPaths,
   };
 }
 
