@@ -1,6 +1,6 @@
 /** Helpers for end-to-end specs: throwaway project folders and child Node processes. */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,9 +8,28 @@ import { fileURLToPath } from 'node:url';
 /** URL of the built core package, for scripts that run outside the repository. */
 export const CORE_URL = import.meta.resolve('@machinable/core');
 
+// Every temporary folder a spec makes is removed when the test process ends, whatever happens.
+const temporary = new Set<string>();
+process.on('exit', () => {
+  for (const directory of temporary) rmSync(directory, { recursive: true, force: true });
+});
+
+/** A new temporary folder (`machinable-<label>-…`), removed when the test process ends. */
+export function temporaryDirectory(label = 'e2e'): string {
+  const directory = mkdtempSync(join(tmpdir(), `machinable-${label}-`));
+  temporary.add(directory);
+  return directory;
+}
+
+/** Removes a project folder now (it would be removed at exit anyway). */
+export function removeProject(directory: string): void {
+  rmSync(directory, { recursive: true, force: true });
+  temporary.delete(directory);
+}
+
 /** Creates a project folder with the given files (path → contents). */
 export function makeProject(files: Record<string, string>): string {
-  const directory = mkdtempSync(join(tmpdir(), 'machinable-e2e-'));
+  const directory = temporaryDirectory();
   for (const [path, contents] of Object.entries(files)) {
     const full = join(directory, path);
     mkdirSync(dirname(full), { recursive: true });
@@ -27,7 +46,7 @@ export const REPO = fileURLToPath(new URL('../../', import.meta.url));
  * so the example's `import '@machinable/core'` resolves as it would after `npm install`.
  */
 export function copyOfExample(name: string, files: readonly string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), `machinable-${name}-`));
+  const dir = temporaryDirectory(name);
   for (const file of files) cpSync(join(REPO, 'examples', name, file), join(dir, file));
   mkdirSync(join(dir, 'node_modules', '@machinable'), { recursive: true });
   for (const pkg of ['core', 'storage-fs']) symlinkSync(join(REPO, 'packages', pkg), join(dir, 'node_modules', '@machinable', pkg));
@@ -83,3 +102,31 @@ export default class Train extends Interface<TrainConfig> {
   loss() { return this.loadFile<{ loss: number }>('result.json').loss; }
 }
 `;
+
+/** A record found on disk: its header (`id.json`) and directory. */
+export interface RecordOnDisk {
+  readonly uuid: string;
+  readonly kind: string;
+  readonly parent: string | null;
+  readonly directory: string;
+}
+
+/** Every record directory under a project's storage (those with a `.machinable` sentinel), read with fs alone. */
+export function recordsOnDisk(project: string, storage = join(project, 'storage')): RecordOnDisk[] {
+  const out: RecordOnDisk[] = [];
+  const walk = (dir: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (entries.some((e) => e.name === '.machinable')) {
+      const header = JSON.parse(readFileSync(join(dir, 'id.json'), 'utf8')) as { uuid: string; kind: string; parent: string | null };
+      out.push({ uuid: header.uuid, kind: header.kind, parent: header.parent, directory: dir });
+    }
+    for (const entry of entries) if (entry.isDirectory() && entry.name !== 'related' && !entry.name.startsWith('.')) walk(join(dir, entry.name));
+  };
+  walk(storage);
+  return out;
+}

@@ -21,13 +21,13 @@ await project(here).within(async () => {
       });
     }
   });
-  const computed = runs.filter((run) => run.execution?.uuid === pool.uuid).length;
+  const computed = runs.filter((run) => run.execution?.seed === pool.seed).length;
   console.log(`${runs.length} runs, ${computed} computed now, ${runs.length - computed} reloaded\n`);
 
   const table = new InterfaceCollection(runs)
     .sortBy((run) => run.loss())
     .map((run) => ({
-      seed: run.predicate.scope.seed,
+      seed: run.predicate.seed,
       lr: run.config.lr,
       optimizer: run.config.optimizer.name,
       loss: Number(run.loss().toPrecision(4)),

@@ -92,6 +92,8 @@ export {
   type IngestItem,
 } from './index/index.js';
 export { rowOf, ingestItem, currentUser, type RowSource } from './index/row.js';
+export { checkFindRequest, CONFIG_LAYERS, CONFIG_OPS, SORT_COLUMNS, type CheckedFindRequest } from './index/find-request.js';
+export { buildFindSql, pyStr, type SqlParam, type FindSql } from './index/find-sql.js';
 
 // project, container, records
 export {

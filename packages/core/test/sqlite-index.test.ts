@@ -15,21 +15,31 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 
-import { FindRequestError, IndexCollisionError, MachinableError } from '../src/errors.js';
-import { parseEdgeLog } from '../src/format/edges.js';
-import { parseJson, pyJson, type JsonValue } from '../src/format/json.js';
-import { readRecord } from '../src/format/record.js';
-import { canonicalJson } from '../src/identity/canonical-json.js';
-import { PyFloat } from '../src/identity/py-float.js';
-import { checkFindRequest } from '../src/index/find-request.js';
-import { buildFindSql, pyStr, type SqlParam } from '../src/index/find-sql.js';
-import type { FindRequest, IndexRow, IngestItem, RelationRow } from '../src/index/index.js';
-import { ingestItem } from '../src/index/row.js';
-import { SQLITE_INDEX_SCHEMA_VERSION, SqliteIndex } from '../src/sqlite.js';
+import {
+  FindRequestError,
+  IndexCollisionError,
+  MachinableError,
+  PyFloat,
+  canonicalJson,
+  ingestItem,
+  parseEdgeLog,
+  parseJson,
+  readRecord,
+  type FindRequest,
+  type IndexRow,
+  type IngestItem,
+  type JsonValue,
+  type RelationRow,
+  buildFindSql,
+  checkFindRequest,
+  pyStr,
+  type SqlParam,
+} from '@machinable/core';
+import { SQLITE_INDEX_SCHEMA_VERSION, SqliteIndex } from '@machinable/core/sqlite';
 
-const CORPUS = process.env['MACHINABLE_CORPUS'] ?? '/work/shared/corpus';
-const REFERENCE_SRC = process.env['MACHINABLE_REFERENCE_SRC'] ?? '/work/ref/src';
-const SQLITE_ENTRY = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '../src/sqlite.js')).href;
+/** The repository's copy of the reference's conformance corpus. */
+const CORPUS = fileURLToPath(new URL('../../../../test/fixtures/corpus/', import.meta.url));
+const SQLITE_ENTRY = import.meta.resolve('@machinable/core/sqlite');
 
 const IDENTITY = 'a'.repeat(24);
 const PREDICATE = 'b'.repeat(32);
@@ -1305,213 +1315,3 @@ describe('index: the conformance corpus', () => {
 // The reference's own code, run by Python against the same files: the selected definitions of
 // index.py (migrate, load, _row_to_entry, _build_find_sql, ...) and the API models they use, executed
 // from the reference's source, so that no copy of the algebra stands between the two.
-const REFERENCE_HARNESS = String.raw`
-import ast, json, os, re, sqlite3, sys
-from enum import StrEnum
-from typing import Any
-from pydantic import BaseModel, ConfigDict, Field
-
-SRC = sys.argv[1]
-
-def pick(path, wanted, namespace):
-    nodes = []
-    for node in ast.parse(open(path).read()).body:
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            names = [node.name]
-        elif isinstance(node, ast.Assign):
-            names = [t.id for t in node.targets if isinstance(t, ast.Name)]
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            names = [node.target.id]
-        else:
-            names = []
-        if wanted.intersection(names):
-            nodes.append(node)
-    exec(compile(ast.Module(body=nodes, type_ignores=[]), path, "exec"), namespace)
-    return namespace
-
-def normjson(data, default=None):
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), default=default)
-
-models = pick(os.path.join(SRC, "machinable/api/models.py"),
-              {"ConfigLayer", "ConfigLayers", "ConfigOp", "ConfigFilter", "ConfigMatch", "SortSpec", "IndexEntry", "IndexEntrySummary", "FindRequest"},
-              {"StrEnum": StrEnum, "Any": Any, "BaseModel": BaseModel, "ConfigDict": ConfigDict, "Field": Field, "__name__": "reference_models"})
-ns = pick(os.path.join(SRC, "machinable/index.py"),
-          {"SCHEMA_VERSION", "_CONFIG_COLUMNS", "_CONFIG_OPERATORS", "_SORTABLE_COLUMNS", "migrate", "_PENDING_REINDEX", "_MIGRATION_CHECKED",
-           "load", "_row_to_entry", "_entry_to_summary", "_bind_value", "_JSON_PATH_PART", "_json_path", "_json_path_clause", "_build_find_sql"},
-          {"sqlite3": sqlite3, "os": os, "re": re, "json": json, "normjson": normjson, "Any": Any,
-           **{k: v for k, v in models.items() if not k.startswith("__")}})
-
-command = json.loads(sys.stdin.read())
-db = ns["load"](command["database"], create=command.get("create", False))
-out = {"reset": command["database"] in ns["_PENDING_REINDEX"]}
-if "requests" in command:
-    results = []
-    for request in command["requests"]:
-        try:
-            sql, count_sql, params, count_params = ns["_build_find_sql"](models["FindRequest"](**request))
-            total = db.execute(count_sql, count_params).fetchone()[0]
-            rows = db.execute(sql, params).fetchall()
-            results.append({"total": total, "record_ids": [ns["_entry_to_summary"](ns["_row_to_entry"](r)).record_id for r in rows],
-                            "sql": sql, "count_sql": count_sql, "params": params})
-        except Exception as e:
-            results.append({"error": type(e).__name__ + ": " + str(e)})
-    out["results"] = results
-if command.get("entries"):
-    out["entries"] = [json.loads(ns["_row_to_entry"](r).model_dump_json()) for r in db.execute("SELECT * FROM 'index' ORDER BY record_id")]
-if command.get("schema"):
-    out["schema"] = [list(r) for r in db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name")]
-    out["user_version"] = db.execute("PRAGMA user_version").fetchone()[0]
-if command.get("write"):
-    db.execute("UPDATE 'index' SET hidden=1 WHERE record_id=?", (command["write"],))
-    db.commit()
-db.close()
-print(json.dumps(out))
-`;
-
-interface ReferenceResult {
-  total: number;
-  record_ids: string[];
-  sql: string;
-  count_sql: string;
-  /** The statement's parameters, as Python's json.dumps writes them (an int as 1, a float as 1.0). */
-  params: JsonValue[];
-}
-
-interface ReferenceAnswer {
-  reset: boolean;
-  results?: Array<ReferenceResult | { error: string }>;
-  entries?: Array<Record<string, unknown>>;
-  schema?: Array<[string, string, string, string | null]>;
-  user_version?: number;
-}
-
-function referenceUnavailable(): string | false {
-  if (!existsSync(join(REFERENCE_SRC, 'machinable', 'index.py'))) return `the reference's source is not at ${REFERENCE_SRC} (set MACHINABLE_REFERENCE_SRC)`;
-  const probe = spawnSync('python3', ['-c', 'import sys, pydantic; assert sys.version_info >= (3, 11)'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return 'python3 (3.11+) with pydantic is not available';
-  return false;
-}
-
-describe("index: the reference's own code on the same file", { skip: referenceUnavailable() }, () => {
-  let harness: string;
-  before(() => {
-    harness = join(scratch, 'reference-index.py');
-    writeFileSync(harness, REFERENCE_HARNESS);
-  });
-  function reference(command: Record<string, unknown>): ReferenceAnswer {
-    // pyJson, not JSON.stringify: a PyFloat must reach Python as 1.0, a bigint as all its digits.
-    const run = spawnSync('python3', [harness, REFERENCE_SRC], { input: pyJson(command), encoding: 'utf8', maxBuffer: 64 << 20 });
-    assert.equal(run.status, 0, run.stderr);
-    return parseJson(run.stdout) as unknown as ReferenceAnswer;
-  }
-
-  it('Python opens a file made here without migrating it and reads every row', () => {
-    const path = dbFile();
-    const index = new SqliteIndex(path);
-    index.ingest(storeItems(join(CORPUS, 'store')));
-    const r = row({ config: { default: {}, version: [], update: {}, resolved: { lr: new PyFloat(1), big: 2n ** 60n } }, private: { a: 1 } });
-    index.ingest([item(r)]);
-    index.setPrivate(r.record_id, { note: 'café' });
-    index.close();
-
-    const answer = reference({ database: path, entries: true, schema: true });
-    assert.equal(answer.reset, false);
-    assert.equal(answer.user_version, 11);
-    assert.deepEqual(answer.schema, REFERENCE_MASTER);
-    const entry = answer.entries!.find((e) => e['record_id'] === r.record_id)!;
-    assert.deepEqual(entry['config'], { default: {}, version: [], update: {}, resolved: { big: 2n ** 60n, lr: new PyFloat(1) } }, 'a float stays a float, a big int exact');
-    assert.deepEqual(entry['private'], { note: 'café' });
-    assert.equal(answer.entries!.length, 6);
-  });
-
-  it('a file Python made opens here without a reindex, takes rows, and Python reads them and writes to it', () => {
-    const path = dbFile();
-    const created = reference({ database: path, create: true, schema: true });
-    assert.equal(created.user_version, 11);
-    assert.deepEqual(created.schema, REFERENCE_MASTER);
-
-    const index = new SqliteIndex(path);
-    assert.equal(index.needsReindex, false);
-    const r = row();
-    index.ingest([item(r)]);
-    index.close();
-    const answer = reference({ database: path, entries: true, write: r.record_id });
-    assert.deepEqual(answer.entries!.map((e) => e['record_id']), [r.record_id]);
-    const again = new SqliteIndex(path);
-    assert.equal(again.get(r.record_id)?.hidden, true);
-    again.close();
-  });
-
-  it('answers find requests exactly as the reference does', () => {
-    const { index, r } = findFixture();
-    const path = dbFile();
-    // The fixture lives in memory; serialize it to a file both can open.
-    writeFileSync(path, connectionOf(index).serialize());
-    index.close();
-    const requests: FindRequest[] = [
-      {},
-      { module: 'train' },
-      { kind: 'Execution', include_hidden: true },
-      { created_by: 'ada', label: 'first' },
-      { parent_id: r['A']!.record_id, include_hidden: true, include_bytes_missing: true },
-      { predicate: { started_at: '2026-01-01_120000' } },
-      { predicate: { 'nested.a': 1, gpu: true } },
-      { predicate: { resources: null } },
-      { record_id_suffix: '00000003' },
-      { include_hidden: true, include_bytes_missing: true, limit: 3, offset: 2 },
-    ];
-    const values: JsonValue[] = [
-      0.1, 1, new PyFloat(1), 0.05, 'alpha', 'high', 'a', true, false, null, { kind: 'adam', beta: 0.9 }, ['x', 'y'], 1e6, -3, 20,
-      2n ** 62n, new PyFloat(1e16), 1e-5, -0.5, '%a_', ["it's", 'é\n\u0000', { '"q"': [null, true] }], { 'b"\'': '\u2028\ud83d\ude00\u00a0' },
-    ];
-    for (const path of ['lr', 'epochs', 'name', 'flag', 'opt', 'tags', 'tags[0]', 'opt.beta', 'missing']) {
-      for (const op of ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'contains'] as const) {
-        for (const value of values) requests.push({ config: { filters: [{ path, op, value }] }, include_bytes_missing: true });
-      }
-      requests.push({ config: { filters: [{ path, op: 'in', value: [10, 'alpha', 0.1, 1, true] }] } });
-      requests.push({ config: { filters: [{ path, op: 'in', value: [] }] } });
-      requests.push({ config: { layer: 'default', filters: [{ path, op: 'gte', value: 0.05 }] } });
-      for (const direction of ['asc', 'desc', 'ASC', 'sideways'] as const) {
-        requests.push({ sort: [{ by: path, config_layer: 'resolved', direction: direction as 'asc' }, { by: 'created_at_ns' }], include_hidden: true });
-      }
-    }
-    for (const by of ['created_at_ns', 'updated_at_ns', 'created_by', 'label', 'module', 'kind']) {
-      for (const direction of ['asc', 'desc'] as const) {
-        requests.push({ sort: [{ by, direction }, { by: 'created_at_ns', direction: 'asc' }], limit: 4, offset: 1, include_hidden: true });
-      }
-    }
-    const answer = reference({ database: path, requests });
-    const ours = new SqliteIndex(path);
-    requests.forEach((request, i) => {
-      const theirs = answer.results![i]!;
-      const what = pyJson(request);
-      assert.ok(!('error' in theirs), `the reference failed on ${what}: ${'error' in theirs ? theirs.error : ''}`);
-      const result = ours.find(request);
-      assert.deepEqual({ total: result.total, record_ids: recordIds(result.items) }, { total: theirs.total, record_ids: theirs.record_ids }, what);
-
-      // The same statement: the reference's text (ours adds only the record_id tie-breaker) and
-      // the same parameters, each of the same SQLite type.
-      const checked = checkFindRequest(request);
-      const sql = buildFindSql(checked);
-      assert.ok(sql.orderBy.endsWith(', record_id'));
-      assert.equal(`SELECT COUNT(*) FROM 'index' WHERE ${sql.where}`, theirs.count_sql, what);
-      assert.equal(`SELECT * FROM 'index' WHERE ${sql.where} ORDER BY ${sql.orderBy.slice(0, -', record_id'.length)} LIMIT ? OFFSET ?`, theirs.sql, what);
-      const typed = (p: SqlParam | JsonValue): [string, string] => {
-        if (typeof p === 'string') return ['TEXT', p];
-        if (typeof p === 'bigint') return ['INTEGER', String(p)];
-        if (p instanceof PyFloat) return ['REAL', String(p.value)];
-        if (typeof p === 'number') return [Number.isInteger(p) ? 'INTEGER' : 'REAL', String(p)];
-        return ['?', String(p)];
-      };
-      // Ours as bound: a number is REAL (better-sqlite3), a bigint INTEGER.
-      const bound = (p: SqlParam): [string, string] => (typeof p === 'number' ? ['REAL', String(p)] : typeof p === 'bigint' ? ['INTEGER', String(p)] : ['TEXT', p]);
-      assert.deepEqual(
-        [...sql.whereParams, ...sql.orderParams, BigInt(checked.limit), BigInt(checked.offset)].map(bound),
-        theirs.params.map(typed),
-        what,
-      );
-    });
-    assert.ok(requests.length > 500);
-    ours.close();
-  });
-});

@@ -245,8 +245,9 @@ export class FsStorage implements Storage {
    * that does not follow symbolic links (the reference's `related/` mirrors may hold some) and
    * skips temporary entries. Directories with an `id.json` but no sentinel are reported too.
    */
-  *walk(): Generator<WalkEntry> {
-    const stack: string[] = [this.root];
+  *walk(location?: string): Generator<WalkEntry> {
+    const start = location === undefined ? this.root : locationPath(location);
+    const stack: string[] = [start];
     while (stack.length > 0) {
       const dir = stack.pop()!;
       let entries: Dirent[];
@@ -266,7 +267,7 @@ export class FsStorage implements Storage {
         else if (name === HEADER_FILE) header = true;
         else if (entry.isDirectory() && !name.startsWith(TEMPORARY_PREFIX) && name !== RELATED_DIRECTORY) children.push(name);
       }
-      if (dir !== this.root && (sentinel || header)) yield { location: fileLocation(dir), sentinel };
+      if ((dir !== this.root || location !== undefined) && (sentinel || header)) yield { location: fileLocation(dir), sentinel };
       // Reversed, so the stack pops them in name order: a stable walk.
       for (let i = children.length - 1; i >= 0; i--) stack.push(join(dir, children[i]!));
     }

@@ -64,7 +64,7 @@ The project is the current directory.`;
         const stored = row.kind === 'Project' ? undefined : records.readRow(row);
         let run: Interface | undefined;
         try {
-          run = stored && (await records.hydrate(stored));
+          run = stored && (await records.hydrate<Interface>(stored));
         } catch {
           // its module no longer accepts the stored config: list what the record says
         }

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import type { VersionSpec } from '../config/version.js';
 import { currentExecution } from '../context/execution-context.js';
 import { InterfaceStateError, MachinableError, RelationError } from '../errors.js';
-import { RELATIONS } from '../format/edges.js';
-import { FORMAT_FILES, RELATED_DIRECTORY } from '../format/layout.js';
+import { parseEdgeLog, RELATIONS, type EdgeLine, type RelationFn } from '../format/edges.js';
+import { EDGE_LOG_FILE, FORMAT_FILES, RELATED_DIRECTORY } from '../format/layout.js';
 import { newRecordId, shortId } from '../format/record-id.js';
 import type { StoredRecord } from '../format/record.js';
 import { predicateKey } from '../format/keys.js';
@@ -195,10 +195,8 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
    * (await (await sweep.derive('train', { lr: 0.01 })).ancestor)?.uuid === sweep.uuid; // true
    */
   get ancestor(): Promise<Interface | undefined> {
-    if (!this.isMaterialized) return Promise.resolve(undefined);
-    const records = this[RECORD].records!;
-    const id = records.relatedIds(this.uuid, RELATIONS.ancestor.name, true).at(-1);
-    return id === undefined ? Promise.resolve(undefined) : records.byId(id);
+    const id = this.relatedIds('ancestor').at(-1);
+    return id === undefined ? Promise.resolve(undefined) : this[RECORD].records!.byId(id);
   }
 
   /**
@@ -209,7 +207,7 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
    * (await sweep.derived()).length; // 1
    */
   derived(): Promise<InterfaceCollection<Interface>> {
-    return this.relatedBy(RELATIONS.derived.name, false);
+    return this.relatedBy('derived');
   }
 
   /**
@@ -249,38 +247,60 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
 
   /** The interfaces this one uses (see `use()`), oldest edge first. */
   uses(): Promise<InterfaceCollection<Interface>> {
-    return this.relatedBy(RELATIONS.uses.name, false);
+    return this.relatedBy('uses');
   }
 
   /** The interfaces that use this one (see `use()`), oldest edge first. */
   usedBy(): Promise<InterfaceCollection<Interface>> {
-    return this.relatedBy(RELATIONS.used_by.name, true);
+    return this.relatedBy('used_by');
   }
 
   /**
-   * Every related interface, each once: with a relation (`'uses'`, `'used_by'`, `'derived'`,
-   * `'ancestor'`) only those, else all of them.
+   * Every related interface, each once: with a relation (`'ancestor'`, `'derived'`, `'uses'`,
+   * `'used_by'`) only those, else all of them, in that order.
    */
-  async related(relation?: 'uses' | 'used_by' | 'derived' | 'ancestor'): Promise<InterfaceCollection<Interface>> {
-    if (!this.isMaterialized) return new InterfaceCollection<Interface>();
-    const records = this[RECORD].records!;
-    const wanted = relation === undefined ? (Object.keys(RELATIONS) as (keyof typeof RELATIONS)[]) : [relation];
-    const ids: string[] = [];
-    for (const fn of wanted) ids.push(...records.relatedIds(this.uuid, RELATIONS[fn].name, RELATIONS[fn].inverse));
-    const items: Interface[] = [];
-    for (const id of new Set(ids)) {
-      const item = await records.byId(id);
-      if (item) items.push(item);
-    }
-    return new InterfaceCollection(items);
+  async related(relation?: RelationFn): Promise<InterfaceCollection<Interface>> {
+    const wanted: RelationFn[] = relation === undefined ? ['ancestor', 'derived', 'uses', 'used_by'] : [relation];
+    return this.load(wanted.flatMap((fn) => this.relatedIds(fn)));
   }
 
-  private async relatedBy(relation: string, inverse: boolean): Promise<InterfaceCollection<Interface>> {
-    if (!this.isMaterialized) return new InterfaceCollection<Interface>();
-    const records = this[RECORD].records!;
+  /**
+   * The lines of this record's edge log (`related/metadata.jsonl`), each once, optionally only
+   * those one side wrote (`'uses'`, `'used_by'`, `'derived'`, `'ancestor'`).
+   *
+   * @example
+   * run.edges('uses').map((edge) => edge.related_uuid); // ids of what run uses
+   */
+  edges(fn?: string): EdgeLine[] {
+    if (!this.isMaterialized) return [];
+    const text = this[RECORD].records!.readFile(this, EDGE_LOG_FILE)?.toString('utf8') ?? '';
+    const edges = parseEdgeLog(text);
+    return fn === undefined ? edges : edges.filter((edge) => edge.fn === fn);
+  }
+
+  private relatedBy(fn: RelationFn): Promise<InterfaceCollection<Interface>> {
+    return this.load(this.relatedIds(fn));
+  }
+
+  /**
+   * Ids related through one side of a relation, oldest edge first: as this record's edge log
+   * lists them (the log is append-only, so its order is the order of creation), then any the index
+   * knows from other records' logs.
+   */
+  private relatedIds(fn: RelationFn): string[] {
+    if (!this.isMaterialized) return [];
+    const { name, inverse } = RELATIONS[fn];
+    const own = this.uuid;
+    const other = (edge: { uuid: string; related_uuid: string }): string => (inverse ? edge.uuid : edge.related_uuid);
+    const logged = this.edges(fn).filter((edge) => (inverse ? edge.related_uuid : edge.uuid) === own).map(other);
+    const indexed = this[RECORD].records!.relatedIds(own, name, inverse);
+    return [...new Set([...logged, ...indexed])].filter((id) => id !== own);
+  }
+
+  private async load(ids: readonly string[]): Promise<InterfaceCollection<Interface>> {
     const items: Interface[] = [];
-    for (const id of new Set(records.relatedIds(this.uuid, relation, inverse))) {
-      const item = await records.byId(id);
+    for (const id of new Set(ids)) {
+      const item = await this[RECORD].records!.byId(id);
       if (item) items.push(item);
     }
     return new InterfaceCollection(items);

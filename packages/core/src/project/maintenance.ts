@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { RecordNotFoundError } from '../errors.js';
+import { IndexCollisionError, RecordNotFoundError } from '../errors.js';
 import { parseEdgeLog } from '../format/edges.js';
 import { pathSegment } from '../format/keys.js';
 import { EDGE_LOG_FILE } from '../format/layout.js';
@@ -37,8 +37,9 @@ export async function ingestDirectory(directory: string): Promise<IndexRow> {
 
 /**
  * Copies a record directory from elsewhere into the current project's storage (at the place the
- * format gives it: under its parent, by its keys) and indexes the copy, as the reference's
- * `import_directory`. A record already in storage is indexed where it is.
+ * format gives it: under its parent, by its keys) and indexes the copy with the records nested in
+ * it (its run records), as the reference's `import_directory`. A record already in storage is
+ * indexed where it is. A record id the index holds with other keys is an `IndexCollisionError`.
  *
  * @example
  * await importDirectory('/tmp/from-alice/404e…/4413…');
@@ -48,21 +49,38 @@ export async function importDirectory(directory: string): Promise<IndexRow> {
   const source = locationOf(directory);
   const stored = readStored(records.storage, source);
   const { header } = stored;
+  // Checked before copying: a colliding record id is refused without touching the storage.
   const known = records.index.get(header.uuid);
+  if (known) checkKeys(known, header.uuid, header, records.storage.directory(source));
   if (known && records.storage.exists(known.storage_uri)) return ingestAt(records, known.storage_uri);
   const target = records.storage.locate([pathSegment(header.identity_key), pathSegment(header.predicate_key)], records.parentLocation(header.parent));
   if (!records.storage.exists(target)) copyIn(records, records.storage.directory(source), target);
+  for (const entry of records.storage.walk(target)) if (entry.sentinel && entry.location !== target) ingestAt(records, entry.location);
   return ingestAt(records, target);
 }
 
+/** Indexes the record at `location`. */
 function ingestAt(records: Records, location: string): IndexRow {
   if (!records.storage.exists(location)) throw new RecordNotFoundError(`no record at ${records.storage.directory(location)}: it has no .machinable sentinel`);
   const stored = readStored(records.storage, location);
   const text = records.storage.readFile(location, EDGE_LOG_FILE)?.toString('utf8');
-  records.index.ingest([
-    ingestItem({ header: stored.header, model: stored.model, location, updatedAtNs: stored.updatedAtNs, storageId: records.storage.id }, text ? parseEdgeLog(text) : []),
-  ]);
+  const item = ingestItem({ header: stored.header, model: stored.model, location, updatedAtNs: stored.updatedAtNs, storageId: records.storage.id }, text ? parseEdgeLog(text) : []);
+  const known = records.index.get(stored.header.uuid);
+  if (known) checkKeys(known, stored.header.uuid, item.row, records.storage.directory(location));
+  records.index.ingest([item]);
   return records.index.get(stored.header.uuid)!;
+}
+
+/** An `IndexCollisionError` when the index holds a record id with other keys than the incoming record's. */
+function checkKeys(
+  known: Pick<IndexRow, 'identity_key' | 'predicate_key'>,
+  id: string,
+  incoming: { readonly identity_key: string; readonly predicate_key: string },
+  where: string,
+): void {
+  if (known.identity_key !== incoming.identity_key || known.predicate_key !== incoming.predicate_key) {
+    throw new IndexCollisionError(id, known, incoming, where);
+  }
 }
 
 function copyIn(records: Records, directory: string, location: string): void {

@@ -59,8 +59,11 @@ export interface Storage {
   /** True when a record directory (with its sentinel) is at `location`. */
   exists(location: string): boolean;
 
-  /** Every record directory under the root, nested ones included, plus sentinel-less ones (see `WalkEntry`). */
-  walk(): Iterable<WalkEntry>;
+  /**
+   * Every record directory under the root (or under `location`, itself included), nested ones
+   * included, plus sentinel-less ones (see `WalkEntry`).
+   */
+  walk(location?: string): Iterable<WalkEntry>;
 
   /** The local directory of a location, for `localDirectory()` and tools that read files directly. */
   directory(location: string): string;
