@@ -1,7 +1,6 @@
-import module from 'node:module';
+import module, { createRequire } from 'node:module';
 import type { LoadFnOutput, LoadHookContext, ResolveFnOutput, ResolveHookContext } from 'node:module';
 import { enableCompileCache } from './compile-cache.js';
-import * as syncHooks from './ts-hooks-sync.js';
 
 /** The hooks `module.registerHooks` takes: synchronous `resolve` and `load`. */
 interface SyncHooks {
@@ -25,6 +24,9 @@ export function registerTypeScriptLoader(): 'in-thread' | 'hooks-thread' {
   if (registered) return registered;
   const registerHooks = (module as { registerHooks?: RegisterHooks }).registerHooks;
   if (registerHooks) {
+    // Loaded only here (importing core does not load the hooks and swc's cache code), with
+    // require(), which loads ES modules synchronously on every Node that has registerHooks.
+    const syncHooks = createRequire(import.meta.url)('./ts-hooks-sync.js') as typeof import('./ts-hooks-sync.js');
     registerHooks(syncHooks);
     enableCompileCache();
     registered = 'in-thread';
