@@ -1,8 +1,8 @@
 // Shared helpers of the benchmarks: throwaway projects, child processes that report one JSON
 // line, medians, and the hand-written "floor" record (the same files machinable writes).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 export { v7 as uuid7 } from 'uuid';
@@ -31,6 +31,17 @@ export function makeProject(label = 'project') {
   const directory = mkdtempSync(join(tmpdir(), `machinable-bench-${label}-`));
   writeFileSync(join(directory, 'trivial.ts'), TRIVIAL_MODULE);
   return directory;
+}
+
+/**
+ * The Node 24 binary that .ci/node24 installs (`npm run node24`), or `$MACHINABLE_NODE24`;
+ * undefined when there is none.
+ */
+export function node24Binary() {
+  if (process.env.MACHINABLE_NODE24) return process.env.MACHINABLE_NODE24;
+  const cache = process.env.MACHINABLE_CI_CACHE ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'machinable-ci');
+  const binary = join(cache, 'node24', 'node_modules', `node-${process.platform}-${process.arch}`, 'bin', 'node');
+  return existsSync(binary) ? binary : undefined;
 }
 
 export function median(values) {

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, freemem, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { BENCH, CORE_URL, makeProject, median, option, runChild } from './lib.mjs';
+import { BENCH, CORE_URL, makeProject, median, node24Binary, option, runChild } from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -164,15 +164,24 @@ if (only.has(4)) {
 printTable();
 
 if (only.has(4)) {
-  // The CLI's own figures: bench/cli-start.mjs belongs to the CLI, which measures itself.
-  console.log('\n4. CLI cold start (`machinable version`, a cached `machinable get … --launch`) vs `node -e 0`');
-  const script = join(BENCH, 'cli-start.mjs');
-  if (existsSync(script)) {
-    const result = spawnSync(process.execPath, [script, String(sizes.coldReps)], { encoding: 'utf8' });
-    process.stdout.write(result.stdout);
-    if (result.status !== 0) console.log(`bench/cli-start.mjs failed (exit ${result.status}): ${result.stderr.trim().split('\n').at(-1)}`);
-  } else {
-    console.log('n/a (CLI not built)');
+  // The CLI's own figures, on this Node and on Node 24 (installed by `npm run node24`, which also
+  // builds the native module for it): bench/cli-start.mjs and bench/cli-split.mjs belong to the
+  // CLI, which measures itself.
+  const nodes = [process.execPath, node24Binary()];
+  for (const node of [...new Set(nodes)]) {
+    if (!node) {
+      console.log('\n4. CLI cold start on Node 24: n/a (not installed: npm run node24)');
+      continue;
+    }
+    for (const [script, title] of [
+      ['cli-start.mjs', 'CLI cold start (`machinable version`, a cached `machinable get … --launch`) vs `node -e 0`'],
+      ['cli-split.mjs', 'where a cached `machinable get` spends its time'],
+    ]) {
+      console.log(`\n4. ${title}`);
+      const result = spawnSync(node, [join(BENCH, script), String(sizes.coldReps)], { encoding: 'utf8' });
+      process.stdout.write(result.stdout);
+      if (result.status !== 0) console.log(`bench/${script} on ${node} failed (exit ${result.status}): ${result.stderr.trim().split('\n').at(-1)}`);
+    }
   }
 }
 

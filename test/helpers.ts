@@ -48,8 +48,20 @@ export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export function copyOfExample(name: string, files: readonly string[]): string {
   const dir = temporaryDirectory(name);
   for (const file of files) cpSync(join(REPO, 'examples', name, file), join(dir, file));
+  return linkPackages(dir);
+}
+
+/**
+ * Links the workspace packages into `dir/node_modules/@machinable` (and the given other packages
+ * of the repository's node_modules, such as `@types/node`), as `npm install` would; returns `dir`.
+ */
+export function linkPackages(dir: string, others: readonly string[] = []): string {
   mkdirSync(join(dir, 'node_modules', '@machinable'), { recursive: true });
   for (const pkg of ['core', 'storage-fs']) symlinkSync(join(REPO, 'packages', pkg), join(dir, 'node_modules', '@machinable', pkg));
+  for (const pkg of others) {
+    mkdirSync(dirname(join(dir, 'node_modules', pkg)), { recursive: true });
+    symlinkSync(join(REPO, 'node_modules', pkg), join(dir, 'node_modules', pkg));
+  }
   return dir;
 }
 
@@ -59,12 +71,15 @@ export interface ProcessResult {
   readonly stderr: string;
 }
 
-/** Runs an ES module script (its source) in a child Node process with `cwd`. */
-export function runScript(cwd: string, source: string, env: Record<string, string> = {}): Promise<ProcessResult> {
-  const file = join(cwd, `.script-${process.pid}-${Math.random().toString(36).slice(2)}.mjs`);
-  writeFileSync(file, source);
+/**
+ * Runs `node <args…>` (this test run's Node) in `cwd`, with `env` added to the environment (a
+ * variable set to `undefined` is removed from it).
+ */
+export function runNode(cwd: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<ProcessResult> {
+  const environment = { ...process.env, ...env };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete environment[name];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { cwd, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, args, { cwd, env: environment });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -72,6 +87,13 @@ export function runScript(cwd: string, source: string, env: Record<string, strin
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Runs an ES module script (its source) in a child Node process with `cwd`. */
+export function runScript(cwd: string, source: string, env: Record<string, string | undefined> = {}): Promise<ProcessResult> {
+  const file = join(cwd, `.script-${process.pid}-${Math.random().toString(36).slice(2)}.mjs`);
+  writeFileSync(file, source);
+  return runNode(cwd, [file], env);
 }
 
 /** The DESIGN.md example module, which also logs every computation to `runs.log` in the project folder. */
