@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { INDEX_FACTORY, PROJECT, STORAGE_FACTORY, container, injectionInUse, registeredFactory } from '../container/container.js';
@@ -93,7 +93,18 @@ export class Providers {
     mkdirSync(dirname(this.project.indexPath), { recursive: true });
     const index = new SqliteIndex(this.project.indexPath);
     // The index is a cache: a new (or outdated) one is rebuilt from the record directories.
-    if (index.needsReindex) reindex(storage, index);
+    if (index.needsReindex) {
+      try {
+        reindex(storage, index);
+      } catch (error) {
+        // Nothing is lost (the file was new or reset), and the next open must try again rather
+        // than find an index that looks complete: a store that cannot be indexed (one of an
+        // earlier release) is reported every time, never listed as empty.
+        index.close();
+        for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.project.indexPath}${suffix}`, { force: true });
+        throw error;
+      }
+    }
     return index;
   }
 }
