@@ -1,4 +1,6 @@
+import { MachinableError } from '../errors.js';
 import type { JsonObject } from '../format/model.js';
+import type { Interface } from '../interface/interface.js';
 import type { StoredRecord } from '../format/record.js';
 import type { ContextEntry } from '../context/context-stack.js';
 import type { Records } from './records.js';
@@ -32,3 +34,13 @@ export interface RecordState {
 export function newRecordState(): RecordState {
   return { parentId: null, pending: new Map() };
 }
+
+/** The stored record of an interface; an error naming what to do when it is not materialized. */
+export function storedOf(instance: Interface<object>): StoredRecord {
+  const { stored } = instance[RECORD];
+  if (!stored) {
+    throw new MachinableError(`${instance.module} is not materialized yet; call await materialize() (or launch()) first`);
+  }
+  return stored;
+}
+

@@ -41,7 +41,7 @@ import type { Storage } from '../storage/storage.js';
 import type { ModuleSource } from './module-source.js';
 import { readStored } from './read-stored.js';
 import { recordFiles } from './record-files.js';
-import { RECORD } from './record-state.js';
+import { RECORD, storedOf } from './record-state.js';
 
 /** What `get()` and `derive()` accept: a module name or an element class. */
 export type Target<T extends Element<object>> = string | ElementClass<T>;
@@ -525,15 +525,6 @@ export class Records {
       .reverse()
       .map((r) => (inverse ? r.record_id : r.related_id));
   }
-}
-
-/** The stored record of an interface; an error naming what to do when it is not materialized. */
-export function storedOf(instance: Interface<object>): StoredRecord {
-  const { stored } = instance[RECORD];
-  if (!stored) {
-    throw new MachinableError(`${instance.module} is not materialized yet; call await materialize() (or launch()) first`);
-  }
-  return stored;
 }
 
 /** The predicate of an interface asked for now: its `onComputePredicate()` and the enclosing scopes. */

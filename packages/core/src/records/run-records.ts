@@ -14,8 +14,8 @@ import { resolutionOf, restoreElement } from '../interface/element.js';
 import { FAILURE_FILE, type Interface, type RunStatus } from '../interface/interface.js';
 import type { Execution } from '../execution/execution.js';
 import { recordFiles } from './record-files.js';
-import { RECORD } from './record-state.js';
-import { storedOf, type Records } from './records.js';
+import { RECORD, storedOf } from './record-state.js';
+import type { Records } from './records.js';
 
 /** How many later seconds a run record's dispatch time may move to when its second is taken. */
 const STAMP_ATTEMPTS = 60;
