@@ -30,7 +30,7 @@ import {
   type WalkEntry,
 } from '@machinable/core';
 
-import { atomicWriteFile, temporaryIn } from './atomic.js';
+import { atomicWriteFile, isTemporary, temporaryIn } from './atomic.js';
 import { RecordPathError } from './errors.js';
 import { fileLocation, locationPath } from './location.js';
 import { inside, normalizeRecordPath } from './record-path.js';
@@ -140,7 +140,7 @@ export class FsStorage implements Storage {
       renameSync(temporary, target);
     } catch (error) {
       rmSync(temporary, { recursive: true, force: true });
-      if (isTargetExists(error)) throw new RecordExistsError(location);
+      if (isTargetExists(error) || errorCode(error) === 'ENOTDIR') throw new RecordExistsError(location);
       throw error;
     }
   }
@@ -191,7 +191,11 @@ export class FsStorage implements Storage {
    */
   appendFile(location: string, path: string, text: string): void {
     const directory = locationPath(location);
-    const file = inside(directory, normalizeRecordPath(path));
+    const relative = normalizeRecordPath(path);
+    if (relative === SENTINEL_FILE || relative === HEADER_FILE) {
+      throw new RecordPathError(path, `${relative} is fixed when a record is created and is never rewritten`);
+    }
+    const file = inside(directory, relative);
     this.checkRecord(directory, path);
     this.intoRecord(directory, path, file, () => appendFileSync(file, text));
   }
@@ -203,7 +207,8 @@ export class FsStorage implements Storage {
       this.#stamps.get(locationPath(location))?.delete(normalizeRecordPath(path));
       return true;
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') return false;
+      const code = errorCode(error);
+      if (code === 'ENOENT' || code === 'ENOTDIR') return false;
       throw error;
     }
   }
@@ -221,7 +226,7 @@ export class FsStorage implements Storage {
         throw error;
       }
       for (const entry of entries) {
-        if (entry.name.startsWith(TEMPORARY_PREFIX) || entry.name.includes(TEMPORARY_PREFIX)) continue;
+        if (isTemporary(entry.name)) continue;
         const path = prefix + entry.name;
         if (entry.isDirectory()) {
           const full = join(dir, entry.name);
@@ -320,8 +325,10 @@ export class FsStorage implements Storage {
       // mkdir -p returns the first directory it made; if that is the record directory itself, the
       // record was removed since the check above and we must not resurrect a sentinel-less husk.
       const first = mkdirSync(parent, { recursive: true });
-      if (first === directory) {
-        rmSync(directory, { recursive: true, force: true });
+      // mkdir -p made the record directory, or a directory above it: the record (or a record it
+      // is nested in) was removed meanwhile. Undo what was made, from the first new directory.
+      if (first !== undefined && (first === directory || directory.startsWith(`${first}/`))) {
+        rmSync(first, { recursive: true, force: true });
         throw notFound(directory, path);
       }
     }

@@ -15,7 +15,11 @@ export function fileLocation(path: string): string {
  * @throws RecordPathError for a remote URI (`s3://…`), which a local filesystem cannot open.
  */
 export function locationPath(location: string): string {
-  if (location.startsWith(FILE_SCHEME)) return location.slice(FILE_SCHEME.length);
+  if (location.startsWith(FILE_SCHEME)) {
+    const path = location.slice(FILE_SCHEME.length);
+    // `file://localhost/x` names /x, as `file:///x` does; a trailing slash names the same directory.
+    return resolve(path.startsWith('localhost/') ? path.slice('localhost'.length) : path);
+  }
   if (location.includes('://')) {
     throw new RecordPathError(location, 'the filesystem storage opens file:// locations only; fetch remote records with their own storage');
   }

@@ -29,13 +29,15 @@ export interface Storage {
 
   /**
    * The location of a record with these path segments: inside `parent` (a location), or at the
-   * root without one.
+   * root without one. Touches nothing. A segment that is not one plain name (empty, `.`, `..`, a
+   * separator, a temporary name) is refused with an error naming it.
    */
   locate(segments: readonly string[], parent?: string): string;
 
   /**
    * Creates a record directory at `location` holding `files`, all or nothing: after a crash
-   * either the whole directory is there or none of it.
+   * either the whole directory is there or none of it. The sentinel (`.machinable`) is written
+   * last. An empty directory at `location` (a writer that died after making it) may be replaced.
    *
    * @throws RecordExistsError when a record (or anything else) is already at `location`.
    */
@@ -44,16 +46,25 @@ export interface Storage {
   /** A file of a record, or undefined when it does not exist. */
   readFile(location: string, path: string): Buffer | undefined;
 
-  /** Writes a file of a record atomically (temp + rename); nested paths are created. */
+  /**
+   * Writes a file of a record atomically (temp + rename); nested paths are created.
+   *
+   * @throws RecordNotFoundError when there is no record at `location` (nothing is created then).
+   */
   writeFile(location: string, path: string, data: Uint8Array | string): void;
 
-  /** Appends text to a file of a record, creating it if needed (edge log, `resumed_at`). */
+  /**
+   * Appends text to a file of a record, creating it if needed (edge log, `resumed_at`), in one
+   * write, so that lines of concurrent appenders stay whole.
+   *
+   * @throws RecordNotFoundError when there is no record at `location`.
+   */
   appendFile(location: string, path: string, text: string): void;
 
   /** Removes a file of a record; false when it was not there. */
   removeFile(location: string, path: string): boolean;
 
-  /** The files of a record, as paths relative to it (`a/b.json`), child records excluded. */
+  /** The files of a record, the format's own included, as sorted paths relative to it (`a/b.json`); child records and temporaries excluded. */
   files(location: string): string[];
 
   /** True when a record directory (with its sentinel) is at `location`. */
