@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@machinable/core';
 import { get, project, scope } from '@machinable/core';
-import { parseGetArgs, parseScalar, toCli, typedVersion, UsageError } from '@machinable/cli';
+import { parseGetArgs, toCli, typedVersion, UsageError } from '@machinable/cli';
 import { TRAIN_MODULE, makeProject } from './helpers.js';
 import { lines, machinable, shell } from './cli-helpers.js';
 
@@ -246,10 +246,10 @@ describe('cli: parseGetArgs', () => {
 
   it('types plain-text values as the reference does (samples=150 is 150), except for fields declared strings', () => {
     const request = parseGetArgs(['m', 'samples=150', 'lr=0.5', 'on=true', 'none=null', 'zip=007', 'big=1e5', 'name=12', `quoted='150'`], core);
-    assert.deepEqual(typedVersion(request.target, (path) => (path[0] === 'name' ? 'string' : undefined)), [
+    assert.deepEqual(typedVersion(request.target, (path) => (path[0] === 'name' ? 'string' : undefined), core), [
       { samples: 150, lr: 0.5, on: true, none: null, zip: '007', big: '1e5', name: '12', quoted: '150' },
     ]);
-    assert.deepEqual([parseScalar('-3'), parseScalar('1.0'), parseScalar('False'), parseScalar('9007199254740993')], [-3, '1.0', false, '9007199254740993']);
+    assert.deepEqual([core.parseScalar('-3'), core.parseScalar('1.0'), core.parseScalar('False'), core.parseScalar('9007199254740993')], [-3, '1.0', false, '9007199254740993']);
   });
 
   it('opens every module but the last as a context, and keeps the actions in order', () => {

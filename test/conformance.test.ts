@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { canonicalConfig, canonicalJson, identityKey, parseJson, rebuildIndex, runState, type JsonValue } from '@machinable/core';
+import { canonicalConfig, canonicalJson, find, identityKey, parseJson, project, rebuildIndex, reindex, runState, type FindRequest, type JsonValue } from '@machinable/core';
 import { SqliteIndex } from '@machinable/core/sqlite';
 import { FsStorage } from '@machinable/storage-fs';
 
@@ -122,6 +122,31 @@ describe('conformance: store/ ingested by reindex() (expected_index.json)', () =
       assert.deepEqual(relations, load('expected_index.json')['relations']);
     } finally {
       db.close();
+    }
+  });
+});
+
+describe('conformance: behavior.json (the find algebra) through find()', () => {
+  it('answers every find request of the corpus with the same total and record ids, in order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'machinable-conformance-'));
+    try {
+      cpSync(join(CORPUS, 'store'), join(dir, 'storage'), { recursive: true });
+      await project(dir).within(async () => {
+        await reindex();
+        const cases = load('behavior.json')['cases'] as Json[];
+        assert.equal(cases.length, 11);
+        for (const c of cases) {
+          const result = await find(c['request'] as FindRequest);
+          const expect = c['expect'] as Json;
+          assert.deepEqual(
+            { total: result.total, record_ids: result.items.map((item) => item.record_id) },
+            { total: expect['total'], record_ids: expect['record_ids'] },
+            c['note'] as string,
+          );
+        }
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

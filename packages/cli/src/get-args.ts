@@ -17,10 +17,12 @@
 import type { Call, PlainObject, VersionItem } from '@machinable/core';
 import { UsageError } from './errors.js';
 
-/** Core's literal parsers (`import('@machinable/core')` provides both). */
+/** Core's literal parsers (`import('@machinable/core')` provides them). */
 export interface LiteralParsers {
   parseLiteral(text: string): unknown;
   parseCall(text: string): Call | undefined;
+  /** A plain-text value read as the reference reads it (`150` is a number, `true` a boolean). */
+  parseScalar(text: string): unknown;
 }
 
 /** One module token with the version tokens that follow it. */
@@ -167,40 +169,20 @@ function literal(text: string, what: string, parsers: LiteralParsers): unknown {
   }
 }
 
-/**
- * A plain-text value as the reference's command line reads it: a number written in its own
- * canonical form (`150`, `0.5`, `-3`, not `007` or `1e5`), `true`/`false`, `null`; anything else
- * stays text (and is coerced to the declared type later, as `1e5` is for a float field).
- *
- * @example
- * parseScalar('150'); // 150
- * parseScalar('007'); // '007'
- */
-export function parseScalar(text: string): unknown {
-  if (text === 'true' || text === 'True') return true;
-  if (text === 'false' || text === 'False') return false;
-  if (text === 'null') return null;
-  if (/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:e[-+]?\d+)?$/.test(text)) {
-    const value = Number(text);
-    if (Number.isFinite(value) && (Number.isSafeInteger(value) || !Number.isInteger(value)) && String(value) === text) return value;
-  }
-  return text;
-}
-
 /** The declared type kind at a dotted path, when the module's config declares one. */
 export type TypeAt = (path: readonly string[]) => string | undefined;
 
 /**
- * The version of a request with its plain-text values read by {@link parseScalar}, except those
+ * The version of a request with its plain-text values read by core's `parseScalar`, except those
  * of fields declared as strings, which keep the text as written.
  */
-export function typedVersion(request: ModuleRequest, typeAt: TypeAt): VersionItem[] {
+export function typedVersion(request: ModuleRequest, typeAt: TypeAt, parsers: Pick<LiteralParsers, 'parseScalar'>): VersionItem[] {
   return request.version.map((item) => {
     const keys = typeof item === 'string' ? undefined : request.plain.get(item);
     if (typeof item === 'string' || !keys) return item;
     const out: PlainObject = {};
     for (const [key, value] of Object.entries(item)) {
-      const typed = keys.has(key) && typeof value === 'string' && typeAt(key.split('.')) !== 'string' ? parseScalar(value) : value;
+      const typed = keys.has(key) && typeof value === 'string' && typeAt(key.split('.')) !== 'string' ? parsers.parseScalar(value) : value;
       Object.defineProperty(out, key, { value: typed, enumerable: true, writable: true, configurable: true });
     }
     return out;

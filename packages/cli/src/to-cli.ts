@@ -3,8 +3,8 @@
  * as written tokens, and the scope it was made in. The inverse of `parseGetArgs`: running the
  * rendered command (in the same project) gets the same record.
  */
-import { compileSchema, isPlainObject, type Element, type ValueType, type VersionItem } from '@machinable/core';
-import { LITERAL_START, parseScalar } from './get-args.js';
+import { compileSchema, isPlainObject, parseScalar, type Element, type ValueType, type VersionItem } from '@machinable/core';
+import { LITERAL_START } from './get-args.js';
 
 /**
  * The command line that reproduces an interface: `machinable get <module> <version tokens…>`,

@@ -40,6 +40,7 @@ export { expandVersion, normalizeVersion, type VersionItem, type VersionSpec } f
 export { expandDotted, deepMerge } from './config/layers.js';
 export { parseCall, parseLiteral, type Call } from './config/literal.js';
 export { coerce } from './config/coerce.js';
+export { parseScalar } from './config/scalar.js';
 export { isPlainObject, type PlainObject } from './config/plain.js';
 
 // identity
@@ -133,6 +134,12 @@ export { dispatch, type DispatchOptions } from './execution/dispatch.js';
 export { InterfaceCollection, type SortKey, type SortOptions } from './interface/collection.js';
 export { toRows, rowsToCsv, formatVersion, columnsOf, type Row, type CellValue, type ToRowsOptions } from './interface/rows.js';
 export { get, GetQuery } from './interface/get.js';
+
+// finding runs: the reference's find algebra over the index, a builder, results tables
+export { find, FindQuery, type WhereOperator } from './find/find.js';
+export { parseWhere, WHERE_OPERATORS, type WhereClause } from './find/where.js';
+export { parseColumn, columnValue, cellOf, RECORD_FIELDS, type ColumnSpec, type ColumnSource, type RecordField } from './find/columns.js';
+export { RecordView } from './find/record-view.js';
 
 // record files: saveFile/loadFile codecs by extension
 export { encodeFile, decodeFile, encodeJsonLine } from './files/file-codecs.js';

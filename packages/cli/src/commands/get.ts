@@ -137,11 +137,11 @@ async function openContext(core: Core, request: ModuleRequest, executions: boole
  */
 async function versionOf(core: Core, request: ModuleRequest): Promise<VersionItem[]> {
   const { module } = request;
-  if (module === 'scope') return typedVersion(request, () => undefined);
-  if (module === 'storage') return typedVersion(request, () => 'string');
+  if (module === 'scope') return typedVersion(request, () => undefined, core);
+  if (module === 'storage') return typedVersion(request, () => 'string', core);
   const cls: { Config?: unknown } =
     module === 'execution' ? core.Execution : module === 'multiprocess' ? core.Multiprocess : await core.Project.current().load(module);
-  return typedVersion(request, (path) => declaredType(cls.Config, path)?.kind);
+  return typedVersion(request, (path) => declaredType(cls.Config, path)?.kind, core);
 }
 
 /** The config objects of a scope or storage context merged into one (they take no ~versions). */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import type { Interface, JsonValue } from '@machinable/core';
 import { MachinableCommand } from '../base-command.js';
-import { formatTable } from '../table.js';
+import { formatTable, MAX_CELL_WIDTH } from '../table.js';
 
 /** One row of `machinable ls --json`. */
 export interface LsRow {
@@ -24,7 +24,7 @@ export interface LsRow {
 export default class Ls extends MachinableCommand {
   static override summary = 'List stored runs, oldest first.';
 
-  static override description = `Lists the runs stored in the project (all of them, or those of one module), oldest first: record id, module, version (the tokens to pass to machinable get <module>), status (pending, live, died, finished, failed) and creation time. Run records (executions) are left out unless --all is given. Records written by Python machinable are listed too.
+  static override description = `Lists the runs stored in the project (all of them, or those of one module), oldest first: record id, module, version (the tokens to pass to machinable get <module>), status (pending, live, died, finished, failed) and creation time. Run records (executions) are left out unless --all is given, hidden runs unless --hidden is. Records written by Python machinable are listed too. Long cells are cut at ${MAX_CELL_WIDTH} characters (--json has them whole); machinable find searches and picks columns.
 
 The project is the current directory.`;
 
@@ -38,6 +38,7 @@ The project is the current directory.`;
 
   static override flags = {
     all: Flags.boolean({ description: 'Include run records (executions) and the project root.' }),
+    hidden: Flags.boolean({ description: 'Include hidden runs.' }),
   };
 
   async run(): Promise<LsRow[]> {
@@ -54,7 +55,7 @@ The project is the current directory.`;
     try {
       const records = await project.records();
       const rows = records.index
-        .all({ module: args.module ?? null, sort: [{ by: 'created_at_ns', direction: 'asc' }] })
+        .all({ module: args.module ?? null, include_hidden: flags.hidden, sort: [{ by: 'created_at_ns', direction: 'asc' }] })
         .filter((row) => flags.all || (row.kind !== 'Execution' && row.kind !== 'Project'));
       if (args.module && rows.length === 0) await project.load(args.module); // an unknown module is an error, with near matches
 

@@ -2,7 +2,14 @@ import type { VersionSpec } from '../config/version.js';
 import { RecordNotFoundError } from '../errors.js';
 import { Project } from '../project/project.js';
 import type { Target } from '../records/records.js';
+import { currentScope } from '../context/scope.js';
+import { Execution } from '../execution/execution.js';
+import { findIn, type FindQuery, type WhereOperator } from '../find/find.js';
+import type { JsonValue } from '../format/json.js';
+import type { JsonObject } from '../format/model.js';
+import type { FindRequest } from '../index/index.js';
 import { InterfaceCollection } from './collection.js';
+import type { Row } from './rows.js';
 import type { Element, ElementClass } from './element.js';
 import { Interface } from './interface.js';
 
@@ -18,6 +25,7 @@ export class GetQuery<T extends Element<object>> implements Promise<T> {
   constructor(
     private readonly target: Target<T>,
     private readonly version: VersionSpec,
+    private readonly refine: ReadonlyArray<(query: FindQuery) => FindQuery> = [],
   ) {}
 
   then<A = T, B = never>(onFulfilled?: ((value: T) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
@@ -32,9 +40,82 @@ export class GetQuery<T extends Element<object>> implements Promise<T> {
     return this.one().finally(onFinally);
   }
 
-  /** Every stored record of the module (with a version: of the same identity, however spelt), oldest first. */
-  all(): Promise<InterfaceCollection<T>> {
-    return findAll(this.target, this.version);
+  /**
+   * The stored records of the module (with a version: of the same identity, however spelt) in the
+   * enclosing scope, oldest first, narrowed, sorted and paged as the calls before asked (in SQL:
+   * only the matching page is loaded).
+   *
+   * @example
+   * await get('train').where('lr>0.01').sort('-lr').limit(20).all();
+   */
+  async all(): Promise<InterfaceCollection<T>> {
+    const found = await this.query();
+    return (found ? await found.query.all() : new InterfaceCollection()) as unknown as InterfaceCollection<T>;
+  }
+
+  /** A results table of the stored records (see `FindQuery.rows`), without loading their modules. */
+  async rows(columns?: readonly string[]): Promise<Row[]> {
+    const found = await this.query();
+    return found ? found.query.rows(columns) : [];
+  }
+
+  /** How many stored records match (all of them, whatever `limit` says). */
+  async count(): Promise<number> {
+    const found = await this.query();
+    return found ? (await found.query.limit(1)).total : 0;
+  }
+
+  /** Only records whose config (or predicate, or column) satisfies a condition; see `FindQuery.where`. */
+  where(condition: string, op?: WhereOperator, value?: JsonValue): GetQuery<T> {
+    return this.then2((query) => query.where(condition, op, value));
+  }
+
+  /** Sorts the records (`'-lr'`, `'result.json:loss'`, `'created'`); see `FindQuery.sort`. */
+  sort(...terms: string[]): GetQuery<T> {
+    return this.then2((query) => query.sort(...terms));
+  }
+
+  /** At most `n` records. */
+  limit(n: number): GetQuery<T> {
+    return this.then2((query) => query.limit(n));
+  }
+
+  /** Skips the first `n` records. */
+  offset(n: number): GetQuery<T> {
+    return this.then2((query) => query.offset(n));
+  }
+
+  /** Includes hidden records. */
+  includeHidden(include = true): GetQuery<T> {
+    return this.then2((query) => query.includeHidden(include));
+  }
+
+  private then2(step: (query: FindQuery) => FindQuery): GetQuery<T> {
+    return new GetQuery(this.target, this.version, [...this.refine, step]);
+  }
+
+  /**
+   * The find behind `all()`: the module (and the identity, with a version), the enclosing scope's
+   * values in the predicate, as the reference's `all()` matches them; undefined for an Element.
+   * (Wrapped in an object: a `FindQuery` is a thenable, which an async function would resolve.)
+   */
+  private async query(): Promise<{ query: FindQuery } | undefined> {
+    const project = Project.current();
+    const records = await project.records();
+    const cls = typeof this.target === 'string' ? ((await project.load(this.target)) as ElementClass<T>) : this.target;
+    if (!(cls.prototype instanceof Interface)) return undefined;
+    // Without a version every record of the module matches, so the (maybe incomplete) defaults are never resolved.
+    const probe = this.version === undefined ? undefined : ((await records.configure(this.target, this.version)) as unknown as Interface<object>);
+    const module = probe?.module ?? (typeof this.target === 'string' ? this.target : project.moduleOf(cls));
+    const scope = currentScope() as JsonObject;
+    const request: FindRequest = {
+      module,
+      kind: cls.prototype instanceof Execution ? 'Execution' : 'Interface',
+      ...(probe ? { identity_key: probe.identityKey } : {}),
+      ...(Object.keys(scope).length > 0 ? { predicate: scope } : {}),
+      sort: [{ by: 'created_at_ns', direction: 'asc' }],
+    };
+    return { query: this.refine.reduce((query, step) => step(query), findIn(Promise.resolve(records), request)) };
   }
 
   private one(): Promise<T> {
@@ -67,19 +148,3 @@ get.byId = async function byId<T extends Interface<object> = Interface>(id: stri
 
 /** Loads the record stored in a directory. */
 get.fromDirectory = (path: string): Promise<Interface> => Interface.fromDirectory(path);
-
-async function findAll<T extends Element<object>>(target: Target<T>, version: VersionSpec): Promise<InterfaceCollection<T>> {
-  const project = Project.current();
-  const records = await project.records();
-  const cls = typeof target === 'string' ? ((await project.load(target)) as ElementClass<T>) : target;
-  if (!(cls.prototype instanceof Interface)) return new InterfaceCollection<T>();
-  // Without a version every record of the module matches, so the (maybe incomplete) defaults are never resolved.
-  const probe = version === undefined ? undefined : ((await records.configure(target, version)) as unknown as Interface<object>);
-  const module = probe?.module ?? (typeof target === 'string' ? target : project.moduleOf(cls));
-  const rows = records.index.all({
-    module,
-    ...(probe ? { identity_key: probe.identityKey } : {}),
-    sort: [{ by: 'created_at_ns', direction: 'asc' }],
-  });
-  return new InterfaceCollection(await records.fromRows(rows.filter((row) => row.kind !== 'Execution'))) as unknown as InterfaceCollection<T>;
-}

@@ -115,6 +115,12 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
     return ns === null || ns === undefined ? undefined : new Date(Number(ns / 1_000_000n));
   }
 
+  /** When the record last changed through machinable (its `updated_at`, as last read). */
+  get updatedAt(): Date | undefined {
+    const ns = this[RECORD].stored?.updatedAtNs;
+    return ns === undefined ? undefined : new Date(Number(ns / 1_000_000n));
+  }
+
   /** Hook: extra values (not config) that make runs distinct, e.g. `{ dataset: hashOf(files) }`. */
   onComputePredicate(): Record<string, unknown> {
     return {};
@@ -389,6 +395,34 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   setLabel(label: string | null): this {
     this.requireMaterialized('setLabel()');
     this[RECORD].records!.setLabel(this, label);
+    return this;
+  }
+
+  /**
+   * True when this index hides the record (from `find`, `ls` and `get()`'s lookups, unless asked
+   * for). Hiding is this index owner's own judgment: it is kept in the index overlay only, never
+   * written to the record, so it does not travel when the record is shared.
+   */
+  get hidden(): boolean {
+    const state = this[RECORD];
+    return state.stored !== undefined && state.records!.index.get(this.uuid)?.hidden === true;
+  }
+
+  /** Hides the record in this index (see `hidden`); `reason` goes into the overlay's private notes. */
+  hide(reason = 'user'): this {
+    this.requireMaterialized('hide()');
+    const { index } = this[RECORD].records!;
+    index.setHidden(this.uuid, true);
+    index.setPrivate(this.uuid, { hidden_reason: reason });
+    return this;
+  }
+
+  /** Shows a hidden record again. */
+  unhide(): this {
+    this.requireMaterialized('unhide()');
+    const { index } = this[RECORD].records!;
+    index.setHidden(this.uuid, false);
+    index.setPrivate(this.uuid, { hidden_reason: null });
     return this;
   }
 
