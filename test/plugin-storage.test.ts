@@ -29,6 +29,11 @@ class MemoryStorage implements Storage {
   appendFile(location: string, path: string, text: string): void {
     this.writeFile(location, path, Buffer.concat([this.readFile(location, path) ?? Buffer.alloc(0), Buffer.from(text)]));
   }
+  createFile(location: string, path: string, data: Uint8Array | string): boolean {
+    if (this.readFile(location, path) !== undefined) return false;
+    this.writeFile(location, path, data);
+    return true;
+  }
   removeFile(location: string, path: string): boolean {
     return this.directories.get(location)?.delete(path) ?? false;
   }

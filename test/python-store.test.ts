@@ -5,11 +5,11 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Interface, LegacyStoreError, get, project, reindex } from '@machinable/core';
-import { makeProject } from './helpers.js';
+import { TRAIN_MODULE, makeProject } from './helpers.js';
 import { lines, machinable } from './cli-helpers.js';
 
 const STORE = fileURLToPath(new URL('../fixtures/corpus/store/', import.meta.url));
@@ -70,6 +70,62 @@ describe('python stores: read here', () => {
       assert.equal(fromDirectory.uuid, 'IfaceAaaa001');
       assert.deepEqual(fromDirectory.config, run.config);
     });
+  });
+});
+
+describe('python stores: records where the reference puts them', () => {
+  /** Moves a record to `<storage>/<identity>/<predicate>` with `parent` in its header, as the reference writes it there. */
+  function relocate(record: string, storage: string, parent: string | null): string {
+    const header = JSON.parse(readFileSync(join(record, 'id.json'), 'utf8')) as Record<string, unknown>;
+    const target = join(storage, String(header['identity_key']), String(header['predicate_key']));
+    mkdirSync(join(target, '..'), { recursive: true });
+    renameSync(record, target);
+    chmodSync(join(target, 'id.json'), 0o644);
+    writeFileSync(join(target, 'id.json'), JSON.stringify({ ...header, parent }).replace(/,"/g, ', "').replace(/":/g, '": '));
+    return target;
+  }
+
+  it('finds a top-level record made outside `with Project(dir)` (no parent), without recomputing', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    const record = await project(dir).within(async () => (await (await get('train', { seed: 4 })).launch()).localDirectory());
+    const moved = relocate(record, join(dir, 'storage'), null);
+    await project(dir).within(async () => {
+      await reindex();
+      const again = await get('train', { seed: 4 });
+      assert.equal(again.localDirectory(), moved);
+      assert.equal(again.cached(), true);
+    });
+  });
+
+  it("finds a child derived the reference's way (top level, joined by a derivation edge)", async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    let child = '';
+    let root = '';
+    await project(dir).within(async () => {
+      const parent = await (await get('train', { seed: 1 })).materialize();
+      const derived = await (await parent.derive('train', { seed: 2 })).materialize();
+      child = derived.uuid;
+      root = String(JSON.parse(readFileSync(join(parent.localDirectory(), 'id.json'), 'utf8'))['parent']);
+      relocate(derived.localDirectory(), join(dir, 'storage', ...parent.localDirectory().split('/storage/')[1]!.split('/').slice(0, 2)), root);
+    });
+    await project(dir).within(async () => {
+      await reindex();
+      const parent = await get('train', { seed: 1 });
+      assert.equal((await parent.derive('train', { seed: 2 })).uuid, child, 'derive finds it through the edge');
+      assert.equal((await (await get.byId(child)).ancestor)?.uuid, parent.uuid);
+    });
+  });
+
+  it('lists run records with their own status (ls --all)', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    await project(dir).within(async () => (await get('train', { seed: 1 })).launch());
+    const result = await machinable(dir, 'ls', '--all', '--json');
+    assert.equal(result.code, 0, result.stderr);
+    const rows = JSON.parse(result.stdout) as { kind: string; status: string }[];
+    assert.deepEqual(rows.filter((row) => row.kind !== 'Project').map((row) => [row.kind, row.status]), [
+      ['Interface', 'finished'],
+      ['Execution', 'finished'],
+    ]);
   });
 });
 

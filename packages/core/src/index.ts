@@ -121,13 +121,15 @@ export { reindex, ingestDirectory, importDirectory } from './project/maintenance
 
 // interfaces and executions
 export { Element, isElementClass, type ElementClass } from './interface/element.js';
-export { Interface, FAILURE_FILE, type RunStatus, type RunFailure } from './interface/interface.js';
+export { Interface, type RunStatus, type RunFailure } from './interface/interface.js';
+export { FAILURE_FILE, HOST_FILE, CLAIM_FILE } from './records/reserved-files.js';
+export { claimComputation, claimOf, type ClaimContent, type ClaimOutcome } from './records/claims.js';
 export { Experiment } from './interface/experiment.js';
 export { Aggregate, type GridItem } from './interface/aggregate.js';
 export { Scope, scope, currentScope } from './context/scope.js';
 export { storage } from './context/storage-context.js';
 export { Execution, type ExecutionOptions } from './execution/execution.js';
-export { computeRun, HOST_FILE } from './execution/compute.js';
+export { computeRun } from './execution/compute.js';
 export { heartbeatSeconds, livenessWindowSeconds } from './execution/settings.js';
 export { Multiprocess, MultiprocessConfig } from './execution/multiprocess.js';
 export { dispatch, type DispatchOptions } from './execution/dispatch.js';

@@ -70,7 +70,7 @@ The project is the current directory.`;
           // its module no longer accepts the stored config: list what the record says
         }
         const version = core.toPlainNumbers(row.config.version);
-        const status = stored ? records.statusOf(row.record_id, row.storage_uri) : '-';
+        const status = stored ? records.statusOf(row.record_id, row.storage_uri, row.kind) : '-';
         const created = new Date(Number(row.created_at_ns / 1_000_000n)).toISOString();
         const command = run && run.module === row.module && (await project.load(run.module).then(() => true, () => false)) ? toCli(run) : undefined;
         out.push({ uuid: row.record_id, kind: row.kind, module: row.module, version, status, label: row.label, created, ...(command ? { command } : {}) });

@@ -2,13 +2,12 @@ import { arch, hostname } from 'node:os';
 import { readMarkers, writeMarkers } from '../records/run-records.js';
 import { RECORD } from '../records/record-state.js';
 import { currentUser } from '../index/row.js';
-import { FAILURE_FILE, type Interface, type RunFailure } from '../interface/interface.js';
+import type { Interface, RunFailure } from '../interface/interface.js';
+import { FAILURE_FILE, HOST_FILE } from '../records/reserved-files.js';
 import { encodeFile } from '../files/file-codecs.js';
 import type { Execution } from './execution.js';
 import { heartbeatSeconds } from './settings.js';
 
-/** The file a run record keeps the host it ran on in (the reference's `host.json`). */
-export const HOST_FILE = 'host.json';
 
 /**
  * The compute protocol every execution follows, in whichever process: mark the run record

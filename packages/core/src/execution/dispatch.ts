@@ -4,6 +4,7 @@ import type { Interface } from '../interface/interface.js';
 import type { Records } from '../records/records.js';
 import { Project } from '../project/project.js';
 import { computeRun } from './compute.js';
+import { handOnClaim, releaseClaim } from '../records/claims.js';
 import { Execution } from './execution.js';
 
 /** Options of {@link dispatch}. */
@@ -30,7 +31,13 @@ export async function dispatch(target: string, options: DispatchOptions = {}): P
   if (options.run !== undefined) {
     const run = await load(records, options.run);
     if (!(run instanceof Execution)) throw new RecordNotFoundError(`${options.run} is not a run record (an Execution record)`);
-    await computeRun(item, run);
+    // The dispatcher claimed the computation for this run record: the claim moves to this process.
+    handOnClaim(records, item, run.uuid);
+    try {
+      await computeRun(item, run);
+    } finally {
+      releaseClaim(records, item);
+    }
     return item;
   }
   if (!item.cached()) await new Execution().dispatch([item]);

@@ -8,9 +8,11 @@ import type { JsonValue } from '../format/json.js';
 import type { Markers } from '../format/run-state.js';
 import { parseTimestamp } from '../format/timestamp.js';
 import { configureElement } from '../interface/element.js';
-import { FAILURE_FILE, Interface, type RunFailure, type RunStatus } from '../interface/interface.js';
+import { Interface, type RunFailure, type RunStatus } from '../interface/interface.js';
+import { FAILURE_FILE } from '../records/reserved-files.js';
 import { RECORD } from '../records/record-state.js';
 import { readMarkers, runStatusAt, startRun } from '../records/run-records.js';
+import { handOnClaim, underClaim } from '../records/claims.js';
 import { computeRun } from './compute.js';
 import { nickname } from './nickname.js';
 
@@ -96,12 +98,20 @@ export class Execution<C extends object = object> extends Interface<C> implement
     if (todo.length > 0) await this.execute(todo);
   }
 
-  /** Computes the interfaces; the default runs them one by one in this process, each in a run record. */
+  /**
+   * Computes the interfaces; the default runs them one by one in this process, each under its
+   * claim (a run computing elsewhere is waited for, not computed twice) and in a run record.
+   */
   protected async execute(items: Interface<object>[]): Promise<void> {
     const failures: unknown[] = [];
     for (const item of items) {
+      const records = item[RECORD].records!;
       try {
-        await computeRun(item, startRun(item[RECORD].records!, item, this));
+        await underClaim(records, item, async () => {
+          const run = startRun(records, item, this);
+          handOnClaim(records, item, run.uuid);
+          await computeRun(item, run);
+        });
       } catch (error) {
         failures.push(error);
       }

@@ -6,6 +6,7 @@ import { MachinableError } from '../errors.js';
 import type { Interface } from '../interface/interface.js';
 import { RECORD } from '../records/record-state.js';
 import { startRun } from '../records/run-records.js';
+import { handOnClaim, underClaim } from '../records/claims.js';
 import { Execution } from './execution.js';
 
 @Config()
@@ -44,10 +45,20 @@ export class Multiprocess extends Execution<MultiprocessConfig> {
     if (failures.length > 0) throw failures[0];
   }
 
-  private runChild(item: Interface<object>): Promise<Error | undefined> {
+  private async runChild(item: Interface<object>): Promise<Error | undefined> {
     const records = item[RECORD].records!;
-    const { project } = records;
-    const run = startRun(records, item, this, { dispatched: true });
+    let failure: Error | undefined;
+    await underClaim(records, item, async () => {
+      const run = startRun(records, item, this, { dispatched: true });
+      handOnClaim(records, item, run.uuid);
+      failure = await this.spawnChild(item, run);
+    });
+    return failure;
+  }
+
+  /** Computes the run record `run` of `item` in a child process; resolves with its failure, if any. */
+  private spawnChild(item: Interface<object>, run: Interface<object>): Promise<Error | undefined> {
+    const { project } = item[RECORD].records!;
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [ENTRY, project.directory, item.localDirectory(), run.localDirectory()], {
         env: { ...process.env, MACHINABLE_STORAGE: project.storageRoot, MACHINABLE_INDEX: project.indexPath },

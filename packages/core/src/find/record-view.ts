@@ -60,7 +60,7 @@ export class RecordView implements ColumnSource {
   }
 
   status(): RunStatus {
-    return this.records.statusOf(this.row.record_id, this.row.storage_uri);
+    return this.records.statusOf(this.row.record_id, this.row.storage_uri, this.row.kind);
   }
 
   cached(): boolean {

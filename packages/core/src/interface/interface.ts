@@ -13,6 +13,7 @@ import { decodeFile, encodeFile } from '../files/file-codecs.js';
 import type { JsonObject } from '../format/model.js';
 import { toPlainNumbers, type JsonValue } from '../format/json.js';
 import { newRecordState, RECORD, type RecordState } from '../records/record-state.js';
+import { CLAIM_FILE, FAILURE_FILE } from '../records/reserved-files.js';
 import type { Records, Target } from '../records/records.js';
 import { InterfaceCollection } from './collection.js';
 import { Element, resolutionOf } from './element.js';
@@ -33,8 +34,6 @@ export interface RunFailure {
   readonly at: string;
 }
 
-/** Files a run record keeps besides the format's own. */
-export const FAILURE_FILE = 'failure.json';
 
 /**
  * A unit of research with a stored record: the same module and config always find the same record,
@@ -370,7 +369,7 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
    */
   status(): RunStatus {
     const state = this[RECORD];
-    return state.stored ? state.records!.statusOf(this.uuid, state.stored.location) : 'pending';
+    return state.stored ? state.records!.statusOf(this.uuid, state.stored.location, state.stored.header.kind) : 'pending';
   }
 
   /** True when the record has been computed (its `cached` marker is set). */
@@ -512,7 +511,7 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
 
 function checkFileName(name: string): void {
   const first = name.split('/')[0] ?? '';
-  if (FORMAT_FILES.has(name) || first === RELATED_DIRECTORY || name === FAILURE_FILE) {
+  if (FORMAT_FILES.has(name) || first === RELATED_DIRECTORY || name === FAILURE_FILE || name === CLAIM_FILE) {
     throw new MachinableError(`'${name}' is kept by machinable for the record itself; save your data under another name`);
   }
 }

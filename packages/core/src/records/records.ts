@@ -135,10 +135,22 @@ export class Records {
     this.locate(instance);
   }
 
-  /** Becomes the stored record holding the instance's dedup key, if there is one. */
+  /**
+   * Becomes the stored record holding the instance's dedup key, if there is one. A top-level
+   * record is also found where Python machinable puts one made outside `with Project(dir)` (no
+   * parent); a derived one also where the reference's `derive()` puts it (at the top level,
+   * joined to its ancestor by a derivation edge).
+   */
   private locate(instance: Interface<object>): void {
     const state = instance[RECORD];
-    const row = this.index.lookup({ parent_id: state.parentId, identity_key: instance.identityKey, predicate_key: instance.predicateKey });
+    const key = { identity_key: instance.identityKey, predicate_key: instance.predicateKey };
+    let row = this.index.lookup({ parent_id: state.parentId, ...key });
+    if (!row && state.parentId === this.root.record_id) row = this.index.lookup({ parent_id: null, ...key });
+    if (!row && state.ancestorId !== undefined) {
+      row = this.relatedIds(state.ancestorId, RELATIONS.derived.name, false)
+        .map((id) => this.index.get(id))
+        .find((candidate) => candidate !== undefined && candidate.identity_key === key.identity_key && candidate.predicate_key === key.predicate_key && !candidate.hidden);
+    }
     const stored = row && this.readRow(row);
     if (stored) this.bind(instance, stored);
   }
@@ -445,10 +457,12 @@ export class Records {
   }
 
   /**
-   * Where a record's computation stands: its latest run's status; without a run, `finished` when
-   * it is marked computed, else `pending`. Reads markers only (no module is loaded).
+   * Where a record's computation stands: for a run record, its own status; for another record,
+   * its latest run's; without a run, `finished` when it is marked computed, else `pending`. Reads
+   * markers only (no module is loaded).
    */
-  statusOf(recordId: string, location: string): RunStatus {
+  statusOf(recordId: string, location: string, kind = 'Interface'): RunStatus {
+    if (kind === 'Execution') return runStatusAt(this.storage, location);
     const run = this.latestRunRow(recordId);
     if (run && this.storage.exists(run.storage_uri)) return runStatusAt(this.storage, run.storage_uri);
     return this.storage.readFile(location, CACHED_FILE) !== undefined ? 'finished' : 'pending';

@@ -61,6 +61,15 @@ export interface Storage {
    */
   appendFile(location: string, path: string, text: string): void;
 
+  /**
+   * Creates a file of a record only if it does not exist yet, whole (never seen half-written):
+   * true when this call created it, false when it was there already. What a claim on a record
+   * is built on, so it must be atomic across processes (and machines, on a shared filesystem).
+   *
+   * @throws RecordNotFoundError when there is no record at `location`.
+   */
+  createFile(location: string, path: string, data: Uint8Array | string): boolean;
+
   /** Removes a file of a record; false when it was not there. */
   removeFile(location: string, path: string): boolean;
 
