@@ -117,7 +117,8 @@ export { Records, type Target, type RecordsOptions, type ProjectPaths } from './
 export { readStored } from './records/read-stored.js';
 export { projectRootRow, PROJECT_MODULE } from './records/project-root.js';
 export { reindex as rebuildIndex, type ReindexOptions, type ReindexReport, type CorruptEntry, type DuplicateEntry } from './records/reindex.js';
-export { reindex, ingestDirectory, importDirectory } from './project/maintenance.js';
+export { reindex, ingestDirectory, importDirectory, verify } from './project/maintenance.js';
+export { verifyRecords, directoryProblems, type RecordProblem, type VerifyReport } from './records/verify.js';
 
 // interfaces and executions
 export { Element, isElementClass, type ElementClass } from './interface/element.js';

@@ -62,7 +62,14 @@ The project is the current directory.`;
       const out: LsRow[] = [];
       const shown: string[][] = [];
       for (const row of rows) {
-        const stored = row.kind === 'Project' ? undefined : records.readRow(row);
+        let stored;
+        try {
+          stored = row.kind === 'Project' ? undefined : records.readRow(row);
+        } catch (error) {
+          // Unreadable now: reported below with the other problems of the storage.
+          if (error instanceof core.CorruptRecordError) continue;
+          throw error;
+        }
         let run: Interface | undefined;
         try {
           run = stored && (await records.hydrate<Interface>(stored));
@@ -84,6 +91,10 @@ The project is the current directory.`;
       }
       if (out.length === 0) this.log(args.module ? `no stored runs of ${args.module}` : `no stored runs in ${project.storageRoot}`);
       else this.log(formatTable(['id', 'module', 'version', 'status', 'created'], shown));
+      // Nothing stays out of view silently: directories the listing cannot show are named.
+      const problems = [...records.storage.walk()].flatMap((entry) => core.directoryProblems(records.storage, entry).problems);
+      for (const { problem, message } of problems) process.stderr.write(`warning: ${problem}: ${message}\n`);
+      if (problems.length > 0) process.stderr.write(`warning: ${problems.length} record director${problems.length === 1 ? 'y is' : 'ies are'} not listed as they are; machinable verify checks every record\n`);
       return out;
     } finally {
       await project.close();

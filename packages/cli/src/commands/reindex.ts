@@ -9,6 +9,7 @@ export interface ReindexSummary {
   readonly duplicates: { kept: string; dropped: string }[];
   readonly collisions: string[];
   readonly removed: string[];
+  readonly mismatched: string[];
 }
 
 export default class Reindex extends MachinableCommand {
@@ -36,6 +37,7 @@ The project is the current directory.`;
         duplicates: report.duplicates.map(({ kept, dropped }) => ({ kept, dropped })),
         collisions: report.collisions.map((error) => error.message),
         removed: report.removed,
+        mismatched: report.mismatched.map((problem) => problem.message),
       };
       this.log(`indexed ${count(summary.indexed, 'record')} in ${summary.storage}`);
       this.log(`${count(summary.corrupt.length, 'corrupt record')}${summary.corrupt.length ? ' (left on disk, not indexed):' : ''}`);
@@ -47,6 +49,10 @@ The project is the current directory.`;
       this.log(`${count(summary.duplicates.length, 'duplicate')}${summary.duplicates.length ? ' (both indexed):' : ''}`);
       for (const { kept, dropped } of summary.duplicates) this.log(`  ${dropped} (same run as ${kept}, which get() finds)`);
       for (const message of summary.collisions) this.log(`  collision: ${message}`);
+      if (summary.mismatched.length > 0) {
+        this.log(`${count(summary.mismatched.length, 'record')} whose id.json contradicts its model or directory (indexed as id.json says; see machinable verify):`);
+        for (const message of summary.mismatched) this.log(`  ${message}`);
+      }
       if (summary.removed.length > 0) this.log(`dropped ${count(summary.removed.length, 'row')} whose directory is gone`);
       return summary;
     } finally {

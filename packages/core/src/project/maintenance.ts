@@ -8,6 +8,7 @@ import { ingestItem } from '../index/row.js';
 import { readStored } from '../records/read-stored.js';
 import { reindex as rebuild, type ReindexOptions, type ReindexReport } from '../records/reindex.js';
 import type { Records } from '../records/records.js';
+import { verifyRecords, type VerifyReport } from '../records/verify.js';
 import { Project } from './project.js';
 
 /**
@@ -20,6 +21,19 @@ import { Project } from './project.js';
 export async function reindex(options: ReindexOptions = {}): Promise<ReindexReport> {
   const records = await Project.current().records();
   return rebuild(records.storage, records.index, options);
+}
+
+/**
+ * Checks every record of the current project's storage against its own header, as the
+ * reference's `verify`: sentinel-less directories, unreadable records, keys that contradict the
+ * model or the directory, identity keys that the config does not give, index rows holding other
+ * keys. Changes nothing.
+ *
+ * @example
+ * const { checked, problems } = await verify();
+ */
+export async function verify(): Promise<VerifyReport> {
+  return verifyRecords(await Project.current().records());
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Index, IngestItem } from '../index/index.js';
 import { ingestItem } from '../index/row.js';
 import type { Storage } from '../storage/storage.js';
 import { readStored } from './read-stored.js';
+import { directoryProblems, type RecordProblem } from './verify.js';
 
 /** Options of {@link reindex}. */
 export interface ReindexOptions {
@@ -39,6 +40,8 @@ export interface ReindexReport {
   readonly collisions: IndexCollisionError[];
   /** Record ids whose rows were dropped because their directory is gone. */
   readonly removed: string[];
+  /** Records indexed whose `id.json` contradicts their model or their directory (see `directoryProblems`). */
+  readonly mismatched: RecordProblem[];
 }
 
 /**
@@ -61,6 +64,7 @@ export function reindex(storage: Storage, index: Index, options: ReindexOptions 
   const orphans: string[] = [];
   const duplicates: DuplicateEntry[] = [];
   const collisions: IndexCollisionError[] = [];
+  const mismatched: RecordProblem[] = [];
   const seen = new Map<string, string>(); // record id -> its keys, as text
   const holders = new Map<string, { id: string; created: bigint }>(); // dedup key -> the oldest record holding it
   let batch: IngestItem[] = [];
@@ -89,6 +93,7 @@ export function reindex(storage: Storage, index: Index, options: ReindexOptions 
         else throw error;
         continue;
       }
+      mismatched.push(...directoryProblems(storage, entry, stored).problems);
       const { header } = stored;
       const keys = `${header.identity_key}/${header.predicate_key}`;
       const earlier = seen.get(header.uuid);
@@ -122,7 +127,7 @@ export function reindex(storage: Storage, index: Index, options: ReindexOptions 
     }
   }
   if (legacy.length > 0) throw new LegacyStoreError(storage.root, legacy);
-  return { indexed, corrupt, orphans, duplicates, collisions, removed };
+  return { indexed, corrupt, orphans, duplicates, collisions, removed, mismatched };
 }
 
 /** Ingests a batch; when one item collides, the rest go in one by one and the collision is reported. */
