@@ -229,6 +229,16 @@ describe('cli: version and help', () => {
     assert.match(command.stdout, /EXAMPLES\n/);
     assert.match(command.stdout, /\$ machinable get multiprocess processes=2 train ~adam/);
   });
+
+  it('answers a mistyped command with the nearest one and the list, exit 1', async () => {
+    const [typo, unknown] = await Promise.all([machinable(process.cwd(), 'gett', 'train'), machinable(process.cwd(), 'frobnicate')]);
+    assert.equal(typo.code, 1);
+    assert.match(typo.stderr, /^Error: unknown command 'gett'\. Did you mean 'get'\? machinable help lists the commands: .*\bget\b.*\bls\b/);
+    assert.equal(typo.stdout, '');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /^Error: unknown command 'frobnicate'\. machinable help lists the commands: /);
+    assert.doesNotMatch(unknown.stderr, /Did you mean/);
+  });
 });
 
 describe('cli: parseGetArgs', () => {

@@ -76,10 +76,27 @@ export interface ProcessResult {
  * variable set to `undefined` is removed from it).
  */
 export function runNode(cwd: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<ProcessResult> {
+  return run(process.execPath, args, cwd, env);
+}
+
+/**
+ * Runs `node <args…>` as a user the filesystem's permissions apply to. Root ignores them, so as
+ * root the child runs without the capabilities that bypass them (`setpriv`, util-linux); files stay
+ * owned by root and a `chmod a-w` binds it as it binds any user.
+ */
+export function runNodeUnprivileged(cwd: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<ProcessResult> {
+  if (process.getuid?.() !== 0) return runNode(cwd, args, env);
+  const drop = ['--bounding-set', '-dac_override,-dac_read_search,-fowner,-linux_immutable', '--', process.execPath, ...args];
+  return run('setpriv', drop, cwd, env).catch((error: Error) => {
+    throw new Error(`running as root, the permission specs need setpriv (util-linux) to drop CAP_DAC_OVERRIDE: ${error.message}`);
+  });
+}
+
+function run(command: string, args: readonly string[], cwd: string, env: Record<string, string | undefined>): Promise<ProcessResult> {
   const environment = { ...process.env, ...env };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete environment[name];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env: environment });
+    const child = spawn(command, args, { cwd, env: environment });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

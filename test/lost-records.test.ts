@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INDEX_FILE, RecordConflictError, get, project, reindex, verify } from '@machinable/core';
 import { TRAIN_MODULE, makeProject, recordsOnDisk } from './helpers.js';
@@ -82,5 +82,29 @@ describe('lost records: a record that cannot be read', () => {
       await assert.rejects(again.launch(), /model\.json: not valid JSON .*no second record is made/);
     });
     assert.equal(interfaces(dir).length, 1);
+  });
+});
+
+describe('lost records: a damaged index file', () => {
+  it('is moved aside (not deleted) with a warning, and a new index is rebuilt from the records: the run is found, not recomputed', async () => {
+    const { dir, id } = await withRun();
+    const index = join(dir, INDEX_FILE);
+    dropIndex(dir);
+    writeFileSync(index, 'this is not a SQLite database, and it may be somebody\'s file');
+    const warnings: Error[] = [];
+    const listen = (warning: Error): void => void warnings.push(warning);
+    process.on('warning', listen);
+    try {
+      const again = await project(dir).within(async () => (await get('train', { seed: 1 })).launch());
+      assert.equal(again.uuid, id);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', listen);
+    }
+    const aside = readdirSync(dir).filter((name) => name.startsWith(`${INDEX_FILE}.damaged-`));
+    assert.equal(aside.length, 1);
+    assert.equal(readFileSync(join(dir, aside[0]!), 'utf8'), 'this is not a SQLite database, and it may be somebody\'s file');
+    assert.ok(warnings.some((w) => w.message.includes(`it was moved to ${join(dir, aside[0]!)}`)), warnings.map((w) => w.message).join('\n'));
+    assert.equal(readFileSync(join(dir, 'runs.log'), 'utf8').trim().split('\n').length, 1, 'computed once');
   });
 });

@@ -95,6 +95,7 @@ export {
 export { rowOf, ingestItem, currentUser, type RowSource } from './index/row.js';
 export { checkFindRequest, CONFIG_LAYERS, CONFIG_OPS, SORT_COLUMNS, type CheckedFindRequest } from './index/find-request.js';
 export { buildFindSql, pyStr, type SqlParam, type FindSql } from './index/find-sql.js';
+export { IndexAccessError } from './index/sqlite-errors.js';
 
 // project, container, records
 export {

@@ -4,6 +4,7 @@ import {
   cpSync,
   existsSync,
   fstatSync,
+  linkSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -30,7 +31,8 @@ import {
   type WalkEntry,
 } from '@machinable/core';
 
-import { atomicWriteFile, isTemporary, temporaryIn } from './atomic.js';
+import { atomicWriteFile, isTemporary, temporaryIn, temporarySibling } from './atomic.js';
+import { accessing, storageAccessError } from './access-error.js';
 import { RecordPathError } from './errors.js';
 import { fileLocation, locationPath } from './location.js';
 import { inside, normalizeRecordPath } from './record-path.js';
@@ -89,39 +91,41 @@ export class FsStorage implements Storage {
    * @throws RecordExistsError when a non-empty directory or a file is at the target.
    */
   create(location: string, files: ReadonlyMap<string, Uint8Array | string>): void {
-    const target = locationPath(location);
-    const relative = [...files.keys()].map((path) => [normalizeRecordPath(path), path] as const);
-    const parent = dirname(target);
-    // mkdirSync, not mkdtempSync: mkdtemp makes the directory 0700 and the record would keep that.
-    const temporary = temporaryIn(parent, target.slice(parent.length + 1));
-    try {
-      mkdirSync(temporary);
-    } catch (error) {
-      // The parent (`<root>/<identity_key>`) is made on the first record of an identity only.
-      if (errorCode(error) !== 'ENOENT') throw error;
-      mkdirSync(parent, { recursive: true });
-      mkdirSync(temporary);
-    }
-    try {
-      // The sentinel last: a directory with it is a whole record.
-      const ordered = relative.filter(([path]) => path !== SENTINEL_FILE);
-      const sentinel = relative.find(([path]) => path === SENTINEL_FILE);
-      if (sentinel) ordered.push(sentinel);
-      for (const [path, original] of ordered) writeNew(temporary, path, files.get(original)!);
-    } catch (error) {
-      rmSync(temporary, { recursive: true, force: true });
-      throw error;
-    }
-    try {
-      renameSync(temporary, target);
-    } catch (error) {
-      rmSync(temporary, { recursive: true, force: true });
-      if (isTargetExists(error) || errorCode(error) === 'ENOTDIR') throw new RecordExistsError(location);
-      throw error;
-    }
-    this.saw(target);
-    if (this.#stamps.size >= SEEN_LIMIT) this.#stamps.clear();
-    this.#stamps.set(target, new Set(relative.map(([path]) => path).filter((path) => TIMESTAMP_FILES.has(path))));
+    return accessing(locationPath(location), 'create the record', () => {
+      const target = locationPath(location);
+      const relative = [...files.keys()].map((path) => [normalizeRecordPath(path), path] as const);
+      const parent = dirname(target);
+      // mkdirSync, not mkdtempSync: mkdtemp makes the directory 0700 and the record would keep that.
+      const temporary = temporaryIn(parent, target.slice(parent.length + 1));
+      try {
+        mkdirSync(temporary);
+      } catch (error) {
+        // The parent (`<root>/<identity_key>`) is made on the first record of an identity only.
+        if (errorCode(error) !== 'ENOENT') throw error;
+        mkdirSync(parent, { recursive: true });
+        mkdirSync(temporary);
+      }
+      try {
+        // The sentinel last: a directory with it is a whole record.
+        const ordered = relative.filter(([path]) => path !== SENTINEL_FILE);
+        const sentinel = relative.find(([path]) => path === SENTINEL_FILE);
+        if (sentinel) ordered.push(sentinel);
+        for (const [path, original] of ordered) writeNew(temporary, path, files.get(original)!);
+      } catch (error) {
+        rmSync(temporary, { recursive: true, force: true });
+        throw error;
+      }
+      try {
+        renameSync(temporary, target);
+      } catch (error) {
+        rmSync(temporary, { recursive: true, force: true });
+        if (isTargetExists(error) || errorCode(error) === 'ENOTDIR') throw new RecordExistsError(location);
+        throw error;
+      }
+      this.saw(target);
+      if (this.#stamps.size >= SEEN_LIMIT) this.#stamps.clear();
+      this.#stamps.set(target, new Set(relative.map(([path]) => path).filter((path) => TIMESTAMP_FILES.has(path))));
+    });
   }
 
   /**
@@ -131,18 +135,20 @@ export class FsStorage implements Storage {
    * @throws RecordExistsError when something is already at `location`.
    */
   copyIn(directory: string, location: string): void {
-    const target = locationPath(location);
-    const parent = dirname(target);
-    mkdirSync(parent, { recursive: true });
-    const temporary = temporaryIn(parent, 'import');
-    try {
-      cpSync(directory, temporary, { recursive: true, preserveTimestamps: true, errorOnExist: true, force: false, verbatimSymlinks: true });
-      renameSync(temporary, target);
-    } catch (error) {
-      rmSync(temporary, { recursive: true, force: true });
-      if (isTargetExists(error) || errorCode(error) === 'ENOTDIR') throw new RecordExistsError(location);
-      throw error;
-    }
+    return accessing(locationPath(location), 'copy a record to', () => {
+      const target = locationPath(location);
+      const parent = dirname(target);
+      mkdirSync(parent, { recursive: true });
+      const temporary = temporaryIn(parent, 'import');
+      try {
+        cpSync(directory, temporary, { recursive: true, preserveTimestamps: true, errorOnExist: true, force: false, verbatimSymlinks: true });
+        renameSync(temporary, target);
+      } catch (error) {
+        rmSync(temporary, { recursive: true, force: true });
+        if (isTargetExists(error) || errorCode(error) === 'ENOTDIR') throw new RecordExistsError(location);
+        throw error;
+      }
+    });
   }
 
   readFile(location: string, path: string): Buffer | undefined {
@@ -164,25 +170,27 @@ export class FsStorage implements Storage {
    * @throws RecordPathError when the path is absolute or escapes the record.
    */
   writeFile(location: string, path: string, data: Uint8Array | string): void {
-    const directory = locationPath(location);
-    const relative = normalizeRecordPath(path);
-    if (relative === SENTINEL_FILE || relative === HEADER_FILE) {
-      throw new RecordPathError(path, `${relative} is fixed when a record is created and is never rewritten`);
-    }
-    const file = inside(directory, relative);
-    this.checkRecord(directory, path);
-    if (TIMESTAMP_FILES.has(relative)) {
-      // A timestamp this storage wrote since creating the record exists and has the usual length:
-      // it is rewritten in place. One it did not write yet is created with one write. Any other
-      // is looked at first. (A wrong guess, because another process wrote the file, only costs
-      // speed: each path falls through to the next, down to temp + rename.)
-      const stamps = this.#stamps.get(directory);
-      const exists = stamps?.has(relative) === true;
-      stamps?.add(relative);
-      if (stamps && !exists && this.intoRecord(directory, path, file, () => createStamp(file, data))) return;
-      if (rewriteInPlace(file, data, exists)) return;
-    }
-    this.intoRecord(directory, path, file, () => atomicWriteFile(file, data, { mkdir: false }));
+    return accessing(`${locationPath(location)}/${path}`, 'write', () => {
+      const directory = locationPath(location);
+      const relative = normalizeRecordPath(path);
+      if (relative === SENTINEL_FILE || relative === HEADER_FILE) {
+        throw new RecordPathError(path, `${relative} is fixed when a record is created and is never rewritten`);
+      }
+      const file = inside(directory, relative);
+      this.checkRecord(directory, path);
+      if (TIMESTAMP_FILES.has(relative)) {
+        // A timestamp this storage wrote since creating the record exists and has the usual length:
+        // it is rewritten in place. One it did not write yet is created with one write. Any other
+        // is looked at first. (A wrong guess, because another process wrote the file, only costs
+        // speed: each path falls through to the next, down to temp + rename.)
+        const stamps = this.#stamps.get(directory);
+        const exists = stamps?.has(relative) === true;
+        stamps?.add(relative);
+        if (stamps && !exists && this.intoRecord(directory, path, file, () => createStamp(file, data))) return;
+        if (rewriteInPlace(file, data, exists)) return;
+      }
+      this.intoRecord(directory, path, file, () => atomicWriteFile(file, data, { mkdir: false }));
+    });
   }
 
   /**
@@ -190,27 +198,56 @@ export class FsStorage implements Storage {
    * a local filesystem do not interleave), creating it and its directories.
    */
   appendFile(location: string, path: string, text: string): void {
-    const directory = locationPath(location);
-    const relative = normalizeRecordPath(path);
-    if (relative === SENTINEL_FILE || relative === HEADER_FILE) {
-      throw new RecordPathError(path, `${relative} is fixed when a record is created and is never rewritten`);
-    }
-    const file = inside(directory, relative);
-    this.checkRecord(directory, path);
-    this.intoRecord(directory, path, file, () => appendFileSync(file, text));
+    return accessing(`${locationPath(location)}/${path}`, 'append to', () => {
+      const directory = locationPath(location);
+      const relative = normalizeRecordPath(path);
+      if (relative === SENTINEL_FILE || relative === HEADER_FILE) {
+        throw new RecordPathError(path, `${relative} is fixed when a record is created and is never rewritten`);
+      }
+      const file = inside(directory, relative);
+      this.checkRecord(directory, path);
+      this.intoRecord(directory, path, file, () => appendFileSync(file, text));
+    });
+  }
+
+  /**
+   * Creates a file only if it does not exist: the data goes to a temporary file, which is then
+   * hard-linked to the name (`link` fails when the name exists, atomically, on local filesystems
+   * and on NFS alike), so a reader sees no file or the whole file.
+   */
+  createFile(location: string, path: string, data: Uint8Array | string): boolean {
+    return accessing(`${locationPath(location)}/${path}`, 'create', () => {
+      const directory = locationPath(location);
+      const relative = normalizeRecordPath(path);
+      const file = inside(directory, relative);
+      this.checkRecord(directory, path);
+      const temporary = temporarySibling(file);
+      this.intoRecord(directory, path, file, () => writeFileSync(temporary, data, { flag: 'wx' }));
+      try {
+        linkSync(temporary, file);
+        return true;
+      } catch (error) {
+        if (errorCode(error) === 'EEXIST') return false;
+        throw error;
+      } finally {
+        rmSync(temporary, { force: true });
+      }
+    });
   }
 
   removeFile(location: string, path: string): boolean {
-    const file = inside(locationPath(location), normalizeRecordPath(path));
-    try {
-      rmSync(file);
-      this.#stamps.get(locationPath(location))?.delete(normalizeRecordPath(path));
-      return true;
-    } catch (error) {
-      const code = errorCode(error);
-      if (code === 'ENOENT' || code === 'ENOTDIR') return false;
-      throw error;
-    }
+    return accessing(`${locationPath(location)}/${path}`, 'remove', () => {
+      const file = inside(locationPath(location), normalizeRecordPath(path));
+      try {
+        rmSync(file);
+        this.#stamps.get(locationPath(location))?.delete(normalizeRecordPath(path));
+        return true;
+      } catch (error) {
+        const code = errorCode(error);
+        if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+        throw error;
+      }
+    });
   }
 
   /** The record's files, relative to it, sorted; child records and temporary entries are left out. */
@@ -295,7 +332,7 @@ export class FsStorage implements Storage {
       renameSync(directory, doomed);
     } catch (error) {
       if (errorCode(error) === 'ENOENT') return;
-      throw error;
+      throw storageAccessError(error, directory, 'remove the record');
     }
     rmSync(doomed, { recursive: true, force: true });
   }

@@ -8,3 +8,4 @@ export { atomicWriteFile, type AtomicWriteOptions } from './atomic.js';
 export { fileLocation, locationPath } from './location.js';
 export { normalizeRecordPath } from './record-path.js';
 export { RecordPathError } from './errors.js';
+export { StorageAccessError } from './access-error.js';

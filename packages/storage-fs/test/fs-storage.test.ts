@@ -42,6 +42,7 @@ import {
 import {
   FsStorage,
   RecordPathError,
+  StorageAccessError,
   atomicWriteFile,
   cleanTemporary,
   createStorage,
@@ -1172,6 +1173,74 @@ describe('fs storage: copyIn', () => {
 // ---------------------------------------------------------------------------------------------
 // remove
 // ---------------------------------------------------------------------------------------------
+
+/** A system error as Node throws it (`code`, `syscall`, `path`). */
+function systemError(code: string, syscall: string, path: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: simulated, ${syscall} '${path}'`), { code, syscall, path });
+}
+
+describe('fs storage: a full disk, a read-only filesystem, a folder it may not write', () => {
+  it('a full disk during writeFile: StorageAccessError naming the file and the fix; the file keeps its old contents', () => {
+    const storage = freshStorage();
+    const location = createRecord(storage);
+    storage.writeFile(location, 'result.json', '{"loss": 1}');
+    const failing = (path: fs.PathOrFileDescriptor): void => {
+      throw systemError('ENOSPC', 'write', String(path));
+    };
+    patchFs('writeFileSync', failing as typeof fs.writeFileSync, () => {
+      assert.throws(
+        () => storage.writeFile(location, 'result.json', '{"loss": 2}'),
+        (error: unknown) =>
+          error instanceof StorageAccessError &&
+          error instanceof MachinableError &&
+          error.code === 'ENOSPC' &&
+          error.path === `${storage.directory(location)}/result.json` &&
+          error.message.startsWith(`cannot write ${storage.directory(location)}/result.json: ENOSPC`) &&
+          error.message.includes('the disk is full: free space'),
+      );
+    });
+    assert.equal(storage.readFile(location, 'result.json')?.toString(), '{"loss": 1}');
+    assert.deepEqual(storage.files(location).filter((path) => path.includes('.tmp-')), []);
+  });
+
+  it('a read-only filesystem during create: StorageAccessError (EROFS) and no record, no temporary directory', () => {
+    const storage = freshStorage();
+    const location = storage.locate([IDENTITY, PREDICATE]);
+    const failing = (path: fs.PathLike): never => {
+      throw systemError('EROFS', 'mkdir', String(path));
+    };
+    patchFs('mkdirSync', failing as unknown as typeof fs.mkdirSync, () => {
+      assert.throws(
+        () => storage.create(location, recordFiles()),
+        (error: unknown) => error instanceof StorageAccessError && error.code === 'EROFS' && error.message.includes('mounted read-only: set MACHINABLE_STORAGE'),
+      );
+    });
+    assert.equal(storage.exists(location), false);
+    assert.deepEqual(walkedLocations(storage), []);
+  });
+
+  it('permission denied names the folder to make writable; other failures pass through unchanged', () => {
+    const storage = freshStorage();
+    const location = createRecord(storage);
+    const file = `${storage.directory(location)}/result.json.tmp-x`;
+    const denied = (): void => {
+      throw systemError('EACCES', 'open', file);
+    };
+    patchFs('writeFileSync', denied as typeof fs.writeFileSync, () => {
+      assert.throws(
+        () => storage.writeFile(location, 'result.json', '{}'),
+        (error: unknown) => error instanceof StorageAccessError && error.message.includes(`the folder ${storage.directory(location)}: make it writable for this user`),
+      );
+    });
+    const broken = systemError('EIO', 'write', file);
+    const failing = (): void => {
+      throw broken;
+    };
+    patchFs('writeFileSync', failing as typeof fs.writeFileSync, () => {
+      assert.throws(() => storage.writeFile(location, 'result.json', '{}'), (error: unknown) => error === broken);
+    });
+  });
+});
 
 describe('fs storage: remove', () => {
   it('deletes the record directory, its child records included, and leaves nothing behind', () => {

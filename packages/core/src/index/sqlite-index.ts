@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { indexAccessError } from './sqlite-errors.js';
 
 import { IndexCollisionError, MachinableError } from '../errors.js';
 import { parseJson, type JsonValue } from '../format/json.js';
@@ -139,7 +140,13 @@ export class SqliteIndex implements Index {
 
   constructor(path: string, options: SqliteIndexOptions = {}) {
     this.path = path;
-    const { db, created } = openIndexFile(path, options.busyTimeout ?? DEFAULT_BUSY_TIMEOUT_MS);
+    let opened: ReturnType<typeof openIndexFile>;
+    try {
+      opened = openIndexFile(path, options.busyTimeout ?? DEFAULT_BUSY_TIMEOUT_MS);
+    } catch (error) {
+      throw indexAccessError(error, path, 'open');
+    }
+    const { db, created } = opened;
     this.db = db;
     this.needsReindex = created;
 
@@ -235,7 +242,9 @@ export class SqliteIndex implements Index {
    * if (!created) console.log(`reusing ${row.record_id}`);
    */
   claim(row: IndexRow, create: () => void, options: { readonly force?: boolean } = {}): Claim {
-    return this.claimTx.immediate(row, create, options.force ?? false);
+    return this.writing(() => {
+      return this.claimTx.immediate(row, create, options.force ?? false);
+    });
   }
 
   /** The row of a record id (exact; the reference's 6-character short ids are not resolved here). */
@@ -290,12 +299,16 @@ export class SqliteIndex implements Index {
    * index.ingest([ingestItem({ header, model, location, updatedAtNs }, edges)]); // 1
    */
   ingest(items: Iterable<IngestItem>): number {
-    return this.ingestTx.immediate(items);
+    return this.writing(() => {
+      return this.ingestTx.immediate(items);
+    });
   }
 
   /** Adds relations in one transaction; one already held is kept. Returns how many were new. */
   relate(relations: Iterable<Pick<RelationRow, 'relation' | 'record_id' | 'related_id'>>): number {
-    return this.relateTx.immediate(relations);
+    return this.writing(() => {
+      return this.relateTx.immediate(relations);
+    });
   }
 
   /**
@@ -322,17 +335,23 @@ export class SqliteIndex implements Index {
 
   /** Sets the label column only; `updated_at_ns` follows through {@link setUpdatedAt}. */
   setLabel(recordId: string, label: string | null): void {
-    this.stmt.setLabel.run(label, recordId);
+    return this.writing(() => {
+      this.stmt.setLabel.run(label, recordId);
+    });
   }
 
   /** Sets `updated_at_ns` (write-through of the record's `updated_at` marker). */
   setUpdatedAt(recordId: string, updatedAtNs: bigint): void {
-    this.stmt.setUpdatedAt.run(updatedAtNs, recordId);
+    return this.writing(() => {
+      this.stmt.setUpdatedAt.run(updatedAtNs, recordId);
+    });
   }
 
   /** Hides or shows a record; an overlay change, so `updated_at_ns` stays. */
   setHidden(recordId: string, hidden: boolean): void {
-    this.stmt.setHidden.run(hidden ? 1n : 0n, recordId);
+    return this.writing(() => {
+      this.stmt.setHidden.run(hidden ? 1n : 0n, recordId);
+    });
   }
 
   /**
@@ -344,30 +363,34 @@ export class SqliteIndex implements Index {
    * index.setPrivate(id, { note: 'baseline', stale: null }); // adds note, deletes stale
    */
   setPrivate(recordId: string, value: JsonObject, options: { readonly merge?: boolean } = {}): JsonObject {
-    if (!isPlainObject(value)) throw new TypeError(`setPrivate(${recordId}): the overlay must be a plain object`);
-    const merge = options.merge ?? true;
-    return this.db
-      .transaction((): JsonObject => {
-        const current: JsonObject = merge ? parseObject(this.stmt.getPrivate.get(recordId) ?? null, this.path, recordId, 'private_json') : {};
-        for (const [key, v] of Object.entries(value)) {
-          if (v === undefined) continue;
-          if (v === null) delete current[key];
-          else current[key] = v;
-        }
-        this.stmt.setPrivate.run(canonicalJson(current), recordId);
-        return current;
-      })
-      .immediate();
+    return this.writing(() => {
+      if (!isPlainObject(value)) throw new TypeError(`setPrivate(${recordId}): the overlay must be a plain object`);
+      const merge = options.merge ?? true;
+      return this.db
+        .transaction((): JsonObject => {
+          const current: JsonObject = merge ? parseObject(this.stmt.getPrivate.get(recordId) ?? null, this.path, recordId, 'private_json') : {};
+          for (const [key, v] of Object.entries(value)) {
+            if (v === undefined) continue;
+            if (v === null) delete current[key];
+            else current[key] = v;
+          }
+          this.stmt.setPrivate.run(canonicalJson(current), recordId);
+          return current;
+        })
+        .immediate();
+    });
   }
 
   /** Drops a record's row and the relations it holds (those pointing at it are other records' edges). */
   remove(recordId: string): void {
-    this.db
-      .transaction(() => {
-        this.stmt.removeRow.run(recordId);
-        this.stmt.removeRelations.run(recordId);
-      })
-      .immediate();
+    return this.writing(() => {
+      this.db
+        .transaction(() => {
+          this.stmt.removeRow.run(recordId);
+          this.stmt.removeRelations.run(recordId);
+        })
+        .immediate();
+    });
   }
 
   /**
@@ -381,26 +404,37 @@ export class SqliteIndex implements Index {
    * index.rebuild(() => index.ingest(items));
    */
   rebuild<T>(fill: () => T): T {
-    this.db
-      .transaction(() => {
-        for (const name of Object.keys(SECONDARY_INDEX_SQL)) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
-      })
-      .immediate();
-    let result: T;
-    try {
-      result = fill();
-    } catch (error) {
+    return this.writing(() => {
+      this.db
+        .transaction(() => {
+          for (const name of Object.keys(SECONDARY_INDEX_SQL)) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
+        })
+        .immediate();
+      let result: T;
+      try {
+        result = fill();
+      } catch (error) {
+        this.restoreIndexes();
+        throw error;
+      }
+      if (isThenable(result)) {
+        return Promise.resolve(result).finally(() => this.restoreIndexes()) as T;
+      }
       this.restoreIndexes();
-      throw error;
-    }
-    if (isThenable(result)) {
-      return Promise.resolve(result).finally(() => this.restoreIndexes()) as T;
-    }
-    this.restoreIndexes();
-    return result;
+      return result;
+    });
   }
 
   /** Closes the database; calling it again does nothing. */
+  /** Runs a write, turning SQLite's failures a user causes into an `IndexAccessError` naming the file and the fix. */
+  private writing<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw indexAccessError(error, this.path, 'write');
+    }
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }

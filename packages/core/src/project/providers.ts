@@ -1,9 +1,10 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { INDEX_FACTORY, PROJECT, STORAGE_FACTORY, container, injectionInUse, registeredFactory } from '../container/container.js';
 import { MachinableError } from '../errors.js';
 import { INDEX, type Index } from '../index/index.js';
+import { IndexAccessError, indexAccessError } from '../index/sqlite-errors.js';
 import { STORAGE, type Storage } from '../storage/storage.js';
 import type { Project } from './project.js';
 
@@ -90,8 +91,13 @@ export class Providers {
       import('../records/reindex.js'),
       this.storage(),
     ]);
-    mkdirSync(dirname(this.project.indexPath), { recursive: true });
-    const index = new SqliteIndex(this.project.indexPath);
+    const path = this.project.indexPath;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (error) {
+      throw indexAccessError(error, path, 'open');
+    }
+    const index = openOrSetAside(path, SqliteIndex);
     // The index is a cache: a new (or outdated) one is rebuilt from the record directories.
     if (index.needsReindex) {
       try {
@@ -101,10 +107,30 @@ export class Providers {
         // than find an index that looks complete: a store that cannot be indexed (one of an
         // earlier release) is reported every time, never listed as empty.
         index.close();
-        for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.project.indexPath}${suffix}`, { force: true });
+        for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
         throw error;
       }
     }
     return index;
+  }
+}
+
+/**
+ * Opens the SQLite index at `path`. A file there that is not a SQLite database (or is damaged) is
+ * moved aside to `<path>.damaged-<time>` (never deleted: it may be something else that was
+ * pointed at by mistake) with a warning, and a new index is made, which the caller rebuilds from
+ * the records: the index is a cache of them.
+ */
+function openOrSetAside<T>(path: string, SqliteIndex: new (path: string) => T): T {
+  try {
+    return new SqliteIndex(path);
+  } catch (error) {
+    if (!(error instanceof IndexAccessError) || !['SQLITE_NOTADB', 'SQLITE_CORRUPT'].includes(error.code)) throw error;
+    const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(`${path}${suffix}`)) renameSync(`${path}${suffix}`, `${aside}${suffix}`);
+    process.emitWarning(`the index ${path} was not a SQLite database or was damaged (${error.message.split(';')[0]}); it was moved to ${aside} and a new one is rebuilt from the records`, {
+      code: 'MACHINABLE_INDEX_REBUILT',
+    });
+    return new SqliteIndex(path);
   }
 }
