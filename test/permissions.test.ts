@@ -8,9 +8,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { INDEX_FILE, get, project } from '@machinable/core';
+import { CLI_BIN } from './cli-helpers.js';
 import { TRAIN_MODULE, linkPackages, makeProject, recordsOnDisk, runNodeUnprivileged } from './helpers.js';
 
 /** A child's answer: the run's uuid, or the error's class and message. */
@@ -25,6 +26,13 @@ try {
 } catch (error) {
   console.log(JSON.stringify({ error: error.constructor.name, message: error.message }));
 }
+`;
+
+/** Looks a run up without launching it. */
+const LOOK = `
+import { project, get } from '@machinable/core';
+const run = await project(process.cwd()).within(() => get('train', { seed: 1 }));
+console.log(run.isMaterialized ? 'stored' : 'not stored');
 `;
 
 /** A project with the script above and one run (seed 1) computed; returns its folder and the run's uuid. */
@@ -111,6 +119,9 @@ describe('permissions: a project folder that cannot be written', () => {
       assert.ok(refused.message.includes(`cannot open the index ${join(dir, INDEX_FILE)}`), refused.message);
       assert.ok(refused.message.includes(`the folder ${dir} must exist and be writable`), refused.message);
       assert.match(refused.message, /MACHINABLE_INDEX/);
+      const cli = await runNodeUnprivileged(dir, [CLI_BIN, 'get', 'train', 'seed=1', '--launch'], { MACHINABLE_STORAGE: undefined, MACHINABLE_INDEX: undefined });
+      assert.equal(cli.code, 1);
+      assert.equal(cli.stderr, `Error: ${refused.message}\n`, 'one line on the CLI');
 
       const elsewhere = join(dir, 'storage', 'elsewhere.sqlite');
       const moved = await launch(dir, 1, { MACHINABLE_INDEX: elsewhere });
@@ -119,6 +130,32 @@ describe('permissions: a project folder that cannot be written', () => {
     } finally {
       chmodSync(dir, 0o755);
     }
+  });
+});
+
+describe('permissions: a storage root to be made under a read-only folder', () => {
+  it('lookups and ls answer (nothing stored) without making it; a launch names the read-only folder', async () => {
+    const dir = linkPackages(makeProject({ 'train.ts': TRAIN_MODULE, 'go.mjs': GO, 'look.mjs': LOOK }));
+    const locked = join(dir, 'locked');
+    mkdirSync(locked, { mode: 0o555 });
+    chmodSync(locked, 0o555);
+    const env = { MACHINABLE_STORAGE: join(locked, 'storage'), MACHINABLE_INDEX: join(dir, 'index.sqlite') };
+    try {
+      const looked = await runNodeUnprivileged(dir, ['look.mjs'], env);
+      assert.equal(looked.code, 0, looked.stderr);
+      assert.equal(looked.stdout.trim(), 'not stored');
+      const listed = await runNodeUnprivileged(dir, [CLI_BIN, 'ls'], env);
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.match(listed.stdout, /no stored runs/);
+
+      const refused = await launch(dir, 1, env);
+      assert.ok('error' in refused, JSON.stringify(refused));
+      assert.equal(refused.error, 'StorageAccessError');
+      assert.ok(refused.message.includes(`the folder ${locked}: make it writable`), refused.message);
+    } finally {
+      chmodSync(locked, 0o755);
+    }
+    assert.deepEqual(readdirSync(locked), []);
   });
 });
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 import { MachinableError } from '@machinable/core';
@@ -46,7 +47,7 @@ export function storageAccessError(error: unknown, path: string, doing: string):
   // The system names the file it refused (the new directory of a mkdir, the temporary file of a
   // write): the folder holding it is the one to make writable.
   const refused = typeof error === 'object' && error !== null && 'path' in error ? String((error as { path: unknown }).path) : path;
-  const where = code === 'ENOSPC' || code === 'EDQUOT' || code === 'EROFS' ? '' : `the folder ${dirname(refused)}: `;
+  const where = code === 'ENOSPC' || code === 'EDQUOT' || code === 'EROFS' ? '' : `the folder ${existingFolderOf(refused)}: `;
   return new StorageAccessError(path, code, `cannot ${doing} ${path}: ${reason}; ${where}${fix}`);
 }
 
@@ -57,4 +58,14 @@ export function accessing<T>(path: string, doing: string, write: () => T): T {
   } catch (error) {
     throw storageAccessError(error, path, doing);
   }
+}
+
+/**
+ * The folder a refused path was to be made in: its nearest existing ancestor (a recursive mkdir
+ * reports the deepest directory it was asked for, not the one it could not make).
+ */
+function existingFolderOf(path: string): string {
+  let folder = dirname(path);
+  while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder);
+  return folder;
 }
