@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as core from '@machinable/core';
 import { get, project, scope } from '@machinable/core';
 import { parseGetArgs, toCli, typedVersion, UsageError } from '@machinable/cli';
-import { TRAIN_MODULE, makeProject } from './helpers.js';
+import { TRAIN_MODULE, linkPackages, makeProject } from './helpers.js';
 import { lines, machinable, shell } from './cli-helpers.js';
 
 /** A module with every kind of value: typed scalars, a free-form record, an int list, a nullable. */
@@ -310,5 +310,48 @@ describe('cli: toCli', () => {
     const result = await shell(dir, runs.map(({ command }) => `${command} --uuid`).join('\n'));
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(lines(result.stdout), runs.map(({ uuid }) => uuid));
+  });
+});
+
+describe('cli: init', () => {
+  it('creates package.json, tsconfig.json (the decorator preset), a first module, .gitignore and README, and prints what to run', async () => {
+    const parent = makeProject({});
+    const result = await machinable(parent, 'init', 'My Study');
+    assert.equal(result.code, 0, result.stderr);
+    const dir = join(parent, 'My Study');
+    assert.deepEqual(lines(result.stdout), [
+      `created package.json, tsconfig.json, estimate_pi.ts, .gitignore, README.md in ${dir}`,
+      'next:',
+      '  cd "My Study"',
+      '  npm install',
+      '  npx machinable get estimate_pi samples=10000 --launch --summary',
+    ]);
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; type: string; dependencies: Record<string, string> };
+    assert.equal(manifest.name, 'my-study');
+    assert.equal(manifest.type, 'module');
+    const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.resolve('@machinable/cli')), 'utf8')) as { version: string }).version;
+    assert.deepEqual(manifest.dependencies, { '@machinable/cli': `^${version}`, '@machinable/core': `^${version}` });
+    const tsconfig = JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8')) as { extends: string };
+    assert.equal(tsconfig.extends, '@machinable/core/tsconfig.json');
+    assert.match(readFileSync(join(dir, 'estimate_pi.ts'), 'utf8'), /export default class EstimatePi extends Experiment<EstimatePiConfig>/);
+  });
+
+  it('writes nothing into a folder that has one of its files, and says which', async () => {
+    const dir = makeProject({ 'package.json': '{"name": "mine"}' });
+    const result = await machinable(dir, 'init');
+    assertOneLineError(result, new RegExp(`^Error: ${dir} already has package\\.json: nothing was written`));
+    assert.equal(readFileSync(join(dir, 'package.json'), 'utf8'), '{"name": "mine"}');
+    assert.equal(existsSync(join(dir, 'tsconfig.json')), false);
+    assert.equal(existsSync(join(dir, 'estimate_pi.ts')), false);
+  });
+
+  it('the first module runs where it is created (the project links this workspace)', async () => {
+    const parent = makeProject({});
+    assert.equal((await machinable(parent, 'init', 'study')).code, 0);
+    const dir = linkPackages(join(parent, 'study'));
+    const [first, second] = [await machinable(dir, 'get', 'estimate_pi', 'samples=500', '--launch', '--summary'), await machinable(dir, 'get', 'estimate_pi', 'samples=500', '--summary')];
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /^After 500 samples, pi is approximately \d\.\d+\.\n$/);
+    assert.equal(second.stdout, first.stdout);
   });
 });
