@@ -284,20 +284,31 @@ describe('execution', () => {
     });
   });
 
-  it('reports a failure in a child process and still runs the others', async () => {
+  it('reports a failure in a child process once (from its failure.json, not echoed by the child) and still runs the others', async () => {
     const dir = makeProject({ 'work.ts': WORK_MODULE });
-    await project(dir).within(async () => {
-      const runs: Interface[] = [];
-      await assert.rejects(
-        new Multiprocess({ processes: 2 }).within(async () => {
-          runs.push(await (await get('work', { seed: 1, mode: 'fail' })).launch());
-          runs.push(await (await get('work', { seed: 2 })).launch());
-        }),
-        /failed in a child process: Error: boom 1/,
-      );
-      assert.equal(runs[0]!.status(), 'failed');
-      assert.equal(runs[1]!.status(), 'finished');
-    });
+    const forwarded: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      forwarded.push(String(chunk));
+      return write(chunk, ...rest);
+    }) as typeof process.stderr.write;
+    try {
+      await project(dir).within(async () => {
+        const runs: Interface[] = [];
+        await assert.rejects(
+          new Multiprocess({ processes: 2 }).within(async () => {
+            runs.push(await (await get('work', { seed: 1, mode: 'fail' })).launch());
+            runs.push(await (await get('work', { seed: 2 })).launch());
+          }),
+          /failed in a child process: Error: boom 1$/,
+        );
+        assert.equal(runs[0]!.status(), 'failed');
+        assert.equal(runs[1]!.status(), 'finished');
+      });
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.deepEqual(forwarded.filter((text) => text.includes('boom')), [], 'the child does not print the error the parent reports');
   });
 
   it('dispatch(uuid) computes a stored record in this process', async () => {

@@ -34,10 +34,21 @@ export async function computeRun(item: Interface<object>, run: Execution<object>
     const stored: RunFailure = { name: failure.name, message: failure.message, stack: failure.stack, at: new Date().toISOString() };
     records.storage.writeFile(run[RECORD].stored!.location, FAILURE_FILE, encodeFile(FAILURE_FILE, stored));
     writeMarkers(records, run, 'finished_at');
+    if (typeof error === 'object' && error !== null) storedFailures.add(error);
     throw error;
   } finally {
     clearInterval(beat);
   }
+}
+
+const storedFailures = new WeakSet<object>();
+
+/**
+ * Whether `error` is a run's own error that `compute` stored in the run record's `failure.json`
+ * (so whoever reads the run record learns of it: a child process need not print it too).
+ */
+export function isStoredFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && storedFailures.has(error);
 }
 
 /** What `host.json` records: the reference's fields, with Node's version for Python's. */

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { Config } from '../config/config.decorator.js';
 import { Field } from '../config/field.decorator.js';
 import { MachinableError } from '../errors.js';
-import type { Interface } from '../interface/interface.js';
+import type { Interface, RunFailure } from '../interface/interface.js';
+import { FAILURE_FILE } from '../records/reserved-files.js';
 import { RECORD } from '../records/record-state.js';
 import { startRun } from '../records/run-records.js';
 import { handOnClaim, underClaim } from '../records/claims.js';
@@ -72,9 +73,22 @@ export class Multiprocess extends Execution<MultiprocessConfig> {
       child.on('error', (error) => resolve(error));
       child.on('close', (code, signal) => {
         if (code === 0) return resolve(undefined);
-        const reason = stderr.trim().split('\n').at(-1) ?? `exit ${code ?? signal}`;
+        const failure = storedFailure(run);
+        const reason = failure ? `${failure.name}: ${failure.message}` : (stderr.trim().split('\n').at(-1) || `exit ${code ?? signal}`);
         resolve(new MachinableError(`${item.module} ${item.uuid} failed in a child process: ${reason}`));
       });
     });
+  }
+}
+
+/** The error a run stored in its run record's `failure.json`, if it did. */
+function storedFailure(run: Interface<object>): RunFailure | undefined {
+  const stored = run[RECORD].stored;
+  const text = stored ? run[RECORD].records!.storage.readFile(stored.location, FAILURE_FILE) : undefined;
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text.toString('utf8')) as RunFailure;
+  } catch {
+    return undefined; // a failure.json cut short: the child's stderr says what it can
   }
 }
