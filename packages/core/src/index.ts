@@ -91,6 +91,7 @@ export {
   type SortColumn,
   type Claim,
   type IngestItem,
+  type RecordLocation,
 } from './index/index.js';
 export { rowOf, ingestItem, currentUser, type RowSource } from './index/row.js';
 export { checkFindRequest, CONFIG_LAYERS, CONFIG_OPS, SORT_COLUMNS, type CheckedFindRequest } from './index/find-request.js';

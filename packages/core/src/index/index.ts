@@ -57,6 +57,9 @@ export type IndexSummary = Pick<
 >;
 
 /** What makes a record unique: asking for it again finds the same record. */
+/** A record's id and where it is stored: what a lookup answers. */
+export type RecordLocation = Pick<IndexRow, 'record_id' | 'storage_uri'>;
+
 export interface DedupKey {
   readonly parent_id: string | null;
   readonly identity_key: string;
@@ -157,8 +160,11 @@ export interface Index {
   /** The row of a record id. */
   get(recordId: string): IndexRow | undefined;
 
-  /** The oldest non-hidden row holding a dedup key. */
-  lookup(key: DedupKey): IndexRow | undefined;
+  /**
+   * Where the oldest non-hidden record holding a dedup key is: its id and location only (the
+   * hot path of every `get()`; `get(record_id)` has the whole row).
+   */
+  lookup(key: DedupKey): RecordLocation | undefined;
 
   /** The reference's find algebra; throws `FindRequestError` naming a bad key, operator or layer. */
   find(request: FindRequest): FindResult;

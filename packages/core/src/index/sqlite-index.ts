@@ -9,7 +9,7 @@ import { isPlainObject } from '../config/plain.js';
 import { canonicalJson } from '../identity/canonical-json.js';
 import { checkFindRequest, type CheckedFindRequest } from './find-request.js';
 import { buildFindSql, type FindSql, type SqlParam } from './find-sql.js';
-import type { Claim, DedupKey, FindRequest, FindResult, Index, IndexRow, IndexSummary, IngestItem, RelationRow } from './index.js';
+import type { Claim, DedupKey, FindRequest, FindResult, Index, IndexRow, IndexSummary, IngestItem, RecordLocation, RelationRow } from './index.js';
 import {
   DEFAULT_BUSY_TIMEOUT_MS,
   INDEX_COLUMNS,
@@ -115,7 +115,7 @@ export class SqliteIndex implements Index {
     get: Database.Statement<[string], SqlRow>;
     keys: Database.Statement<[string], [string, string, string]>;
     dedup: Database.Statement<[string | null, string, string], SqlRow>;
-    dedupVisible: Database.Statement<[string | null, string, string], SqlRow>;
+    locate: Database.Statement<[string | null, string, string], [string, string]>;
     insert: Database.Statement<RowValues>;
     refresh: Database.Statement<RefreshValues>;
     relate: Database.Statement<[string, string, string, bigint]>;
@@ -155,7 +155,9 @@ export class SqliteIndex implements Index {
       get: rows("SELECT * FROM 'index' WHERE record_id = ?"),
       keys: db.prepare<[string], [string, string, string]>("SELECT identity_key, predicate_key, storage_uri FROM 'index' WHERE record_id = ?").raw(true),
       dedup: rows(`SELECT * ${DEDUP} ${OLDEST}`),
-      dedupVisible: rows(`SELECT * ${DEDUP} AND hidden = 0 ${OLDEST}`),
+      // Two columns, as an array: a lookup is the hot path of get(), and SELECT * would read and
+      // convert the config JSON of every hit (2.5x the time).
+      locate: db.prepare<[string | null, string, string], [string, string]>(`SELECT record_id, storage_uri ${DEDUP} AND hidden = 0 ${OLDEST}`).raw(true),
       insert: db.prepare<RowValues>(`INSERT INTO 'index' (${INDEX_COLUMNS.join(', ')}) VALUES (${INDEX_COLUMNS.map(() => '?').join(', ')})`),
       refresh: db.prepare<RefreshValues>(
         `UPDATE 'index' SET kind = ?, module = ?, predicate_json = ?, config_default_json = ?, config_version_json = ?,
@@ -254,9 +256,9 @@ export class SqliteIndex implements Index {
   }
 
   /** The oldest non-hidden row holding a dedup key (`created_at_ns`, then record id). */
-  lookup(key: DedupKey): IndexRow | undefined {
-    const row = this.stmt.dedupVisible.get(key.parent_id, key.identity_key, key.predicate_key);
-    return row === undefined ? undefined : toRow(row, this.path);
+  lookup(key: DedupKey): RecordLocation | undefined {
+    const found = this.stmt.locate.get(key.parent_id, key.identity_key, key.predicate_key);
+    return found === undefined ? undefined : { record_id: found[0], storage_uri: found[1] };
   }
 
   /**

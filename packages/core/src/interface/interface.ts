@@ -3,7 +3,8 @@ import type { VersionSpec } from '../config/version.js';
 import { currentExecution } from '../context/execution-context.js';
 import { InterfaceStateError, MachinableError, RelationError } from '../errors.js';
 import { parseEdgeLog, RELATIONS, type EdgeLine, type RelationFn } from '../format/edges.js';
-import { EDGE_LOG_FILE, FORMAT_FILES, RELATED_DIRECTORY } from '../format/layout.js';
+import { EDGE_LOG_FILE, FORMAT_FILES, RELATED_DIRECTORY, UPDATED_AT_FILE } from '../format/layout.js';
+import { timestampNs } from '../format/timestamp.js';
 import { newRecordId, shortId } from '../format/record-id.js';
 import type { StoredRecord } from '../format/record.js';
 import { predicateKey } from '../format/keys.js';
@@ -114,9 +115,11 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
     return ns === null || ns === undefined ? undefined : new Date(Number(ns / 1_000_000n));
   }
 
-  /** When the record last changed through machinable (its `updated_at`, as last read). */
+  /** When the record last changed through machinable (its `updated_at` marker, read now). */
   get updatedAt(): Date | undefined {
-    const ns = this[RECORD].stored?.updatedAtNs;
+    const { stored, records } = this[RECORD];
+    const text = stored && records?.storage.readFile(stored.location, UPDATED_AT_FILE)?.toString('utf8');
+    const ns = text ? timestampNs(text) : undefined;
     return ns === undefined ? undefined : new Date(Number(ns / 1_000_000n));
   }
 

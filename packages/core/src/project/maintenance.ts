@@ -61,7 +61,7 @@ export async function ingestDirectory(directory: string): Promise<IndexRow> {
 export async function importDirectory(directory: string): Promise<IndexRow> {
   const records = await Project.current().records();
   const source = locationOf(directory);
-  const stored = readStored(records.storage, source);
+  const stored = readStored(records.storage, source, { updatedAt: true });
   const { header } = stored;
   // Checked before copying: a colliding record id is refused without touching the storage.
   const known = records.index.get(header.uuid);
@@ -76,7 +76,7 @@ export async function importDirectory(directory: string): Promise<IndexRow> {
 /** Indexes the record at `location`. */
 function ingestAt(records: Records, location: string): IndexRow {
   if (!records.storage.exists(location)) throw new RecordNotFoundError(`no record at ${records.storage.directory(location)}: it has no .machinable sentinel`);
-  const stored = readStored(records.storage, location);
+  const stored = readStored(records.storage, location, { updatedAt: true });
   const text = records.storage.readFile(location, EDGE_LOG_FILE)?.toString('utf8');
   const item = ingestItem({ header: stored.header, model: stored.model, location, updatedAtNs: stored.updatedAtNs, storageId: records.storage.id }, text ? parseEdgeLog(text) : []);
   const known = records.index.get(stored.header.uuid);

@@ -23,7 +23,7 @@ import { KIND_FIELDS, modelObject, REFERENCE_KINDS, type JsonObject, type Record
 import type { StoredRecord } from '../format/record.js';
 import { isoTimestamp, nowNs, timestampNs } from '../format/timestamp.js';
 import { typedConfig } from '../identity/typed-config.js';
-import type { Index, IndexRow } from '../index/index.js';
+import type { Index, IndexRow, RecordLocation } from '../index/index.js';
 import { currentUser, ingestItem, rowOf } from '../index/row.js';
 import {
   configClassOf,
@@ -159,7 +159,7 @@ export class Records {
    * The record a row points to; undefined (and the row dropped) when its directory is gone. A
    * directory that is there but cannot be read is an error, never a reason to make another.
    */
-  readRow(row: IndexRow): StoredRecord | undefined {
+  readRow(row: RecordLocation): StoredRecord | undefined {
     if (!this.storage.exists(row.storage_uri)) {
       this.index.remove(row.record_id);
       return undefined;
@@ -330,7 +330,7 @@ export class Records {
     }
     let stored: StoredRecord;
     try {
-      stored = readStored(this.storage, location);
+      stored = readStored(this.storage, location, { updatedAt: true });
     } catch (error) {
       if (!(error instanceof CorruptRecordError)) throw error;
       throw new CorruptRecordError(error.file, `${error.reason} (the record of this ${module} run is there but cannot be read, so no second record is made; restore the file or move the directory away)`);

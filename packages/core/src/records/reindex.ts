@@ -86,7 +86,7 @@ export function reindex(storage: Storage, index: Index, options: ReindexOptions 
       }
       let stored: StoredRecord;
       try {
-        stored = readStored(storage, entry.location);
+        stored = readStored(storage, entry.location, { updatedAt: true });
       } catch (error) {
         if (error instanceof LegacyRecordError) legacy.push(storage.directory(entry.location));
         else if (error instanceof CorruptRecordError) corrupt.push({ location: storage.directory(entry.location), error });
