@@ -12,6 +12,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  unlinkSync,
   writeFileSync,
   writeSync,
   type Dirent,
@@ -19,6 +20,7 @@ import {
 import { dirname, join, resolve } from 'node:path';
 
 import {
+  CACHED_FILE,
   HEADER_FILE,
   RecordExistsError,
   RecordNotFoundError,
@@ -44,8 +46,13 @@ export interface FsStorageOptions {
   readonly root: string;
 }
 
-/** Files rewritten in place when the new content has the old length (see `rewriteInPlace`). */
-const TIMESTAMP_FILES: ReadonlySet<string> = new Set([UPDATED_AT_FILE, ...STATUS_MARKERS]);
+/**
+ * Small markers written often (timestamps, and `cached`, written once when a run finishes):
+ * created with one exclusive write, and rewritten in place when the new content has the old
+ * length (see `createStamp` and `rewriteInPlace`); a crash leaves the old content, the new, or
+ * an empty marker, which reads as unset (`cached`: present, so computed, which a finished run is).
+ */
+const TIMESTAMP_FILES: ReadonlySet<string> = new Set([UPDATED_AT_FILE, CACHED_FILE, ...STATUS_MARKERS]);
 
 /**
  * The default `Storage`: record directories on a local filesystem, laid out as the format
@@ -230,7 +237,7 @@ export class FsStorage implements Storage {
         if (errorCode(error) === 'EEXIST') return false;
         throw error;
       } finally {
-        rmSync(temporary, { force: true });
+        removeIfThere(temporary);
       }
     });
   }
@@ -239,7 +246,7 @@ export class FsStorage implements Storage {
     return accessing(`${locationPath(location)}/${path}`, 'remove', () => {
       const file = inside(locationPath(location), normalizeRecordPath(path));
       try {
-        rmSync(file);
+        unlinkSync(file); // not rmSync, which stats the file twice first
         this.#stamps.get(locationPath(location))?.delete(normalizeRecordPath(path));
         return true;
       } catch (error) {
@@ -452,6 +459,15 @@ function createStamp(file: string, data: Uint8Array | string): boolean {
   } catch (error) {
     if (errorCode(error) === 'EEXIST') return false;
     throw error;
+  }
+}
+
+/** Unlinks a file; nothing when it is not there. */
+function removeIfThere(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
   }
 }
 

@@ -1,7 +1,6 @@
-import { arch, hostname } from 'node:os';
-import { readMarkers, writeMarkers } from '../records/run-records.js';
+import { readMarkers, takeFreshRun, writeMarkers } from '../records/run-records.js';
 import { RECORD } from '../records/record-state.js';
-import { currentUser } from '../index/row.js';
+import { hostInfo } from '../records/host-info.js';
 import type { Interface, RunFailure } from '../interface/interface.js';
 import { FAILURE_FILE, HOST_FILE } from '../records/reserved-files.js';
 import { encodeFile } from '../files/file-codecs.js';
@@ -18,9 +17,11 @@ import { heartbeatSeconds } from './settings.js';
  */
 export async function computeRun(item: Interface<object>, run: Execution<object>): Promise<void> {
   const records = run[RECORD].records!;
-  const resumed = readMarkers(records, run).started_at !== undefined;
+  // A run record made here a moment ago has no markers and has its host.json already.
+  const fresh = takeFreshRun(run);
+  const resumed = !fresh && readMarkers(records, run).started_at !== undefined;
   writeMarkers(records, run, resumed ? 'resumed_at' : 'started_at', 'heartbeat_at');
-  records.storage.writeFile(run[RECORD].stored!.location, HOST_FILE, encodeFile(HOST_FILE, hostInfo()));
+  if (!fresh) records.storage.writeFile(run[RECORD].stored!.location, HOST_FILE, encodeFile(HOST_FILE, hostInfo()));
   const beat = setInterval(() => writeMarkers(records, run, 'heartbeat_at'), heartbeatSeconds() * 1000);
   beat.unref();
   try {
@@ -51,15 +52,3 @@ export function isStoredFailure(error: unknown): boolean {
   return typeof error === 'object' && error !== null && storedFailures.has(error);
 }
 
-/** What `host.json` records: the reference's fields, with Node's version for Python's. */
-function hostInfo(): Record<string, unknown> {
-  return {
-    network_name: hostname(),
-    hostname: hostname(),
-    machine: arch(),
-    node_version: process.versions.node,
-    user: currentUser(),
-    argv: process.argv,
-    pid: process.pid,
-  };
-}

@@ -12,7 +12,7 @@ import { Interface, type RunFailure, type RunStatus } from '../interface/interfa
 import { FAILURE_FILE } from '../records/reserved-files.js';
 import { RECORD } from '../records/record-state.js';
 import { readMarkers, runStatusAt, startRun } from '../records/run-records.js';
-import { handOnClaim, underClaim } from '../records/claims.js';
+import { underClaim } from '../records/claims.js';
 import { computeRun } from './compute.js';
 import { nickname } from './nickname.js';
 
@@ -108,9 +108,7 @@ export class Execution<C extends object = object> extends Interface<C> implement
       const records = item[RECORD].records!;
       try {
         await underClaim(records, item, async () => {
-          const run = startRun(records, item, this);
-          handOnClaim(records, item, run.uuid);
-          await computeRun(item, run);
+          await computeRun(item, startRun(records, item, this));
         });
       } catch (error) {
         failures.push(error);

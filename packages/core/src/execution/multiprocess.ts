@@ -7,7 +7,7 @@ import type { Interface, RunFailure } from '../interface/interface.js';
 import { FAILURE_FILE } from '../records/reserved-files.js';
 import { RECORD } from '../records/record-state.js';
 import { startRun } from '../records/run-records.js';
-import { handOnClaim, underClaim } from '../records/claims.js';
+import { underClaim } from '../records/claims.js';
 import { Execution } from './execution.js';
 
 @Config()
@@ -50,9 +50,7 @@ export class Multiprocess extends Execution<MultiprocessConfig> {
     const records = item[RECORD].records!;
     let failure: Error | undefined;
     await underClaim(records, item, async () => {
-      const run = startRun(records, item, this, { dispatched: true });
-      handOnClaim(records, item, run.uuid);
-      failure = await this.spawnChild(item, run);
+      failure = await this.spawnChild(item, startRun(records, item, this, { dispatched: true }));
     });
     return failure;
   }

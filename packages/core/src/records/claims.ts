@@ -9,6 +9,7 @@ import { storedOf } from './record-state.js';
 import type { Records } from './records.js';
 import { readMarkersAt } from './run-records.js';
 
+import { SENTINEL_FILE } from '../format/layout.js';
 import { CLAIM_FILE } from './reserved-files.js';
 
 /** What a claim holds: the run record computing, and the process doing it. */
@@ -40,16 +41,17 @@ export type ClaimOutcome = 'claimed' | 'computed';
 export async function claimComputation(records: Records, item: Interface<object>, options: { readonly pollMs?: number } = {}): Promise<ClaimOutcome> {
   const location = storedOf(item).location;
   let poll = options.pollMs ?? 100;
+  // Callers looked at `cached` just before; it is looked at again once the claim is made (a holder
+  // may have finished and released in between) or found held (then on every poll).
   for (;;) {
-    if (records.isCached(item)) return 'computed';
     if (records.storage.createFile(location, CLAIM_FILE, claimText(null))) {
-      // Computed meanwhile by a holder that released just before we claimed: nothing to do.
       if (records.isCached(item)) {
         releaseClaim(records, item);
         return 'computed';
       }
       return 'claimed';
     }
+    if (records.isCached(item)) return 'computed';
     const held = readClaim(records, location);
     if (held !== undefined && !isAlive(records, location, held)) {
       // Taken over only if it is still the claim found dead (another process may have done so first).
@@ -64,7 +66,11 @@ export async function claimComputation(records: Records, item: Interface<object>
   }
 }
 
-/** Records in the claim which run record computes the interface, and which process (the claim moves to a child process). */
+/**
+ * Moves a claim to this process and names the run record it computes (`dispatch` in a child
+ * process or a cluster job continuing a run its dispatcher made). A claim made where it is
+ * computed names no run: its holder's run is the interface's latest.
+ */
 export function handOnClaim(records: Records, item: Interface<object>, run: string): void {
   records.storage.writeFile(storedOf(item).location, CLAIM_FILE, claimText(run));
 }
@@ -103,20 +109,37 @@ function isAlive(records: Records, location: string, claim: ClaimContent): boole
   const window = livenessWindowSeconds();
   const local = claim.host === hostname();
   if (local && claim.pid > 0 && !processAlive(claim.pid)) return false;
+  const at = parseTimestampMicros(claim.at);
+  const run = holderRun(records, location, claim, at);
+  if (run !== undefined) {
+    const state = runState(readMarkersAt(records.storage, run.location), new Date(), window);
+    if (state === 'live') return true;
+    // A run that ended (or died) is the holder's only if the claim names it or it began after the
+    // claim: an older run of the interface says nothing about this holder.
+    if ((state === 'died' || state === 'finished') && run.holders) return false;
+    // pending: handed to a pool or a scheduler, not started yet; alive while its dispatcher is
+    // (known on this host), and from another host for the window.
+  }
+  if (local && claim.pid > 0) return true;
+  return at !== undefined && Date.now() * 1000 - at <= window * 1e6;
+}
+
+/**
+ * The run record a claim's holder computes into: the one the claim names (once it moved to
+ * another process, see `handOnClaim`), else the interface's latest run record, which is the
+ * holder's (`holders`) when it was made after the claim; a continued run is followed while live.
+ */
+function holderRun(records: Records, location: string, claim: ClaimContent, claimedAtMicros: number | undefined): { location: string; holders: boolean } | undefined {
   if (claim.run !== null) {
     const row = records.index.get(claim.run);
     const runLocation = row?.storage_uri ?? findRun(records, location, claim.run);
-    if (runLocation !== undefined && records.storage.exists(runLocation)) {
-      const state = runState(readMarkersAt(records.storage, runLocation), new Date(), window);
-      if (state === 'live') return true;
-      if (state === 'died' || state === 'finished') return false;
-      // pending: handed to a pool or a scheduler, not started yet; alive while its dispatcher is
-      // (known on this host), and from another host for the window.
-    }
+    return runLocation !== undefined && records.storage.exists(runLocation) ? { location: runLocation, holders: true } : undefined;
   }
-  if (local && claim.pid > 0) return true;
-  const at = parseTimestampMicros(claim.at);
-  return at !== undefined && Date.now() * 1000 - at <= window * 1e6;
+  const id = records.storage.readFile(location, SENTINEL_FILE)?.toString('utf8').trim();
+  const row = id ? records.latestRunRow(id) : undefined;
+  if (row === undefined || !records.storage.exists(row.storage_uri)) return undefined;
+  const madeAfterClaim = claimedAtMicros !== undefined && row.created_at_ns >= BigInt(claimedAtMicros) * 1000n;
+  return { location: row.storage_uri, holders: madeAfterClaim };
 }
 
 /** The location of a run record under an interface, when the index does not know it (yet). */

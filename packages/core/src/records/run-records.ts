@@ -12,7 +12,9 @@ import { dispatchStamp, isoTimestamp, nowNs, timestampNs } from '../format/times
 import { rowOf } from '../index/row.js';
 import { resolutionOf, restoreElement } from '../interface/element.js';
 import type { Interface, RunStatus } from '../interface/interface.js';
-import { FAILURE_FILE } from './reserved-files.js';
+import { FAILURE_FILE, HOST_FILE } from './reserved-files.js';
+import { hostInfo } from './host-info.js';
+import { encodeFile } from '../files/file-codecs.js';
 import type { Execution } from '../execution/execution.js';
 import { recordFiles } from './record-files.js';
 import { RECORD, storedOf } from './record-state.js';
@@ -54,6 +56,7 @@ export function startRun<E extends Execution>(records: Records, item: Interface<
     const updatedAt = isoTimestamp(created);
     const files = recordFiles(header, model, updatedAt);
     if (options.dispatched) files.set('dispatched_at', updatedAt);
+    else files.set(HOST_FILE, encodeFile(HOST_FILE, hostInfo())); // computed here, now
     const location = records.storage.locate([pathSegment(header.identity_key), pathSegment(stamp)], parent.location);
     const row = rowOf({ header, model, location, updatedAtNs: timestampNs(updatedAt), storageId: records.storage.id });
     try {
@@ -67,8 +70,19 @@ export function startRun<E extends Execution>(records: Records, item: Interface<
     restoreElement(run, execution.module, resolution);
     run[RECORD].records = records;
     records.bind(run, { header, model, modelJson: modelObject(model), location, updatedAtNs: row.updated_at_ns }, false);
+    if (!options.dispatched) freshRuns.add(run);
     return run;
   }
+}
+
+const freshRuns = new WeakSet<object>();
+
+/**
+ * True (once) for a run record `startRun` just made to compute in this process: it has no status
+ * markers yet and has its `host.json`, so the compute protocol need not read or write them.
+ */
+export function takeFreshRun(run: object): boolean {
+  return freshRuns.delete(run);
 }
 
 /**
