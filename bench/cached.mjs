@@ -1,10 +1,10 @@
-// Figure 2: cached get(...).launch() on records that exist, against the floor of finding them by
-// hand (one SELECT on the dedup key, read id.json and model.json, check finished_at).
-// Usage: node bench/cached.mjs machinable|floor loop|single <project> <count> <total> [storage] [index]
+// Figure 2: cached get(...).launch() on runs that are stored, against the floor of finding them by
+// hand (bench/floor.mjs: one SELECT on the dedup key, read id.json and model.json, check `cached`).
+// Usage: node bench/cached.mjs machinable|floor loop|single <project> <count> <runs> [storage] [index]
 //   loop:   <count> cached launches of seeds 0..count-1, timed together
-//   single: <count> single lookups of seeds spread over 0..total-1, each timed; reports the median
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+//   single: <count> single lookups of seeds spread over 0..runs-1, each timed; reports the median
+//   The project folder's name decides the project root the runs are scoped under (see lib.mjs).
+import { basename, join, resolve } from 'node:path';
 import { CORE_URL, median, report } from './lib.mjs';
 
 const [mode, pattern, directory] = process.argv.slice(2, 5);
@@ -21,26 +21,16 @@ if (mode === 'machinable') {
   const here = project(directory, { storage: storageRoot, index: indexPath });
   lookup = (seed) =>
     here.within(async () => {
-      const run = await (await get('trivial', { seed })).launch();
+      const run = await get('trivial', { seed });
+      // Found stored by get() (launch() would otherwise store and compute it).
       if (!run.isMaterialized) throw new Error(`seed ${seed} was not found stored`);
+      await run.launch();
     });
 } else if (mode === 'floor') {
-  const { default: Database } = await import('better-sqlite3');
-  const { createHash } = await import('node:crypto');
-  const db = new Database(indexPath, { readonly: true });
-  const find = db.prepare('SELECT uuid FROM records WHERE parent = ? AND identity_key = ? AND predicate_key = ?');
-  const predicateKey = createHash('sha256').update('{}').digest('hex').slice(0, 24);
-  lookup = async (seed) => {
-    const config = seed === 0 ? '{}' : `{"seed":${seed}}`;
-    const identityKey = createHash('sha256').update(`{"config":${config},"module":"trivial"}`).digest('hex').slice(0, 24);
-    const row = find.get('', identityKey, predicateKey);
-    if (!row) throw new Error(`seed ${seed} is not indexed`);
-    const record = join(storageRoot, row.uuid);
-    JSON.parse(readFileSync(join(record, 'id.json'), 'utf8'));
-    JSON.parse(readFileSync(join(record, 'model.json'), 'utf8'));
-    if (!existsSync(join(record, 'finished_at'))) throw new Error(`seed ${seed} is not finished`);
-  };
-  close = () => db.close();
+  const { floorLookup } = await import('./floor.mjs');
+  const find = floorLookup(indexPath, basename(directory));
+  lookup = async (seed) => find(seed);
+  close = () => find.close();
 } else {
   throw new Error(`mode must be machinable or floor, got ${mode}`);
 }

@@ -8,8 +8,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@machinable/core';
 import { get, project, scope } from '@machinable/core';
-import { parseGetArgs, toCli, UsageError } from '@machinable/cli';
-import { TRAIN_MODULE, makeProject } from './helpers.js';
+import { parseGetArgs, toCli, typedVersion, UsageError } from '@machinable/cli';
+import { TRAIN_MODULE, linkPackages, makeProject } from './helpers.js';
 import { lines, machinable, shell } from './cli-helpers.js';
 
 /** A module with every kind of value: typed scalars, a free-form record, an int list, a nullable. */
@@ -89,7 +89,9 @@ describe('cli: get', () => {
     const result = await machinable(dir, 'get', 'train', 'seed=2', '--launch', '--path', '--uuid');
     assert.equal(result.code, 0, result.stderr);
     const [path, uuid] = lines(result.stdout);
-    assert.equal(path, join(dir, 'storage', uuid!));
+    assert.ok(path!.startsWith(join(dir, 'storage') + '/'), path);
+    assert.match(path!.slice(join(dir, 'storage').length), /^(\/[0-9a-f]{24}\/[0-9a-f]{32}){2}$/, 'under the project root, by identity and predicate key');
+    assert.equal(readFileSync(join(path!, '.machinable'), 'utf8'), uuid);
     assert.ok(existsSync(join(path!, 'result.json')));
   });
 
@@ -108,7 +110,8 @@ describe('cli: get', () => {
     await project(dir).within(async () => {
       const run = await get.byId(uuid!);
       assert.equal(run.execution?.module, 'machinable.multiprocess');
-      assert.deepEqual(run.predicate, { scope: { group: 'a' } });
+      assert.deepEqual(run.predicate, { group: 'a' });
+      assert.deepEqual(run.context, [['machinable.multiprocess', [{ processes: 2 }]], ['machinable.scope', [{ group: 'a' }]]]);
       assert.equal((await get('train', { seed: 3 })).isMaterialized, false, 'outside the scope it is another run');
     });
   });
@@ -168,7 +171,7 @@ describe('cli: ls, reindex, dispatch', () => {
     const result = await machinable(dir, 'ls');
     assert.equal(result.code, 0, result.stderr);
     const [header, ...rows] = lines(result.stdout);
-    assert.match(header!, /^uuid\s+module\s+version\s+status\s+created$/);
+    assert.match(header!, /^id\s+module\s+version\s+status\s+created$/);
     assert.deepEqual(rows.map((row) => row.split(/\s+/)[0]), uuids);
     assert.match(rows[1]!, /train\s+~adam seed=2\s+pending/);
     assert.match(rows[0]!, /finished/);
@@ -188,18 +191,19 @@ describe('cli: ls, reindex, dispatch', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.ok(runsOf(dir).some((line) => line.startsWith(`${uuids[1]} `)));
     await project(dir).within(async () => assert.equal((await get.byId(uuids[1]!)).status(), 'finished'));
-    assertOneLineError(await machinable(dir, 'dispatch', 'no-such-uuid'), /no record with uuid 'no-such-uuid'.*machinable ls/);
+    assertOneLineError(await machinable(dir, 'dispatch', 'no-such-id'), /no record 'no-such-id' in the index.*machinable ls/);
   });
 
   it('rebuilds the index with reindex, reporting corrupt records by file', async () => {
-    const broken = join(dir, 'storage', uuids[2]!, 'model.json');
+    const directory = await project(dir).within(async () => (await get.byId(uuids[2]!)).localDirectory());
+    const broken = join(directory, 'model.json');
     writeFileSync(broken, '{ not json');
     const result = await machinable(dir, 'reindex');
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^indexed \d+ records in /);
-    assert.match(result.stdout, /\n1 corrupt record \(skipped, left on disk\):\n {2}\S*model\.json: /);
+    assert.match(result.stdout, /\n1 corrupt record \(left on disk, not indexed\):\n {2}\S*model\.json: not valid JSON/);
     assert.ok(result.stdout.includes(broken));
-    assert.match(result.stdout, /\n0 duplicates\n$/);
+    assert.match(result.stdout, /\n0 duplicates\n/);
   });
 });
 
@@ -225,26 +229,42 @@ describe('cli: version and help', () => {
     assert.match(command.stdout, /EXAMPLES\n/);
     assert.match(command.stdout, /\$ machinable get multiprocess processes=2 train ~adam/);
   });
+
+  it('answers a mistyped command with the nearest one and the list, exit 1', async () => {
+    const [typo, unknown] = await Promise.all([machinable(process.cwd(), 'gett', 'train'), machinable(process.cwd(), 'frobnicate')]);
+    assert.equal(typo.code, 1);
+    assert.match(typo.stderr, /^Error: unknown command 'gett'\. Did you mean 'get'\? machinable help lists the commands: .*\bget\b.*\bls\b/);
+    assert.equal(typo.stdout, '');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /^Error: unknown command 'frobnicate'\. machinable help lists the commands: /);
+    assert.doesNotMatch(unknown.stderr, /Did you mean/);
+  });
 });
 
 describe('cli: parseGetArgs', () => {
   it('merges consecutive key=value into one object and keeps the order of the version as written', () => {
     const request = parseGetArgs(['train', 'seed=1', 'optimizer.momentum=0.95', '~adam', '{lr: 0.5}', 'layers=[1, 2]', '--launch'], core);
-    assert.deepEqual(request.target, {
-      module: 'train',
-      version: [{ seed: '1', 'optimizer.momentum': '0.95' }, '~adam', { lr: 0.5 }, { layers: [1, 2] }],
-    });
+    assert.equal(request.target.module, 'train');
+    assert.deepEqual(request.target.version, [{ seed: '1', 'optimizer.momentum': '0.95' }, '~adam', { lr: 0.5 }, { layers: [1, 2] }]);
     assert.deepEqual(request.contexts, []);
   });
 
-  it('reads values starting with a quote as literals, and every other value as its string', () => {
+  it('reads values starting with a quote as literals, and every other value as its text', () => {
     const { target } = parseGetArgs(['m', `a='[x]'`, 'b=true', 'c=', 'd=a=b'], core);
     assert.deepEqual(target.version, [{ a: '[x]', b: 'true', c: '', d: 'a=b' }]);
   });
 
+  it('types plain-text values as the reference does (samples=150 is 150), except for fields declared strings', () => {
+    const request = parseGetArgs(['m', 'samples=150', 'lr=0.5', 'on=true', 'none=null', 'zip=007', 'big=1e5', 'name=12', `quoted='150'`], core);
+    assert.deepEqual(typedVersion(request.target, (path) => (path[0] === 'name' ? 'string' : undefined), core), [
+      { samples: 150, lr: 0.5, on: true, none: null, zip: '007', big: '1e5', name: '12', quoted: '150' },
+    ]);
+    assert.deepEqual([core.parseScalar('-3'), core.parseScalar('1.0'), core.parseScalar('False'), core.parseScalar('9007199254740993')], [-3, '1.0', false, '9007199254740993']);
+  });
+
   it('opens every module but the last as a context, and keeps the actions in order', () => {
     const request = parseGetArgs(['multiprocess', 'processes=2', 'train', '~adam', '--status', '--launch', '--loss(2, scale=3)', '--path', '--debug'], core);
-    assert.deepEqual(request.contexts, [{ module: 'multiprocess', version: [{ processes: '2' }] }]);
+    assert.deepEqual(request.contexts.map(({ module, version }) => ({ module, version })), [{ module: 'multiprocess', version: [{ processes: '2' }] }]);
     assert.equal(request.target.module, 'train');
     assert.deepEqual(
       request.actions.map((a) => (a.kind === 'member' ? [a.name, a.args] : [a.kind])),
@@ -284,11 +304,54 @@ describe('cli: toCli', () => {
     });
     assert.equal(
       runs[1]!.command,
-      `machinable get scope 'group=a b' '{level: 2}' stats '~big(n=7)' 'label=it'\\''s [x]' '{extra.a: 1}' extra.b=two ` +
-        `'{extra.c.d: true}' 'extra.e='\\''[e]'\\''' 'sizes=[1, 2]' '{device: null}' n=8`,
+      `machinable get scope 'group=a b' level=2 stats '~big(n=7)' 'label=it'\\''s [x]' extra.a=1 extra.b=two ` +
+        `extra.c.d=true 'extra.e='\\''[e]'\\''' 'sizes=[1, 2]' '{device: null}' n=8`,
     );
     const result = await shell(dir, runs.map(({ command }) => `${command} --uuid`).join('\n'));
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(lines(result.stdout), runs.map(({ uuid }) => uuid));
+  });
+});
+
+describe('cli: init', () => {
+  it('creates package.json, tsconfig.json (the decorator preset), a first module, .gitignore and README, and prints what to run', async () => {
+    const parent = makeProject({});
+    const result = await machinable(parent, 'init', 'My Study');
+    assert.equal(result.code, 0, result.stderr);
+    const dir = join(parent, 'My Study');
+    assert.deepEqual(lines(result.stdout), [
+      `created package.json, tsconfig.json, estimate_pi.ts, .gitignore, README.md in ${dir}`,
+      'next:',
+      '  cd "My Study"',
+      '  npm install',
+      '  npx machinable get estimate_pi samples=10000 --launch --summary',
+    ]);
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; type: string; dependencies: Record<string, string> };
+    assert.equal(manifest.name, 'my-study');
+    assert.equal(manifest.type, 'module');
+    const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.resolve('@machinable/cli')), 'utf8')) as { version: string }).version;
+    assert.deepEqual(manifest.dependencies, { '@machinable/cli': `^${version}`, '@machinable/core': `^${version}` });
+    const tsconfig = JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8')) as { extends: string };
+    assert.equal(tsconfig.extends, '@machinable/core/tsconfig.json');
+    assert.match(readFileSync(join(dir, 'estimate_pi.ts'), 'utf8'), /export default class EstimatePi extends Experiment<EstimatePiConfig>/);
+  });
+
+  it('writes nothing into a folder that has one of its files, and says which', async () => {
+    const dir = makeProject({ 'package.json': '{"name": "mine"}' });
+    const result = await machinable(dir, 'init');
+    assertOneLineError(result, new RegExp(`^Error: ${dir} already has package\\.json: nothing was written`));
+    assert.equal(readFileSync(join(dir, 'package.json'), 'utf8'), '{"name": "mine"}');
+    assert.equal(existsSync(join(dir, 'tsconfig.json')), false);
+    assert.equal(existsSync(join(dir, 'estimate_pi.ts')), false);
+  });
+
+  it('the first module runs where it is created (the project links this workspace)', async () => {
+    const parent = makeProject({});
+    assert.equal((await machinable(parent, 'init', 'study')).code, 0);
+    const dir = linkPackages(join(parent, 'study'));
+    const [first, second] = [await machinable(dir, 'get', 'estimate_pi', 'samples=500', '--launch', '--summary'), await machinable(dir, 'get', 'estimate_pi', 'samples=500', '--summary')];
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /^After 500 samples, pi is approximately \d\.\d+\.\n$/);
+    assert.equal(second.stdout, first.stdout);
   });
 });

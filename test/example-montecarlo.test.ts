@@ -1,8 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { copyOfExample, runScript } from './helpers.js';
+import { copyOfExample, recordsOnDisk, runScript } from './helpers.js';
 
 describe('examples/montecarlo', () => {
   it('estimates pi once and reloads it on the second run', async () => {
@@ -16,9 +14,7 @@ describe('examples/montecarlo', () => {
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, /^After 150 samples, PI is approximately 3\.\d+\.$/m);
     assert.match(second.stdout, /reloaded .* \(not recomputed; computed .* by [a-z]+_[a-z]+\)/);
-    const kinds = readdirSync(join(dir, 'storage'))
-      .filter((n) => !n.startsWith('.'))
-      .map((n) => JSON.parse(readFileSync(join(dir, 'storage', n, 'id.json'), 'utf8')).kind as string);
-    assert.deepEqual(kinds.filter((k) => k !== 'Execution'), ['Experiment'], 'one run record (plus its execution)');
+    const kinds = recordsOnDisk(dir).map((record) => record.kind);
+    assert.deepEqual(kinds, ['Interface', 'Execution'], 'one record, and the run record of its one computation');
   });
 });

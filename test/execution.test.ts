@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
@@ -29,10 +29,11 @@ const runsOf = (dir: string): string[][] =>
   existsSync(join(dir, 'runs.log')) ? readFileSync(join(dir, 'runs.log'), 'utf8').trim().split('\n').map((l) => l.split(' ')) : [];
 
 describe('contexts', () => {
-  it('nests scopes, inner values winning, and restores the outer one after', async () => {
+  it('nests scopes, an inner value replacing an outer one, and restores the outer one after', async () => {
     await scope({ a: 1, b: { c: 1 } }).within(async () => {
       await scope({ b: { d: 2 } }).within(async () => {
-        assert.deepEqual(currentScope(), { a: 1, b: { c: 1, d: 2 } });
+        // As the reference updates a predicate scope by scope: by top-level key.
+        assert.deepEqual(currentScope(), { a: 1, b: { d: 2 } });
       });
       assert.deepEqual(currentScope(), { a: 1, b: { c: 1 } });
     });
@@ -89,7 +90,7 @@ describe('scopes and predicates', () => {
       assert.notEqual(a.uuid, b.uuid);
       assert.equal(a.identityKey, b.identityKey);
       assert.notEqual(plain.uuid, a.uuid);
-      assert.deepEqual(a.predicate, { scope: { seed: 1 } });
+      assert.deepEqual(a.predicate, { seed: 1 });
       const again = await scope({ seed: 1 }).within(() => get('work'));
       assert.equal(again.uuid, a.uuid);
       assert.equal(again.cached(), true);
@@ -111,18 +112,22 @@ describe('execution', () => {
       assert.ok(runs.every((r) => r.isFinished()));
       assert.equal(runs[0]!.uuid, done.uuid);
       assert.equal(runsOf(dir).length, 3, 'seed 1 was not computed twice');
-      assert.equal(runs[1]!.execution?.uuid, execution.uuid);
-      assert.equal(runs[0]!.execution?.uuid === execution.uuid, false, 'the cached one keeps its own execution');
+      assert.equal(runs[1]!.execution?.seed, execution.seed, 'its run record is of this execution');
+      assert.equal(runs[1]!.execution?.nickname, execution.nickname);
+      assert.notEqual(runs[0]!.execution?.seed, execution.seed, 'the cached one keeps its own run record');
     });
   });
 
-  it('writes the status markers and a nicknamed execution record', async () => {
+  it('writes the status markers into a nicknamed run record, and marks the interface computed', async () => {
     const dir = makeProject({ 'work.ts': WORK_MODULE });
     await project(dir).within(async () => {
       const run = await (await get('work', { seed: 5 })).launch();
-      for (const marker of ['dispatched_at', 'started_at', 'heartbeat_at', 'finished_at']) {
-        assert.ok(existsSync(join(run.localDirectory(), marker)), marker);
-      }
+      const record = run.execution!.localDirectory();
+      assert.ok(record.startsWith(run.localDirectory() + '/'), 'the run record is a child of the interface record');
+      for (const marker of ['started_at', 'heartbeat_at', 'finished_at']) assert.ok(existsSync(join(record, marker)), marker);
+      assert.equal(existsSync(join(record, 'dispatched_at')), false, 'computed where it was launched: never handed over');
+      assert.equal(readFileSync(join(run.localDirectory(), 'cached'), 'utf8'), 'finished');
+      assert.equal(JSON.parse(readFileSync(join(record, 'host.json'), 'utf8')).pid, process.pid);
       assert.equal(run.isStarted(), true);
       assert.equal(run.isFinished(), true);
       assert.equal(run.isLive(), false);
@@ -130,7 +135,7 @@ describe('execution', () => {
       assert.ok(run.finishedAt()! >= run.startedAt()!);
       const execution = run.execution!;
       assert.match(execution.nickname, /^[a-z]+_[a-z]+$/);
-      assert.equal(execution.record?.id.kind, 'Execution');
+      assert.equal(execution.record?.header.kind, 'Execution');
       const reloaded = await get.byId(run.uuid);
       assert.equal(reloaded.execution?.nickname, execution.nickname);
     });
@@ -149,32 +154,39 @@ describe('execution', () => {
     });
   });
 
-  it('reads an empty marker (a crash between creating and writing it) as unset, and recomputes', async () => {
+  it('reads an empty marker (a crash between creating and writing it) as unset, and continues the run', async () => {
     const dir = makeProject({ 'work.ts': WORK_MODULE });
     await project(dir).within(async () => {
       const run = await (await get('work', { seed: 6 })).launch();
-      writeFileSync(join(run.localDirectory(), 'finished_at'), '');
+      const record = run.execution!;
+      // The crash: finished_at created but not written, and the interface not yet marked computed.
+      writeFileSync(join(record.localDirectory(), 'finished_at'), '');
+      rmSync(join(run.localDirectory(), 'cached'));
       const again = await get('work', { seed: 6 });
       assert.equal(again.uuid, run.uuid);
       assert.equal(again.finishedAt(), undefined);
       assert.equal(again.isFinished(), false);
       await again.launch();
       assert.equal(again.isFinished(), true, 'relaunched, as the finish never landed');
-      assert.match(readFileSync(join(run.localDirectory(), 'finished_at'), 'utf8'), /^\d{4}-\d\d-\d\dT/);
+      assert.equal(again.execution?.uuid, record.uuid, 'the unfinished run record is continued, not replaced');
+      assert.ok(again.execution!.resumedAt(), 'and marked resumed');
+      assert.match(readFileSync(join(record.localDirectory(), 'finished_at'), 'utf8'), /^\d{4}-\d\d-\d\dT/);
     });
   });
 
-  it('marks the process-wide local execution started once, and finished after every launch', async () => {
+  it('gives every computation its own run record; cached(false) makes the next launch compute again', async () => {
     const dir = makeProject({ 'work.ts': WORK_MODULE });
     await project(dir).within(async () => {
-      const execution = (await (await get('work', { seed: 11 })).launch()).execution!;
-      const [started, finished] = [execution.startedAt()!, execution.finishedAt()!];
-      await sleep(5);
-      const second = await (await get('work', { seed: 12 })).launch();
-      assert.equal(second.execution?.uuid, execution.uuid, 'one execution record per process');
-      assert.equal(execution.startedAt()?.getTime(), started.getTime());
-      assert.ok(execution.finishedAt()! > finished);
-      assert.equal(execution.status(), 'finished');
+      const run = await (await get('work', { seed: 11 })).launch();
+      const first = run.execution!;
+      run.cached(false);
+      assert.equal(run.cached(), false);
+      await run.launch();
+      const runs = await run.executions();
+      assert.deepEqual(runs.map((r) => r.uuid), [first.uuid, run.execution!.uuid]);
+      assert.notEqual(run.execution!.predicateKey, '', 'keyed by dispatch time');
+      assert.ok(runs.toArray().every((r) => r.status() === 'finished'));
+      assert.equal(runsOf(dir).length, 2);
     });
   });
 
@@ -185,7 +197,7 @@ describe('execution', () => {
     try {
       await project(dir).within(async () => {
         const run = await (await get('work', { seed: 6, sleepMs: 400 })).launch();
-        assert.ok(run.statusAt('heartbeat_at')! > run.startedAt()!, 'heartbeat moved on after the start');
+        assert.ok(run.execution!.heartbeatAt()! > run.startedAt()!, 'heartbeat moved on after the start');
       });
     } finally {
       if (previous === undefined) delete process.env['MACHINABLE_HEARTBEAT_SECONDS'];
@@ -212,13 +224,19 @@ describe('execution', () => {
     });
   });
 
-  it('reports a process killed mid-run as died, and relaunching recomputes it', async () => {
+  it('reports a process killed mid-run as died once its heartbeat is older than the window, and relaunching resumes it', async (t) => {
     const dir = makeProject({ 'work.ts': WORK_MODULE });
+    const timing = { MACHINABLE_HEARTBEAT_SECONDS: '0.1', MACHINABLE_LIVENESS_WINDOW: '1' };
+    const previous = { ...process.env };
+    Object.assign(process.env, timing);
     const child = spawn(
       process.execPath,
       ['--input-type=module', '-e', `import { get } from ${JSON.stringify(CORE_URL)}; await (await get('work', { seed: 8, mode: 'hang' })).launch();`],
-      { cwd: dir, stdio: 'ignore' },
+      { cwd: dir, stdio: 'ignore', env: { ...process.env, ...timing } },
     );
+    t.after(() => {
+      for (const name of Object.keys(timing)) if (previous[name] === undefined) delete process.env[name];
+    });
     await project(dir).within(async () => {
       let run = await get('work', { seed: 8, mode: 'hang' });
       // Until run() has begun (it logs first): started_at alone may be seen just before that.
@@ -226,16 +244,19 @@ describe('execution', () => {
         await sleep(25);
         run = await get('work', { seed: 8, mode: 'hang' });
       }
-      assert.equal(run.status(), 'running');
+      assert.equal(run.status(), 'live');
       assert.equal(run.isLive(), true);
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
+      for (let i = 0; i < 100 && run.status() === 'live'; i++) await sleep(50);
       assert.equal(run.status(), 'died');
       assert.equal(run.isLive(), false);
       assert.equal(run.cached(), false);
       writeFileSync(join(dir, 'fixed'), '');
       await run.launch();
       assert.equal(run.status(), 'finished');
+      assert.ok(run.execution!.resumedAt(), 'the died run record is continued and marked resumed');
+      assert.equal((await run.executions()).length, 1);
       assert.equal(runsOf(dir).length, 2);
     });
   });
@@ -256,25 +277,38 @@ describe('execution', () => {
       const pids = new Set(log.map(([, pid]) => pid));
       assert.ok(!pids.has(String(process.pid)), 'not in this process');
       assert.ok(pids.size >= 2, `spread over child processes, got ${pids.size}`);
-      assert.equal(runs[0]!.execution?.uuid, pool.uuid);
+      assert.equal(runs[0]!.execution?.module, 'machinable.multiprocess');
+      assert.ok(runs[0]!.execution?.dispatchedAt(), 'handed to a child process');
+      assert.equal((runs[0]!.execution?.config as { processes?: number }).processes, 2);
       assert.equal((await get('work').all()).length, 8);
     });
   });
 
-  it('reports a failure in a child process and still runs the others', async () => {
+  it('reports a failure in a child process once (from its failure.json, not echoed by the child) and still runs the others', async () => {
     const dir = makeProject({ 'work.ts': WORK_MODULE });
-    await project(dir).within(async () => {
-      const runs: Interface[] = [];
-      await assert.rejects(
-        new Multiprocess({ processes: 2 }).within(async () => {
-          runs.push(await (await get('work', { seed: 1, mode: 'fail' })).launch());
-          runs.push(await (await get('work', { seed: 2 })).launch());
-        }),
-        /failed in a child process: Error: boom 1/,
-      );
-      assert.equal(runs[0]!.status(), 'failed');
-      assert.equal(runs[1]!.status(), 'finished');
-    });
+    const forwarded: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      forwarded.push(String(chunk));
+      return write(chunk, ...rest);
+    }) as typeof process.stderr.write;
+    try {
+      await project(dir).within(async () => {
+        const runs: Interface[] = [];
+        await assert.rejects(
+          new Multiprocess({ processes: 2 }).within(async () => {
+            runs.push(await (await get('work', { seed: 1, mode: 'fail' })).launch());
+            runs.push(await (await get('work', { seed: 2 })).launch());
+          }),
+          /failed in a child process: Error: boom 1$/,
+        );
+        assert.equal(runs[0]!.status(), 'failed');
+        assert.equal(runs[1]!.status(), 'finished');
+      });
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.deepEqual(forwarded.filter((text) => text.includes('boom')), [], 'the child does not print the error the parent reports');
   });
 
   it('dispatch(uuid) computes a stored record in this process', async () => {
@@ -304,7 +338,7 @@ describe('Experiment', () => {
     });
     await project(dir).within(async () => {
       const pi = (await (await get('pi', { samples: 150 })).launch()) as Interface & { summary(): string };
-      assert.equal(pi.record?.id.kind, 'Experiment');
+      assert.equal(pi.record?.header.kind, 'Interface', 'an Experiment is an Interface record, as the reference reads it');
       assert.equal(pi.summary(), 'After 150 samples, PI is approximately 3.14.');
       assert.equal(pi.isFinished(), true);
       assert.ok(pi.finishedAt() instanceof Date);

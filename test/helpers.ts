@@ -1,6 +1,6 @@
 /** Helpers for end-to-end specs: throwaway project folders and child Node processes. */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,9 +8,28 @@ import { fileURLToPath } from 'node:url';
 /** URL of the built core package, for scripts that run outside the repository. */
 export const CORE_URL = import.meta.resolve('@machinable/core');
 
+// Every temporary folder a spec makes is removed when the test process ends, whatever happens.
+const temporary = new Set<string>();
+process.on('exit', () => {
+  for (const directory of temporary) rmSync(directory, { recursive: true, force: true });
+});
+
+/** A new temporary folder (`machinable-<label>-…`), removed when the test process ends. */
+export function temporaryDirectory(label = 'e2e'): string {
+  const directory = mkdtempSync(join(tmpdir(), `machinable-${label}-`));
+  temporary.add(directory);
+  return directory;
+}
+
+/** Removes a project folder now (it would be removed at exit anyway). */
+export function removeProject(directory: string): void {
+  rmSync(directory, { recursive: true, force: true });
+  temporary.delete(directory);
+}
+
 /** Creates a project folder with the given files (path → contents). */
 export function makeProject(files: Record<string, string>): string {
-  const directory = mkdtempSync(join(tmpdir(), 'machinable-e2e-'));
+  const directory = temporaryDirectory();
   for (const [path, contents] of Object.entries(files)) {
     const full = join(directory, path);
     mkdirSync(dirname(full), { recursive: true });
@@ -27,10 +46,22 @@ export const REPO = fileURLToPath(new URL('../../', import.meta.url));
  * so the example's `import '@machinable/core'` resolves as it would after `npm install`.
  */
 export function copyOfExample(name: string, files: readonly string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), `machinable-${name}-`));
+  const dir = temporaryDirectory(name);
   for (const file of files) cpSync(join(REPO, 'examples', name, file), join(dir, file));
+  return linkPackages(dir);
+}
+
+/**
+ * Links the workspace packages into `dir/node_modules/@machinable` (and the given other packages
+ * of the repository's node_modules, such as `@types/node`), as `npm install` would; returns `dir`.
+ */
+export function linkPackages(dir: string, others: readonly string[] = []): string {
   mkdirSync(join(dir, 'node_modules', '@machinable'), { recursive: true });
   for (const pkg of ['core', 'storage-fs']) symlinkSync(join(REPO, 'packages', pkg), join(dir, 'node_modules', '@machinable', pkg));
+  for (const pkg of others) {
+    mkdirSync(dirname(join(dir, 'node_modules', pkg)), { recursive: true });
+    symlinkSync(join(REPO, 'node_modules', pkg), join(dir, 'node_modules', pkg));
+  }
   return dir;
 }
 
@@ -40,12 +71,32 @@ export interface ProcessResult {
   readonly stderr: string;
 }
 
-/** Runs an ES module script (its source) in a child Node process with `cwd`. */
-export function runScript(cwd: string, source: string, env: Record<string, string> = {}): Promise<ProcessResult> {
-  const file = join(cwd, `.script-${process.pid}-${Math.random().toString(36).slice(2)}.mjs`);
-  writeFileSync(file, source);
+/**
+ * Runs `node <args…>` (this test run's Node) in `cwd`, with `env` added to the environment (a
+ * variable set to `undefined` is removed from it).
+ */
+export function runNode(cwd: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<ProcessResult> {
+  return run(process.execPath, args, cwd, env);
+}
+
+/**
+ * Runs `node <args…>` as a user the filesystem's permissions apply to. Root ignores them, so as
+ * root the child runs without the capabilities that bypass them (`setpriv`, util-linux); files stay
+ * owned by root and a `chmod a-w` binds it as it binds any user.
+ */
+export function runNodeUnprivileged(cwd: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<ProcessResult> {
+  if (process.getuid?.() !== 0) return runNode(cwd, args, env);
+  const drop = ['--bounding-set', '-dac_override,-dac_read_search,-fowner,-linux_immutable', '--', process.execPath, ...args];
+  return run('setpriv', drop, cwd, env).catch((error: Error) => {
+    throw new Error(`running as root, the permission specs need setpriv (util-linux) to drop CAP_DAC_OVERRIDE: ${error.message}`);
+  });
+}
+
+function run(command: string, args: readonly string[], cwd: string, env: Record<string, string | undefined>): Promise<ProcessResult> {
+  const environment = { ...process.env, ...env };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete environment[name];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { cwd, env: { ...process.env, ...env } });
+    const child = spawn(command, args, { cwd, env: environment });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -53,6 +104,13 @@ export function runScript(cwd: string, source: string, env: Record<string, strin
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Runs an ES module script (its source) in a child Node process with `cwd`. */
+export function runScript(cwd: string, source: string, env: Record<string, string | undefined> = {}): Promise<ProcessResult> {
+  const file = join(cwd, `.script-${process.pid}-${Math.random().toString(36).slice(2)}.mjs`);
+  writeFileSync(file, source);
+  return runNode(cwd, [file], env);
 }
 
 /** The DESIGN.md example module, which also logs every computation to `runs.log` in the project folder. */
@@ -83,3 +141,31 @@ export default class Train extends Interface<TrainConfig> {
   loss() { return this.loadFile<{ loss: number }>('result.json').loss; }
 }
 `;
+
+/** A record found on disk: its header (`id.json`) and directory. */
+export interface RecordOnDisk {
+  readonly uuid: string;
+  readonly kind: string;
+  readonly parent: string | null;
+  readonly directory: string;
+}
+
+/** Every record directory under a project's storage (those with a `.machinable` sentinel), read with fs alone. */
+export function recordsOnDisk(project: string, storage = join(project, 'storage')): RecordOnDisk[] {
+  const out: RecordOnDisk[] = [];
+  const walk = (dir: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (entries.some((e) => e.name === '.machinable')) {
+      const header = JSON.parse(readFileSync(join(dir, 'id.json'), 'utf8')) as { uuid: string; kind: string; parent: string | null };
+      out.push({ uuid: header.uuid, kind: header.kind, parent: header.parent, directory: dir });
+    }
+    for (const entry of entries) if (entry.isDirectory() && entry.name !== 'related' && !entry.name.startsWith('.')) walk(join(dir, entry.name));
+  };
+  walk(storage);
+  return out;
+}

@@ -2,61 +2,57 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  RecordNotFoundError,
-  get,
-  project,
-  registerStorage,
-  resetProviders,
-  type RecordId,
-  type RecordModel,
-  type Storage,
-  type StoredRecord,
-} from '@machinable/core';
+import { RecordExistsError, SENTINEL_FILE, get, project, registerStorage, resetProviders, type Storage, type WalkEntry } from '@machinable/core';
 import { TRAIN_MODULE, makeProject } from './helpers.js';
 
-/** A storage adapter as a plugin author would write one: records kept in memory. */
+/** A storage adapter as a plugin author would write one: record directories kept in memory. */
 class MemoryStorage implements Storage {
   readonly root = 'memory://';
+  readonly id = 'memory';
   readonly created: string[] = [];
-  private readonly records = new Map<string, { id: RecordId; model: RecordModel; files: Map<string, Buffer> }>();
+  private readonly directories = new Map<string, Map<string, Buffer>>();
 
-  create(id: RecordId, model: RecordModel, files: ReadonlyMap<string, Uint8Array>): StoredRecord {
-    if (this.records.has(id.uuid)) throw new Error(`record ${id.uuid} exists`);
-    this.records.set(id.uuid, { id, model, files: new Map([...files].map(([k, v]) => [k, Buffer.from(v)])) });
-    this.created.push(id.uuid);
-    return this.find(id.uuid)!;
+  locate(segments: readonly string[], parent?: string): string {
+    return [parent ?? 'memory:/', ...segments].join('/');
   }
-  find(uuid: string): StoredRecord | undefined {
-    const r = this.records.get(uuid);
-    return r && { id: r.id, model: r.model, location: this.directory(uuid), createdAt: new Date(0).toISOString() };
+  create(location: string, files: ReadonlyMap<string, Uint8Array | string>): void {
+    if (this.directories.has(location)) throw new RecordExistsError(location);
+    this.directories.set(location, new Map([...files].map(([path, data]) => [path, Buffer.from(data)])));
+    this.created.push(location);
   }
-  read(location: string): StoredRecord {
-    const found = this.find(location.slice(this.root.length));
-    if (!found) throw new RecordNotFoundError(location);
-    return found;
+  readFile(location: string, path: string): Buffer | undefined {
+    return this.directories.get(location)?.get(path);
   }
-  *list(): Iterable<string> {
-    yield* this.records.keys();
+  writeFile(location: string, path: string, data: Uint8Array | string): void {
+    this.directories.get(location)!.set(path, Buffer.from(data));
   }
-  directory(uuid: string): string {
-    return `${this.root}${uuid}`;
+  appendFile(location: string, path: string, text: string): void {
+    this.writeFile(location, path, Buffer.concat([this.readFile(location, path) ?? Buffer.alloc(0), Buffer.from(text)]));
   }
-  writeFile(uuid: string, path: string, data: Uint8Array | string): void {
-    this.records.get(uuid)!.files.set(path, Buffer.from(data));
+  createFile(location: string, path: string, data: Uint8Array | string): boolean {
+    if (this.readFile(location, path) !== undefined) return false;
+    this.writeFile(location, path, data);
+    return true;
   }
-  readFile(uuid: string, path: string): Buffer | undefined {
-    return this.records.get(uuid)?.files.get(path);
+  removeFile(location: string, path: string): boolean {
+    return this.directories.get(location)?.delete(path) ?? false;
   }
-  appendLine(uuid: string, path: string, line: string): void {
-    const previous = this.readFile(uuid, path) ?? Buffer.alloc(0);
-    this.writeFile(uuid, path, Buffer.concat([previous, Buffer.from(`${line}\n`)]));
+  files(location: string): string[] {
+    return [...(this.directories.get(location)?.keys() ?? [])].sort();
   }
-  adopt(location: string): StoredRecord {
-    return this.read(location);
+  exists(location: string): boolean {
+    return this.directories.get(location)?.has(SENTINEL_FILE) ?? false;
   }
-  remove(uuid: string): void {
-    this.records.delete(uuid);
+  *walk(under?: string): Iterable<WalkEntry> {
+    for (const location of this.directories.keys()) {
+      if (under === undefined || location === under || location.startsWith(`${under}/`)) yield { location, sentinel: this.exists(location) };
+    }
+  }
+  directory(location: string): string {
+    return location;
+  }
+  remove(location: string): void {
+    this.directories.delete(location);
   }
 }
 
@@ -69,10 +65,12 @@ describe('plugins: a storage adapter', () => {
     const dir = makeProject({ 'train.ts': TRAIN_MODULE });
     await project(dir).within(async () => {
       const run = await (await get('train', { seed: 1 })).launch();
-      assert.deepEqual(memory.created.filter((uuid) => uuid !== run.execution?.uuid), [run.uuid]);
-      assert.equal(run.localDirectory(), `memory://${run.uuid}`);
-      assert.ok(memory.readFile(run.uuid, 'finished_at'));
-      assert.deepEqual(JSON.parse(memory.readFile(run.uuid, 'result.json')!.toString()), { loss: 1 / 1.1 });
+      const runRecord = run.execution!;
+      assert.deepEqual(memory.created, [run.localDirectory(), runRecord.localDirectory()]);
+      assert.match(run.localDirectory(), /^memory:\/\/[0-9a-f]{24}\/[0-9a-f]{32}\/[0-9a-f]{24}\/[0-9a-f]{32}$/);
+      assert.ok(memory.readFile(runRecord.localDirectory(), 'finished_at'));
+      assert.equal(memory.readFile(run.localDirectory(), 'cached')?.toString(), 'finished');
+      assert.deepEqual(JSON.parse(memory.readFile(run.localDirectory(), 'result.json')!.toString()), { loss: 1 / 1.1 });
       assert.equal((await get('train', { seed: 1 })).uuid, run.uuid, 'the index finds records in the adapter');
     });
     assert.equal(existsSync(join(dir, 'storage')), false, 'nothing written to the filesystem storage');

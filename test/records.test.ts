@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -12,11 +12,13 @@ import {
   ModuleNotFoundError,
   RecordConflictError,
   get,
+  importDirectory,
+  IndexCollisionError,
   ingestDirectory,
   project,
   reindex,
 } from '@machinable/core';
-import { CORE_URL, TRAIN_MODULE, makeProject, runScript } from './helpers.js';
+import { CORE_URL, TRAIN_MODULE, makeProject, recordsOnDisk, runScript } from './helpers.js';
 
 interface TrainLike extends Interface<{ lr: number; seed: number; optimizer: { name: string; momentum: number } }> {
   loss(): number;
@@ -25,12 +27,7 @@ interface TrainLike extends Interface<{ lr: number; seed: number; optimizer: { n
 const runsOf = (dir: string): string[] =>
   existsSync(join(dir, 'runs.log')) ? readFileSync(join(dir, 'runs.log'), 'utf8').trim().split('\n') : [];
 /** uuids of the stored records other than executions. */
-const recordsOf = (dir: string): string[] =>
-  existsSync(join(dir, 'storage'))
-    ? readdirSync(join(dir, 'storage'))
-        .filter((n) => !n.startsWith('.'))
-        .filter((n) => JSON.parse(readFileSync(join(dir, 'storage', n, 'id.json'), 'utf8')).kind !== 'Execution')
-    : [];
+const recordsOf = (dir: string): string[] => recordsOnDisk(dir).filter((r) => r.kind !== 'Execution').map((r) => r.uuid);
 
 describe('records: get() and launch()', () => {
   it('computes once; launching again is a cached no-op', async () => {
@@ -149,33 +146,6 @@ describe('records: get() and launch()', () => {
 });
 
 describe('records: the record directory', () => {
-  it('writes format v1: sentinel, id.json, model.json, markers, edge log', async () => {
-    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
-    await project(dir).within(async () => {
-      const run = await (await get<TrainLike>('train', ['~adam', { seed: 1 }])).launch();
-      const root = run.localDirectory();
-      assert.equal(root, join(dir, 'storage', run.uuid));
-      for (const file of ['.machinable', 'id.json', 'model.json', 'updated_at', 'started_at', 'finished_at', 'related/metadata.jsonl', 'result.json']) {
-        assert.ok(existsSync(join(root, file)), `${file} exists`);
-      }
-      const id = JSON.parse(readFileSync(join(root, 'id.json'), 'utf8'));
-      assert.deepEqual(Object.keys(id).sort(), ['format', 'identity_key', 'kind', 'parent', 'predicate_key', 'uuid']);
-      assert.equal(id.format, 1);
-      assert.equal(id.uuid, run.uuid);
-      assert.equal(id.kind, 'Interface');
-      assert.equal(id.identity_key, run.identityKey);
-      assert.equal(id.parent, null);
-      const model = JSON.parse(readFileSync(join(root, 'model.json'), 'utf8'));
-      assert.equal(model.module, 'train');
-      assert.deepEqual(model.version, ['~adam', { seed: 1 }]);
-      assert.deepEqual(model.config.version, [{ optimizer: { name: 'adam' }, lr: 0.001 }, { seed: 1 }]);
-      assert.equal(model.config.resolved.optimizer.name, 'adam');
-      assert.equal(model.config.default.lr, 0.1);
-      assert.deepEqual(model.inherits.slice(0, 2), ['Train', 'Interface']);
-      assert.ok(!Number.isNaN(Date.parse(readFileSync(join(root, 'finished_at'), 'utf8'))));
-    });
-  });
-
   it('buffers files saved before materialize and writes them with the record', async () => {
     const dir = makeProject({ 'train.ts': TRAIN_MODULE });
     await project(dir).within(async () => {
@@ -227,7 +197,7 @@ describe('records: the record directory', () => {
       const byId = await get.byId<TrainLike>(run.uuid);
       assert.equal(byId.module, 'train');
       assert.equal(byId.loss(), 0.8);
-      await assert.rejects(get.byId('nope'), /no record with uuid 'nope'/);
+      await assert.rejects(get.byId('nope'), /no record 'nope' in the index/);
     });
   });
 
@@ -328,22 +298,47 @@ describe('records: hooks and elements', () => {
   });
 });
 
-describe('records: ingesting a directory from elsewhere', () => {
-  it('brings a record from another store into this project, and refuses a contradicting one', async () => {
-    const source = makeProject({ 'train.ts': TRAIN_MODULE });
-    const target = makeProject({ 'train.ts': TRAIN_MODULE });
+describe('records: records from elsewhere', () => {
+  /** Two checkouts of one project (the same folder name) on two machines: one project root. */
+  const checkouts = (): [string, string] => {
+    const name = `study-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    return [join(makeProject({}), name), join(makeProject({}), name)].map((dir) => {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'train.ts'), TRAIN_MODULE);
+      return dir;
+    }) as [string, string];
+  };
+
+  it('imports a record from a colleague\'s checkout: copied into this storage, found by get() without recomputing', async () => {
+    const [source, target] = checkouts();
     const run = await project(source).within(async () => (await get('train', { seed: 11 })).launch());
     await project(target).within(async () => {
-      const entry = await ingestDirectory(run.localDirectory());
-      assert.equal(entry.uuid, run.uuid);
-      assert.equal((await get('train', { seed: 11 })).uuid, run.uuid, 'found by get() without recomputing');
+      const row = await importDirectory(run.localDirectory());
+      assert.equal(row.record_id, run.uuid);
+      assert.ok(row.storage_uri.startsWith(`file://${join(target, 'storage')}/`), 'copied into this project\'s storage');
+      const again = await get('train', { seed: 11 });
+      assert.equal(again.uuid, run.uuid, 'found by get() without recomputing');
+      assert.equal(again.cached(), true);
+      assert.equal(again.status(), 'finished', 'with its run record');
       assert.deepEqual(recordsOf(target), [run.uuid]);
+    });
+    assert.equal(runsOf(target).length, 0);
+  });
+
+  it('indexes a directory where it is with ingestDirectory(), and refuses one that claims a known id with other keys', async () => {
+    const [source, target] = checkouts();
+    const run = await project(source).within(async () => (await get('train', { seed: 12 })).launch());
+    await project(target).within(async () => {
+      const row = await ingestDirectory(run.localDirectory());
+      assert.equal(row.storage_uri, `file://${run.localDirectory()}`, 'indexed in place');
+      assert.equal((await get('train', { seed: 12 })).uuid, run.uuid);
     });
     const tampered = join(run.localDirectory(), 'id.json');
     const id = JSON.parse(readFileSync(tampered, 'utf8'));
     writeFileSync(tampered, JSON.stringify({ ...id, identity_key: '0'.repeat(24) }));
     await project(target).within(async () => {
-      await assert.rejects(ingestDirectory(run.localDirectory()), RecordConflictError);
+      await assert.rejects(ingestDirectory(run.localDirectory()), IndexCollisionError);
+      await assert.rejects(importDirectory(run.localDirectory()), RecordConflictError);
     });
   });
 });
@@ -353,8 +348,8 @@ describe('records: identity accessors and DI', () => {
     const dir = makeProject({ 'train.ts': TRAIN_MODULE });
     await project(dir).within(async () => {
       const run = await get<TrainLike>('train', ['~adam', { seed: 1 }]);
-      assert.match(run.uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-      assert.equal(run.id, run.uuid.slice(-6));
+      assert.match(run.uuid, /^[A-Za-z0-9]{12}$/, 'a 12-character base62 record id, as the reference mints them');
+      assert.equal(run.id, run.uuid);
       assert.deepEqual(run.version(), ['~adam', { seed: 1 }]);
       await run.commit();
       assert.equal(run.isMaterialized, true);

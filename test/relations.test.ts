@@ -29,7 +29,7 @@ export default class Helper extends Element {}
 
 const runsOf = (dir: string): string[] =>
   existsSync(join(dir, 'runs.log')) ? readFileSync(join(dir, 'runs.log'), 'utf8').trim().split('\n') : [];
-const idJson = (dir: string, uuid: string): { parent: string | null } => JSON.parse(readFileSync(join(dir, 'storage', uuid, 'id.json'), 'utf8'));
+const idJson = (run: Interface): { parent: string | null } => JSON.parse(readFileSync(join(run.localDirectory(), 'id.json'), 'utf8'));
 const uuidsOf = (items: Iterable<Interface>): string[] => [...items].map((i) => i.uuid);
 
 function dropIndex(dir: string): void {
@@ -44,8 +44,9 @@ describe('relations: derive()', () => {
       const child = await root.derive('train', { seed: 2 });
       assert.equal(child.isMaterialized, false);
       await child.launch();
-      assert.equal(idJson(dir, child.uuid).parent, root.uuid);
-      assert.equal(idJson(dir, root.uuid).parent, null);
+      assert.equal(idJson(child).parent, root.uuid);
+      assert.ok(child.localDirectory().startsWith(root.localDirectory() + '/'), 'nested in its parent');
+      assert.match(idJson(root).parent ?? '', /^P[0-9a-f]{11}$/, 'a top-level record is scoped under the project root');
 
       const again = await root.derive('train', { seed: 2 });
       assert.equal(again.uuid, child.uuid);
@@ -116,14 +117,13 @@ describe('relations: use(), uses(), usedBy(), related()', () => {
       assert.deepEqual(uuidsOf(await evaluation.uses()), [data.uuid, model.uuid]);
       assert.deepEqual(uuidsOf(await data.usedBy()), [evaluation.uuid]);
       assert.deepEqual(uuidsOf(await data.uses()), []);
-      assert.deepEqual(evaluation.relations('uses').map((e) => e.uuid), [data.uuid, model.uuid]);
-      assert.deepEqual(model.relations('used_by').map((e) => e.uuid), [evaluation.uuid]);
+      assert.deepEqual(evaluation.edges('uses').map((e) => e.related_uuid), [data.uuid, model.uuid]);
+      assert.deepEqual(model.edges('used_by').map((e) => e.uuid), [evaluation.uuid]);
 
       const related = await evaluation.related();
       assert.deepEqual(uuidsOf(await evaluation.related('uses')), [data.uuid, model.uuid]);
       assert.ok(uuidsOf(related).includes(data.uuid) && uuidsOf(related).includes(model.uuid));
-      assert.deepEqual(related.map((i) => i.module), ['machinable.execution', 'train', 'train'], 'the execution that computed it is related too');
-      assert.equal(related.first()?.uuid, evaluation.execution?.uuid);
+      assert.deepEqual(related.map((i) => i.module), ['train', 'train']);
     });
   });
 

@@ -28,9 +28,13 @@ export default class Train extends Interface<TrainConfig> {
     return { steps: 200 };
   }
 
+  /** The seed of the scope the run was made in (scope values join the predicate; 0 outside a scope). */
+  get seed(): number {
+    return Number(this.predicate['seed'] ?? 0);
+  }
+
   run(): void {
-    const seed = Number((this.predicate['scope'] as { seed?: number } | undefined)?.seed ?? 0);
-    const noise = mulberry32(seed);
+    const noise = mulberry32(this.seed);
     let w = 5;
     let velocity = 0;
     for (let step = 0; step < this.config.steps; step++) {

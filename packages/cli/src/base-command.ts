@@ -1,5 +1,5 @@
 import { Command, Flags } from '@oclif/core';
-import { UsageError, RunFailedError } from './errors.js';
+import { CheckFailedError, UsageError, RunFailedError } from './errors.js';
 
 /**
  * What every machinable command shares: a `--debug` flag, and errors printed as one line on
@@ -48,7 +48,7 @@ function oneLine(message: string): string {
 
 /** Errors whose message is the whole story: the CLI's own and core's `MachinableError`s. */
 function isExpected(error: Error): boolean {
-  if (error instanceof UsageError || error instanceof RunFailedError) return true;
+  if (error instanceof UsageError || error instanceof RunFailedError || error instanceof CheckFailedError) return true;
   // By name along the prototype chain rather than instanceof, so this file need not load core.
   for (let proto = Object.getPrototypeOf(error); proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
     if (proto.constructor?.name === 'MachinableError') return true;

@@ -18,3 +18,11 @@ export class RunFailedError extends Error {
     this.name = 'RunFailedError';
   }
 }
+
+/** A check (`machinable verify`) found problems; it listed them, and exits 1. */
+export class CheckFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckFailedError';
+  }
+}

@@ -9,17 +9,20 @@
  * - `--x` / `--x(args)` calls a member of the interface (or prints a property), in order.
  *
  * Values: a value starting with `[`, `{`, `'` or `"` is a JSON-ish literal, parsed by core's
- * `parseLiteral` (`layers=[1,2]`, `name="'[draft]'"`); every other value is passed as the string
- * it is, and core coerces it to the declared type (`seed=3` is the integer 3 for an int field).
+ * `parseLiteral` (`layers=[1,2]`, `name="'[draft]'"`); every other value is plain text, which
+ * `typedVersion()` reads as a number, boolean or null where it is one (`samples=150` is the
+ * number 150, as Python machinable reads it), and keeps as text for a field declared a string.
  * Nothing here imports core: its parsers are passed in, so loading this file costs nothing.
  */
 import type { Call, PlainObject, VersionItem } from '@machinable/core';
 import { UsageError } from './errors.js';
 
-/** Core's literal parsers (`import('@machinable/core')` provides both). */
+/** Core's literal parsers (`import('@machinable/core')` provides them). */
 export interface LiteralParsers {
   parseLiteral(text: string): unknown;
   parseCall(text: string): Call | undefined;
+  /** A plain-text value read as the reference reads it (`150` is a number, `true` a boolean). */
+  parseScalar(text: string): unknown;
 }
 
 /** One module token with the version tokens that follow it. */
@@ -27,6 +30,11 @@ export interface ModuleRequest {
   readonly module: string;
   /** Version items in the order written: `~name(...)` strings and config objects. */
   readonly version: VersionItem[];
+  /**
+   * The keys of each config object whose values were written as plain text (`key=value`, not a
+   * literal): `typedVersion()` reads them as scalars unless the field is declared a string.
+   */
+  readonly plain: ReadonlyMap<PlainObject, ReadonlySet<string>>;
 }
 
 /** What to do with the interface once it is got, in the order written. */
@@ -56,7 +64,7 @@ const MODULE = /^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*$/;
  * // target: { module: 'train', version: ['~adam', { seed: '1', 'optimizer.momentum': '0.95' }] }
  */
 export function parseGetArgs(tokens: readonly string[], parsers: LiteralParsers): GetRequest {
-  const modules: { module: string; version: VersionItem[]; pending?: PlainObject }[] = [];
+  const modules: { module: string; version: VersionItem[]; plain: Map<PlainObject, Set<string>>; pending?: PlainObject }[] = [];
   const actions: GetAction[] = [];
   let debug = false;
 
@@ -101,13 +109,19 @@ export function parseGetArgs(tokens: readonly string[], parsers: LiteralParsers)
       const key = token.slice(0, at);
       if (key === '') throw new UsageError(`'${token}' has no key before '='; write key=value, e.g. seed=1`);
       const text = token.slice(at + 1);
-      const value = LITERAL_START.test(text) ? literal(text, `the value of '${key}'`, parsers) : text;
+      const isLiteral = LITERAL_START.test(text);
+      const value = isLiteral ? literal(text, `the value of '${key}'`, parsers) : text;
       last.pending ??= {};
+      if (!isLiteral) {
+        let keys = last.plain.get(last.pending);
+        if (!keys) last.plain.set(last.pending, (keys = new Set()));
+        keys.add(key);
+      }
       // defineProperty keeps a key like '__proto__' an ordinary key, for core to reject by name.
       Object.defineProperty(last.pending, key, { value, enumerable: true, writable: true, configurable: true });
     } else if (MODULE.test(token)) {
       flush();
-      modules.push({ module: token, version: [] });
+      modules.push({ module: token, version: [], plain: new Map() });
     } else {
       throw new UsageError(
         `'${token}' is neither a module name, a ~version, key=value nor a {config object}; ` +
@@ -121,7 +135,7 @@ export function parseGetArgs(tokens: readonly string[], parsers: LiteralParsers)
   if (!target) {
     throw new UsageError('name the module to get: machinable get <module> [~version …] [key=value …] [--launch]');
   }
-  const request = (m: (typeof modules)[number]): ModuleRequest => ({ module: m.module, version: m.version });
+  const request = (m: (typeof modules)[number]): ModuleRequest => ({ module: m.module, version: m.version, plain: m.plain });
   return { contexts: modules.slice(0, -1).map(request), target: request(target), actions, debug };
 }
 
@@ -153,4 +167,24 @@ function literal(text: string, what: string, parsers: LiteralParsers): unknown {
         `such as [1, 2], {name: 'adam'} or '[text]'`,
     );
   }
+}
+
+/** The declared type kind at a dotted path, when the module's config declares one. */
+export type TypeAt = (path: readonly string[]) => string | undefined;
+
+/**
+ * The version of a request with its plain-text values read by core's `parseScalar`, except those
+ * of fields declared as strings, which keep the text as written.
+ */
+export function typedVersion(request: ModuleRequest, typeAt: TypeAt, parsers: Pick<LiteralParsers, 'parseScalar'>): VersionItem[] {
+  return request.version.map((item) => {
+    const keys = typeof item === 'string' ? undefined : request.plain.get(item);
+    if (typeof item === 'string' || !keys) return item;
+    const out: PlainObject = {};
+    for (const [key, value] of Object.entries(item)) {
+      const typed = keys.has(key) && typeof value === 'string' && typeAt(key.split('.')) !== 'string' ? parsers.parseScalar(value) : value;
+      Object.defineProperty(out, key, { value: typed, enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  });
 }

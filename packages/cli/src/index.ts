@@ -3,5 +3,5 @@
  * renders the command that gets an interface again. The `machinable` binary is bin/run.js.
  */
 export { toCli, versionTokens, shellQuote, renderLiteral } from './to-cli.js';
-export { parseGetArgs, LITERAL_START, type GetRequest, type GetAction, type ModuleRequest, type LiteralParsers } from './get-args.js';
+export { parseGetArgs, typedVersion, LITERAL_START, type GetRequest, type GetAction, type ModuleRequest, type LiteralParsers, type TypeAt } from './get-args.js';
 export { UsageError, RunFailedError } from './errors.js';

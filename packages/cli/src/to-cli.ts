@@ -3,7 +3,7 @@
  * as written tokens, and the scope it was made in. The inverse of `parseGetArgs`: running the
  * rendered command (in the same project) gets the same record.
  */
-import { compileSchema, isPlainObject, type Element, type ValueType, type VersionItem } from '@machinable/core';
+import { compileSchema, isPlainObject, parseScalar, type Element, type ValueType, type VersionItem } from '@machinable/core';
 import { LITERAL_START } from './get-args.js';
 
 /**
@@ -81,17 +81,18 @@ function layerTokens(layer: object, typeAt: (path: readonly string[]) => ValueTy
 }
 
 /**
- * The text after `key=` that the CLI reads back as `value`, or undefined when there is none.
- * Strings are passed as written; numbers and booleans only where the field is declared as one,
- * since core coerces the string the CLI passes to the declared type.
+ * The text after `key=` that the CLI reads back as `value`, or undefined when there is none. The
+ * CLI reads plain text as a number, boolean or null where it is one (see `parseScalar`), except
+ * for a field declared a string: a string that would read as something else is quoted.
  */
 function keyValueText(value: unknown, type: ValueType | undefined): string | undefined {
-  if (typeof value === 'string') return LITERAL_START.test(value) ? renderLiteral(value) : value;
-  if (Array.isArray(value) || (value !== null && typeof value === 'object')) return renderLiteral(value);
-  if (typeof value === 'number' && (type?.kind === 'float' || type?.kind === 'int') && Number.isFinite(value) && !Object.is(value, -0)) {
-    return String(value);
+  if (typeof value === 'string') {
+    if (LITERAL_START.test(value) || value === '') return renderLiteral(value);
+    return type?.kind === 'string' || parseScalar(value) === value ? value : renderLiteral(value);
   }
-  if (typeof value === 'boolean' && type?.kind === 'boolean') return String(value);
+  if (Array.isArray(value) || (value !== null && typeof value === 'object')) return renderLiteral(value);
+  if (type?.kind === 'string') return undefined;
+  if ((typeof value === 'number' || typeof value === 'boolean' || value === null) && parseScalar(String(value)) === value) return String(value);
   return undefined;
 }
 
@@ -107,7 +108,7 @@ function leaves(value: object, path: string[]): [string[], unknown][] {
 }
 
 /** The declared type at a dotted path of a config class, through nested configs and records. */
-function declaredType(configClass: unknown, path: readonly string[]): ValueType | undefined {
+export function declaredType(configClass: unknown, path: readonly string[]): ValueType | undefined {
   let type: ValueType | undefined = { kind: 'config', target: configClass as never };
   try {
     for (const segment of path) {
@@ -121,9 +122,14 @@ function declaredType(configClass: unknown, path: readonly string[]): ValueType 
   return type;
 }
 
-/** The scope values an interface was made in, if any. */
+/** The scope values an interface was made in (the `machinable.scope` entries of its contexts), if any. */
 function scopeOf(iface: Element<object>): object | undefined {
-  const predicate = (iface as { predicate?: { scope?: unknown } }).predicate;
-  const scope = predicate?.scope;
-  return isPlainObject(scope) && Object.keys(scope).length > 0 ? scope : undefined;
+  const contexts = (iface as { context?: unknown }).context;
+  if (!Array.isArray(contexts)) return undefined;
+  let scope: Record<string, unknown> = {};
+  for (const entry of contexts) {
+    if (!Array.isArray(entry) || entry[0] !== 'machinable.scope' || !Array.isArray(entry[1])) continue;
+    for (const layer of entry[1]) if (isPlainObject(layer)) scope = { ...scope, ...layer };
+  }
+  return Object.keys(scope).length > 0 ? scope : undefined;
 }

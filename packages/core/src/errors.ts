@@ -78,8 +78,64 @@ export class CorruptRecordError extends MachinableError {
   }
 }
 
+/** A record written by this project before format v1 (flat `<storage>/<uuid>/` directories). */
+export class LegacyRecordError extends CorruptRecordError {}
+
+/**
+ * A storage holds records of this project's releases before format v1, which cannot be read as
+ * format v1: refused as a whole, never listed as an empty store.
+ */
+export class LegacyStoreError extends MachinableError {
+  constructor(
+    readonly root: string,
+    readonly locations: readonly string[],
+  ) {
+    super(
+      `${root} holds ${locations.length} record${locations.length === 1 ? '' : 's'} written by an earlier machinable-ts ` +
+        `(flat <storage>/<uuid>/ directories, before format v1; e.g. ${locations[0]}), which this version cannot read. ` +
+        'Move that storage folder aside (and delete its .machinable.sqlite), then launch the runs again into a new storage',
+    );
+  }
+}
+
 /** A record directory contradicts what the index holds for the same uuid or dedup key. */
 export class RecordConflictError extends MachinableError {}
+
+/**
+ * Two distinct records claim one record id: an incoming record (an ingest, a claim) has the id of
+ * an indexed record with other identity or predicate keys. Never merged; relocate or re-key one.
+ */
+export class IndexCollisionError extends RecordConflictError {
+  constructor(
+    readonly recordId: string,
+    readonly existing: { readonly identity_key: string; readonly predicate_key: string },
+    readonly incoming: { readonly identity_key: string; readonly predicate_key: string },
+    where = '',
+  ) {
+    super(
+      `record id '${recordId}' is already indexed with other keys (indexed ${existing.identity_key}/${existing.predicate_key}, ` +
+        `incoming ${incoming.identity_key}/${incoming.predicate_key}${where ? ` from ${where}` : ''}): two distinct records claim ` +
+        'one id; move one of the directories out of the store, or re-key it',
+    );
+  }
+}
+
+/** A find request with an unknown key, operator, layer or sort column, or a value of the wrong type. */
+export class FindRequestError extends MachinableError {
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
+    super(`invalid find request: ${key ? `${key}: ` : ''}${reason}`);
+  }
+}
+
+/** Something is already at the location a new record was to be created at. */
+export class RecordExistsError extends MachinableError {
+  constructor(readonly location: string) {
+    super(`a record (or other entry) already exists at ${location}`);
+  }
+}
 
 /** No record with the given uuid (or at the given location). */
 export class RecordNotFoundError extends MachinableError {}

@@ -7,7 +7,12 @@ export {
   MachinableError,
   ConfigurationError,
   CorruptRecordError,
+  LegacyRecordError,
+  LegacyStoreError,
   RecordConflictError,
+  IndexCollisionError,
+  FindRequestError,
+  RecordExistsError,
   RecordNotFoundError,
   ModuleNotFoundError,
   InterfaceStateError,
@@ -35,6 +40,7 @@ export { expandVersion, normalizeVersion, type VersionItem, type VersionSpec } f
 export { expandDotted, deepMerge } from './config/layers.js';
 export { parseCall, parseLiteral, type Call } from './config/literal.js';
 export { coerce } from './config/coerce.js';
+export { parseScalar } from './config/scalar.js';
 export { isPlainObject, type PlainObject } from './config/plain.js';
 
 // identity
@@ -44,12 +50,55 @@ export { canonicalConfig } from './identity/canonical.js';
 export { typedConfig } from './identity/typed-config.js';
 export { identityKey, configIdentity, sha256Hex, IDENTITY_KEY_LENGTH, type ConfigIdentity } from './identity/identity.js';
 
-// records, storage and index contracts
-export { RECORD_FORMAT, STATUS_MARKERS, type RecordId, type RecordModel, type ConfigLayers, type StatusMarker, type StoredRecord } from './record/record.js';
-export { STORAGE, type Storage } from './storage/storage.js';
-export { INDEX, entryOf, type Index, type IndexEntry, type DedupKey, type Claim, type RelationEntry } from './index/index.js';
+// format v1: pure functions and shapes any tool can check the contract with
+export { parseJson, pyJson, toPlainNumbers, JsonSyntaxError, MAX_JSON_DEPTH, type JsonValue, type PyJsonOptions } from './format/json.js';
+export { predicateKey, pathSegment, PREDICATE_KEY_LENGTH } from './format/keys.js';
+export { newRecordId, projectRootId, shortId, RECORD_ID_LENGTH } from './format/record-id.js';
+export { isoTimestamp, parseTimestamp, timestampNs, dispatchStamp, nowNs } from './format/timestamp.js';
+export { runState, STATUS_MARKERS, DEFAULT_WINDOW_SECONDS, type RunState, type StatusMarker, type Markers } from './format/run-state.js';
+export { headerText, checkHeader, type RecordHeader } from './format/header.js';
+export { modelText, modelObject, checkModel, KIND_FIELDS, REFERENCE_KINDS, type RecordModel, type ConfigLayers, type JsonObject } from './format/model.js';
+export { edgeLine, edgeLineText, parseEdgeLog, RELATIONS, type EdgeLine, type RelationFn } from './format/edges.js';
+export { readRecord, type StoredRecord, type RecordTexts } from './format/record.js';
+export {
+  FORMAT_VERSION,
+  SENTINEL_FILE,
+  HEADER_FILE,
+  MODEL_FILE,
+  UPDATED_AT_FILE,
+  EDGE_LOG_FILE,
+  CACHED_FILE,
+  FORMAT_FILES,
+  RELATED_DIRECTORY,
+  TEMPORARY_PREFIX,
+} from './format/layout.js';
 
-// project, container, interfaces
+// storage and index contracts
+export { STORAGE, type Storage, type WalkEntry } from './storage/storage.js';
+export {
+  INDEX,
+  type Index,
+  type IndexRow,
+  type IndexSummary,
+  type DedupKey,
+  type RelationRow,
+  type FindRequest,
+  type FindResult,
+  type ConfigFilter,
+  type ConfigOp,
+  type ConfigLayerName,
+  type SortSpec,
+  type SortColumn,
+  type Claim,
+  type IngestItem,
+  type RecordLocation,
+} from './index/index.js';
+export { rowOf, ingestItem, currentUser, type RowSource } from './index/row.js';
+export { checkFindRequest, CONFIG_LAYERS, CONFIG_OPS, SORT_COLUMNS, type CheckedFindRequest } from './index/find-request.js';
+export { buildFindSql, pyStr, type SqlParam, type FindSql } from './index/find-sql.js';
+export { IndexAccessError } from './index/sqlite-errors.js';
+
+// project, container, records
 export {
   container,
   registerStorage,
@@ -63,33 +112,40 @@ export {
   type ProviderFactory,
 } from './container/container.js';
 export { ContextSlot } from './context/context.js';
-export { Project, project, INDEX_FILE, DEFAULT_STORAGE_MODULE, type ProjectOptions } from './project/project.js';
+export { Project, project, INDEX_FILE, type ProjectOptions } from './project/project.js';
+export { DEFAULT_STORAGE_MODULE } from './project/providers.js';
+export { ModuleLoader } from './project/module-loader.js';
+export { Records, type Target, type RecordsOptions, type ProjectPaths } from './records/records.js';
+export { readStored } from './records/read-stored.js';
+export { projectRootRow, PROJECT_MODULE } from './records/project-root.js';
+export { reindex as rebuildIndex, type ReindexOptions, type ReindexReport, type CorruptEntry, type DuplicateEntry } from './records/reindex.js';
+export { reindex, ingestDirectory, importDirectory, verify } from './project/maintenance.js';
+export { verifyRecords, directoryProblems, type RecordProblem, type VerifyReport } from './records/verify.js';
+
+// interfaces and executions
 export { Element, isElementClass, type ElementClass } from './interface/element.js';
-export { Interface, predicateKey, heartbeatSeconds, type RunStatus, type RunFailure, type RelationEdge } from './interface/interface.js';
+export { Interface, type RunStatus, type RunFailure } from './interface/interface.js';
+export { FAILURE_FILE, HOST_FILE, CLAIM_FILE } from './records/reserved-files.js';
+export { claimComputation, claimOf, type ClaimContent, type ClaimOutcome } from './records/claims.js';
 export { Experiment } from './interface/experiment.js';
+export { Aggregate, type GridItem } from './interface/aggregate.js';
 export { Scope, scope, currentScope } from './context/scope.js';
 export { storage } from './context/storage-context.js';
-export { Execution, computeInterface } from './execution/execution.js';
+export { Execution, type ExecutionOptions } from './execution/execution.js';
+export { computeRun } from './execution/compute.js';
+export { heartbeatSeconds, livenessWindowSeconds } from './execution/settings.js';
 export { Multiprocess, MultiprocessConfig } from './execution/multiprocess.js';
 export { dispatch, type DispatchOptions } from './execution/dispatch.js';
 export { InterfaceCollection, type SortKey, type SortOptions } from './interface/collection.js';
 export { toRows, rowsToCsv, formatVersion, columnsOf, type Row, type CellValue, type ToRowsOptions } from './interface/rows.js';
 export { get, GetQuery } from './interface/get.js';
-export { Aggregate, type GridItem } from './interface/aggregate.js';
-export { type Target } from './interface/instances.js';
-export { reindex, ingestDirectory } from './project/maintenance.js';
 
-// index: rebuild and ingest (the SQLite index itself is `@machinable/core/sqlite`, so that
-// importing core does not load better-sqlite3)
-export {
-  reindex as rebuildIndex,
-  ingestDirectory as ingestRecordDirectory,
-  type ReindexOptions,
-  type ReindexReport,
-  type CorruptEntry,
-  type DuplicateEntry,
-} from './index/reindex.js';
+// finding runs: the reference's find algebra over the index, a builder, results tables
+export { find, FindQuery, type WhereOperator } from './find/find.js';
+export { parseWhere, WHERE_OPERATORS, type WhereClause } from './find/where.js';
+export { parseColumn, columnValue, cellOf, RECORD_FIELDS, type ColumnSpec, type ColumnSource, type RecordField } from './find/columns.js';
+export { RecordView } from './find/record-view.js';
 
 // record files: saveFile/loadFile codecs by extension
-export { encodeFile, decodeFile, encodeJsonLine } from './record/file-codecs.js';
-export { ndarray, isNpyTypedArray, type NdArray, type DType, type NpyTypedArray } from './record/npy.js';
+export { encodeFile, decodeFile, encodeJsonLine } from './files/file-codecs.js';
+export { ndarray, isNpyTypedArray, type NdArray, type DType, type NpyTypedArray } from './files/npy.js';

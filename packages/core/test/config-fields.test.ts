@@ -222,8 +222,49 @@ describe('config: free-form fields', () => {
   it('rejects values that are not JSON inside free-form fields', () => {
     const [issue] = issuesOf(() => resolveConfig(Net, { extra: { when: new Date(0) } }));
     assert.equal(issue?.path, 'extra.when');
-    assert.match(issue!.message, /not JSON/);
+    assert.match(issue!.message, /is a Date; config values are JSON data: write it as a string/);
   });
+});
+
+describe('config: nothing silently dropped or rewritten', () => {
+  const deep = (): Record<string, unknown> => {
+    const root: Record<string, unknown> = {};
+    let at = root;
+    for (let i = 0; i < 5000; i++) at = (at['a'] = {}) as Record<string, unknown>;
+    return root;
+  };
+  const cycle = (): Record<string, unknown> => {
+    const value: Record<string, unknown> = { x: 1 };
+    value['self'] = value;
+    return value;
+  };
+  const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
+    ['a Date', { extra: { when: new Date(0) } }, 'extra.when', /is a Date.*toISOString/],
+    ['a Map', { extra: { m: new Map([[1, 2]]) } }, 'extra.m', /is a Map.*Object\.fromEntries/],
+    ['a Set', { extra: { s: new Set([1]) } }, 'extra.s', /is a Set.*\[\.\.\.set\]/],
+    ['a function', { extra: { f: () => 1 } }, 'extra.f', /is a function; config values are data, not code/],
+    ['a class instance', { extra: { u: new URL('http://x') } }, 'extra.u', /is an instance of URL/],
+    ['a sparse array', { tags: [1, , 3] }, 'tags[1]', /hole in a sparse array/],
+    ['undefined in an array', { tags: [1, undefined] }, 'tags[1]', /is undefined/],
+    ['NaN', { extra: { n: Number.NaN } }, 'extra.n', /NaN, which has no JSON form/],
+    ['a cycle', { extra: cycle() }, 'extra.self', /contains itself \(a cycle\)/],
+    ['nesting 5,000 deep', { extra: deep() }, '', /nested deeper than 64 levels/],
+  ];
+  for (const [what, version, path, message] of cases) {
+    it(`rejects ${what} with its path and the fix`, () => {
+      const issues = issuesOf(() => resolveConfig(Net, version));
+      assert.equal(issues.length, 1);
+      if (path) assert.equal(issues[0]!.path, path);
+      assert.match(issues[0]!.message, message);
+    });
+  }
+
+  for (const key of ['toString', 'valueOf', 'hasOwnProperty', 'constructor.name', 'isPrototypeOf']) {
+    it(`treats '${key}', a name of an Object member, as an unknown key like any other`, () => {
+      const issues = issuesOf(() => resolveConfig(Net, Object.defineProperty({}, key, { value: 1, enumerable: true })));
+      assert.ok(issues.some((issue) => issue.code === 'unknown-key'), JSON.stringify(issues));
+    });
+  }
 });
 
 describe('config: declarations', () => {
@@ -392,10 +433,10 @@ describe('config: validation without class-validator', () => {
     const codes = (own.out as unknown[]).map((issues) => (issues === 'ok' ? 'ok' : (issues as ConfigIssue[]).map((i) => `${i.code} ${i.path}`).join(', ')));
     assert.deepEqual(codes, [
       'required seed',
-      'unknown-key lrr, unknown-key zz, unknown-key aa, required seed, type seed, unknown-key optimizer.nmae, type optimizer.momentum',
+      'unknown-key optimizer.nmae, unknown-key lrr, unknown-key zz, unknown-key aa, required seed, type seed, type optimizer.momentum',
       'unknown-key optimizer.extra',
       'unknown-key other, required seed',
-      'required seed, type seed, unknown-key layers[0].bad, unknown-key layers[1].sise',
+      'unknown-key layers[0].bad, unknown-key layers[1].sise, required seed, type seed',
     ]);
   });
 });

@@ -34,6 +34,37 @@ function errorOf(fn: () => unknown): ConfigurationError {
   assert.fail('expected a ConfigurationError');
 }
 
+describe('versions: keyword arguments are checked', () => {
+  it('rejects a keyword the version does not take, naming it, what it takes, and the near match', () => {
+    const error = errorOf(() => resolve(['~adam(lrr=0.5)', { seed: 1 }]));
+    assert.match(error.message, /version '~adam\(lrr=0\.5\)' of Train: unknown keyword 'lrr'; ~adam takes lr\. Did you mean 'lr'\?/);
+  });
+
+  it('reads the keywords from the parameter pattern, or from @Version({ keywords }), and trusts an options parameter', () => {
+    class Host {
+      @Version() patterned({ a = 1, b }: { a?: number; b?: number } = {}) {
+        return { lr: a + (b ?? 0) };
+      }
+      @Version({ keywords: ['rate'] }) declared(options: { rate?: number } = {}) {
+        return { lr: options.rate ?? 0 };
+      }
+      @Version() open(options: Record<string, number> = {}) {
+        return { lr: Object.values(options).length };
+      }
+      @Version() none() {
+        return { lr: 0.5 };
+      }
+    }
+    const on = (version: string) => resolveConfig(TrainConfig, [version, { seed: 1 }], { host: new Host() });
+    assert.equal(on('~patterned(a=2, b=3)').config.lr, 5);
+    assert.match(errorOf(() => on('~patterned(c=1)')).message, /unknown keyword 'c'; ~patterned takes a, b/);
+    assert.equal(on('~declared(rate=0.2)').config.lr, 0.2);
+    assert.match(errorOf(() => on('~declared(rat=0.2)')).message, /unknown keyword 'rat'; ~declared takes rate\. Did you mean 'rate'\?/);
+    assert.equal(on('~open(x=1, y=2)').config.lr, 2, 'an options parameter takes any keyword');
+    assert.match(errorOf(() => on('~none(x=1)')).message, /unknown keyword 'x'; ~none takes no keywords/);
+  });
+});
+
 describe('versions: ~name calls', () => {
   it('calls a @Version() method and merges what it returns', () => {
     const { config } = resolve(['~adam', { seed: 1 }]);

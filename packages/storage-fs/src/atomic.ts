@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { TEMPORARY_PREFIX } from './layout.js';
+import { TEMPORARY_PREFIX } from '@machinable/core';
 
 /** A fresh temporary name next to a file: `<file>.tmp-<random>`, in the same directory. */
 export function temporarySibling(path: string): string {
@@ -23,6 +23,14 @@ let counter = 0;
 export function randomSuffix(): string {
   counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
   return `${processPrefix}${process.pid.toString(36)}-${counter.toString(36)}`;
+}
+
+/**
+ * A temporary entry of this storage: `.tmp-<label>-<suffix>` (made by `create()`, `copyIn()`,
+ * `remove()`) or `<file>.tmp-<suffix>` (made by `writeFile()`), with the suffix `randomSuffix()` makes.
+ */
+export function isTemporary(name: string): boolean {
+  return name.startsWith(TEMPORARY_PREFIX) || /\.tmp-[0-9a-z]+-[0-9a-z]+$/.test(name);
 }
 
 /** Options of {@link atomicWriteFile}. */

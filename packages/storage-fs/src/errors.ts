@@ -5,7 +5,7 @@ import { MachinableError } from '@machinable/core';
  * the record directory with `..`, empty, or naming a file machinable owns (`id.json`).
  *
  * @example
- * try { storage.writeFile(uuid, '../other/result.json', '{}'); }
+ * try { storage.writeFile(location, '../other/result.json', '{}'); }
  * catch (e) { if (e instanceof RecordPathError) console.error(e.path); } // "../other/result.json"
  */
 export class RecordPathError extends MachinableError {

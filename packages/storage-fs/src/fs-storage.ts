@@ -4,372 +4,351 @@ import {
   cpSync,
   existsSync,
   fstatSync,
+  linkSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
-  realpathSync,
   renameSync,
   rmSync,
   statSync,
+  unlinkSync,
   writeFileSync,
   writeSync,
+  type Dirent,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 
 import {
-  CorruptRecordError,
-  RECORD_FORMAT,
-  RecordConflictError,
+  CACHED_FILE,
+  HEADER_FILE,
+  RecordExistsError,
   RecordNotFoundError,
-  type RecordId,
-  type RecordModel,
+  RELATED_DIRECTORY,
+  SENTINEL_FILE,
+  STATUS_MARKERS,
+  TEMPORARY_PREFIX,
+  UPDATED_AT_FILE,
   type Storage,
-  type StoredRecord,
+  type WalkEntry,
 } from '@machinable/core';
 
-import { atomicWriteFile, temporaryIn } from './atomic.js';
+import { atomicWriteFile, isTemporary, temporaryIn, temporarySibling } from './atomic.js';
+import { accessing, storageAccessError } from './access-error.js';
 import { RecordPathError } from './errors.js';
-import {
-  ID_FILE,
-  IMMUTABLE_FILES,
-  jsonText,
-  MODEL_FILE,
-  RELATED_LOG_FILE,
-  RESERVED_FILES,
-  SENTINEL_FILE,
-  TIMESTAMP_FILES,
-  UPDATED_AT_FILE,
-} from './layout.js';
-import {
-  checkRecordId,
-  checkRecordModel,
-  createdAt,
-  isRecordDirectory,
-  readCheckedRecord,
-  readRecordDirectory,
-  ShapeError,
-} from './record-directory.js';
-import { assertRecordName, inside, isRecordName, normalizeRecordPath } from './record-path.js';
+import { fileLocation, locationPath } from './location.js';
+import { inside, normalizeRecordPath } from './record-path.js';
 import { errorCode, isTargetExists } from './system-error.js';
 
 /** Options of {@link FsStorage}. */
 export interface FsStorageOptions {
-  /** Directory holding one subdirectory per record; created on the first write. */
+  /** Directory holding the record directories; created on the first write. */
   readonly root: string;
 }
 
 /**
- * The default `Storage`: each record is a directory `<root>/<uuid>/` in the Python reference's
- * format v1, so Python and TypeScript share stores. Every change becomes visible in one `rename`,
- * so a crash leaves either the old state or the new one, plus at most a hidden `.tmp-*` entry that
- * readers ignore and {@link cleanTemporary} deletes.
+ * Small markers written often (timestamps, and `cached`, written once when a run finishes):
+ * created with one exclusive write, and rewritten in place when the new content has the old
+ * length (see `createStamp` and `rewriteInPlace`); a crash leaves the old content, the new, or
+ * an empty marker, which reads as unset (`cached`: present, so computed, which a finished run is).
+ */
+const TIMESTAMP_FILES: ReadonlySet<string> = new Set([UPDATED_AT_FILE, CACHED_FILE, ...STATUS_MARKERS]);
+
+/**
+ * The default `Storage`: record directories on a local filesystem, laid out as the format
+ * decides (`<root>/<identity_key>/<predicate_key>/`, child records nested inside their parent's
+ * directory). Locations are `file://` URIs of the directories. Every change becomes visible in
+ * one `rename`, so a crash leaves either the old state or the new one, plus at most a hidden
+ * `.tmp-*` entry that readers ignore and {@link cleanTemporary} deletes.
  *
  * @example
  * const storage = new FsStorage({ root: '/project/storage' });
- * const record = storage.create(id, model, new Map([['notes.txt', Buffer.from('hello')]]));
+ * const location = storage.locate([identityKey, predicateKey]);
+ * storage.create(location, new Map([['.machinable', recordId], ['id.json', headerText(header)]]));
  */
 export class FsStorage implements Storage {
   /** Absolute path of the storage directory. */
   readonly root: string;
+  readonly id = 'storage';
 
   /**
-   * Records this storage created or found whole (with their sentinel): writes to them skip the
-   * sentinel check, one system call of every write. A record removed since shows up as a write
-   * failing with ENOENT, which is then checked like an unknown record.
+   * Directories this storage created or found to be records: writes to them skip the sentinel
+   * check. A record removed since shows up as a write failing with ENOENT, checked then.
    */
   readonly #seen = new Set<string>();
 
-  /**
-   * For records this storage created (bounded like `#seen`): the timestamp files written since,
-   * so a status marker's first write need not look whether it exists.
-   */
+  /** For records this storage created (bounded like `#seen`): the timestamp files written since. */
   readonly #stamps = new Map<string, Set<string>>();
-
-  /** uuids the latest list() saw with their sentinel; forgotten at the end of the current task. */
-  #listed: Set<string> | undefined;
 
   constructor(options: FsStorageOptions) {
     this.root = resolve(options.root);
   }
 
+  locate(segments: readonly string[], parent?: string): string {
+    const base = parent === undefined ? this.root : locationPath(parent);
+    for (const segment of segments) checkSegment(segment);
+    return fileLocation(join(base, ...segments));
+  }
+
   /**
-   * Writes a new record directory with its first files. Everything is written into
-   * `<root>/.tmp-<uuid>-<random>/` and then renamed to `<root>/<uuid>`, so a failure or crash
-   * midway leaves no record (the temporary directory is removed on failure, ignored after a crash).
+   * Writes a record directory: everything goes into a hidden `.tmp-*` sibling first, which is then
+   * renamed to the target, so a failure or crash midway leaves no record. An empty directory at
+   * the target (a writer that died after `mkdir`) is replaced.
    *
-   * @throws RecordConflictError when `<root>/<uuid>` exists.
-   * @throws RecordPathError when a file path is absolute, escapes the record, or names a file
-   *   `create()` writes itself (`id.json`, `model.json`, ...).
-   * @throws TypeError when `id` or `model` lacks a field a reader requires (it could not be read back).
+   * @throws RecordExistsError when a non-empty directory or a file is at the target.
    */
-  create(id: RecordId, model: RecordModel, files: ReadonlyMap<string, Uint8Array> = new Map()): StoredRecord {
-    assertRecordName(id.uuid);
-    // Serialize and check everything before touching the disk: what cannot be read back is not written.
-    const idText = jsonText(id);
-    const modelText = jsonText(model);
-    const storedId = checkOwnInput(id.uuid, ID_FILE, idText, checkRecordId);
-    const storedModel = checkOwnInput(id.uuid, MODEL_FILE, modelText, checkRecordModel);
-    const userFiles = new Map<string, Uint8Array>();
-    for (const [path, data] of files) {
-      const normalized = normalizeRecordPath(path);
-      if (RESERVED_FILES.has(normalized)) {
-        throw new RecordPathError(path, `create() writes ${normalized} itself; pass the record's id and model instead`);
+  create(location: string, files: ReadonlyMap<string, Uint8Array | string>): void {
+    return accessing(locationPath(location), 'create the record', () => {
+      const target = locationPath(location);
+      const relative = [...files.keys()].map((path) => [normalizeRecordPath(path), path] as const);
+      const parent = dirname(target);
+      // mkdirSync, not mkdtempSync: mkdtemp makes the directory 0700 and the record would keep that.
+      const temporary = temporaryIn(parent, target.slice(parent.length + 1));
+      try {
+        mkdirSync(temporary);
+      } catch (error) {
+        // The parent (`<root>/<identity_key>`) is made on the first record of an identity only.
+        if (errorCode(error) !== 'ENOENT') throw error;
+        mkdirSync(parent, { recursive: true });
+        mkdirSync(temporary);
       }
-      if (userFiles.has(normalized)) throw new RecordPathError(path, `it names the same file as another entry (${normalized})`);
-      userFiles.set(normalized, data);
-    }
-
-    const target = this.directory(id.uuid);
-    if (existsSync(target)) throw this.exists(id.uuid);
-    // mkdirSync, not mkdtempSync: mkdtemp makes the directory 0700 and the record would keep that.
-    const temporary = temporaryIn(this.root, id.uuid);
-    try {
-      mkdirSync(temporary);
-    } catch (error) {
-      // The root is made on the first write only, so the common case costs one system call.
-      if (errorCode(error) !== 'ENOENT') throw error;
-      mkdirSync(this.root, { recursive: true });
-      mkdirSync(temporary);
-    }
-    try {
-      for (const [path, data] of userFiles) writeNew(temporary, path, data);
-      writeNew(temporary, ID_FILE, idText);
-      writeNew(temporary, MODEL_FILE, modelText);
-      writeNew(temporary, UPDATED_AT_FILE, new Date().toISOString());
-      writeNew(temporary, RELATED_LOG_FILE, '');
-      writeNew(temporary, SENTINEL_FILE, `${RECORD_FORMAT}\n`);
-    } catch (error) {
-      rmSync(temporary, { recursive: true, force: true });
-      throw error;
-    }
-    try {
-      renameSync(temporary, target);
-    } catch (error) {
-      rmSync(temporary, { recursive: true, force: true });
-      // rename() over an existing non-empty directory: another process created it meanwhile.
-      if (isTargetExists(error)) throw this.exists(id.uuid);
-      throw error;
-    }
-    this.saw(id.uuid);
-    if (this.#stamps.size >= SEEN_LIMIT) this.#stamps.clear();
-    this.#stamps.set(id.uuid, new Set([UPDATED_AT_FILE]));
-    return { id: storedId, model: storedModel, location: target, createdAt: createdAt(target, id.uuid) };
+      try {
+        // The sentinel last: a directory with it is a whole record.
+        const ordered = relative.filter(([path]) => path !== SENTINEL_FILE);
+        const sentinel = relative.find(([path]) => path === SENTINEL_FILE);
+        if (sentinel) ordered.push(sentinel);
+        for (const [path, original] of ordered) writeNew(temporary, path, files.get(original)!);
+      } catch (error) {
+        rmSync(temporary, { recursive: true, force: true });
+        throw error;
+      }
+      try {
+        renameSync(temporary, target);
+      } catch (error) {
+        rmSync(temporary, { recursive: true, force: true });
+        if (isTargetExists(error) || errorCode(error) === 'ENOTDIR') throw new RecordExistsError(location);
+        throw error;
+      }
+      this.saw(target);
+      if (this.#stamps.size >= SEEN_LIMIT) this.#stamps.clear();
+      this.#stamps.set(target, new Set(relative.map(([path]) => path).filter((path) => TIMESTAMP_FILES.has(path))));
+    });
   }
 
   /**
-   * The record stored as `<root>/<uuid>`, or undefined when there is none (or its creation did not
-   * finish).
+   * Copies a record directory from elsewhere (another store, a colleague's copy) to `location`,
+   * file times kept, all or nothing.
    *
-   * @throws CorruptRecordError naming the file when the record cannot be read, or when its
-   *   `id.json` names another uuid than its directory.
+   * @throws RecordExistsError when something is already at `location`.
    */
-  find(uuid: string): StoredRecord | undefined {
-    const directory = this.directory(uuid);
-    if (!this.#listed?.has(uuid) && !isRecordDirectory(directory)) return undefined;
-    let record: StoredRecord;
-    try {
-      record = readCheckedRecord(directory);
-    } catch (error) {
-      if (error instanceof RecordNotFoundError) return undefined; // removed while we read it
-      throw error;
-    }
-    if (record.id.uuid !== uuid) {
-      throw new CorruptRecordError(
-        join(directory, ID_FILE),
-        `id.json names uuid ${record.id.uuid} but the record is stored as ${uuid}`,
-      );
-    }
-    return record;
+  copyIn(directory: string, location: string): void {
+    return accessing(locationPath(location), 'copy a record to', () => {
+      const target = locationPath(location);
+      const parent = dirname(target);
+      mkdirSync(parent, { recursive: true });
+      const temporary = temporaryIn(parent, 'import');
+      try {
+        cpSync(directory, temporary, { recursive: true, preserveTimestamps: true, errorOnExist: true, force: false, verbatimSymlinks: true });
+        renameSync(temporary, target);
+      } catch (error) {
+        rmSync(temporary, { recursive: true, force: true });
+        if (isTargetExists(error) || errorCode(error) === 'ENOTDIR') throw new RecordExistsError(location);
+        throw error;
+      }
+    });
   }
 
-  /**
-   * Reads the record directory at a path, inside or outside `root`.
-   *
-   * @throws RecordNotFoundError when there is no directory or no `.machinable` in it.
-   * @throws CorruptRecordError naming `id.json` or `model.json` when either is unreadable.
-   */
-  read(location: string): StoredRecord {
-    return readRecordDirectory(location);
-  }
-
-  /**
-   * uuids of the records in `root`, sorted (for v7 uuids that is creation order).
-   *
-   * One `readdir` plus one `existsSync(<uuid>/.machinable)` per entry, which stays fast for 100,000
-   * records. The sentinel alone decides: `create()` and `adopt()` publish a directory by renaming
-   * it complete, so a directory with the sentinel has every file; one that lost `id.json` later is
-   * listed on purpose, so that `find()` reports it as corrupt instead of it silently vanishing.
-   * Hidden entries (`.tmp-*`), files, and names that are not valid record names are skipped.
-   */
-  list(): string[] {
-    let entries;
-    try {
-      entries = readdirSync(this.root, { withFileTypes: true });
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') return [];
-      throw error;
-    }
-    const uuids: string[] = [];
-    for (const entry of entries) {
-      // Checked on the name first: it costs nothing, while the sentinel check is a system call.
-      if (!isRecordName(entry.name)) continue;
-      if (!entry.isDirectory() && !entry.isSymbolicLink()) continue;
-      if (isRecordDirectory(inside(this.root, entry.name))) uuids.push(entry.name);
-    }
-    // A find() of a listed uuid in the same synchronous stretch (reindex reads every record right
-    // after listing them) need not look for the sentinel list() has just seen.
-    this.#listed = new Set(uuids);
-    queueMicrotask(() => (this.#listed = undefined));
-    return uuids.sort();
-  }
-
-  /**
-   * `<root>/<uuid>`, whether or not the record exists.
-   *
-   * @throws RecordPathError when the uuid is not a single plain path segment.
-   */
-  directory(uuid: string): string {
-    assertRecordName(uuid);
-    return inside(this.root, uuid);
-  }
-
-  /**
-   * Writes a file of a record atomically (temporary file + rename), creating nested directories.
-   *
-   * @throws RecordNotFoundError when the record does not exist.
-   * @throws RecordPathError when the path is absolute, escapes the record, or names `id.json` or
-   *   `.machinable` (which never change after creation).
-   */
-  writeFile(uuid: string, path: string, data: Uint8Array | string): void {
-    const relative = normalizeRecordPath(path);
-    const file = this.writableFile(uuid, path, relative, 'write');
-    if (TIMESTAMP_FILES.has(relative)) {
-      // updated_at exists from creation on, and so does a marker this storage wrote since it
-      // created the record: those are rewritten in place. A marker of such a record not written
-      // yet is absent: it is created with one write. Any other is looked at first. (A guess that
-      // is wrong because another process wrote the marker only costs speed: each path falls
-      // through to the next, down to temp + rename.)
-      const stamps = this.#stamps.get(uuid);
-      const exists = relative === UPDATED_AT_FILE || stamps?.has(relative) === true;
-      stamps?.add(relative);
-      if (stamps && !exists && this.intoRecord(uuid, path, file, 'write', () => createStamp(file, data))) return;
-      if (rewriteInPlace(file, data, exists || stamps !== undefined)) return;
-    }
-    this.intoRecord(uuid, path, file, 'write', () => atomicWriteFile(file, data, { mkdir: false }));
-  }
-
-  /**
-   * A file of a record, or undefined when the record has no such file.
-   *
-   * @throws RecordNotFoundError when the record does not exist.
-   * @throws RecordPathError when the path is absolute or escapes the record.
-   */
-  readFile(uuid: string, path: string): Buffer | undefined {
-    const directory = this.directory(uuid);
-    const file = inside(directory, normalizeRecordPath(path));
+  readFile(location: string, path: string): Buffer | undefined {
+    const file = inside(locationPath(location), normalizeRecordPath(path));
     try {
       return readFileSync(file);
     } catch (error) {
       const code = errorCode(error);
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
-      // Only on a miss, so the common case costs one system call.
-      if (!isRecordDirectory(directory)) throw this.notFound(uuid, `cannot read ${path}`);
-      return undefined;
-    }
-  }
-
-  /**
-   * Appends `line` and a newline to a file of a record, creating the file (and its directories).
-   * The line is written with one `appendFile` call, so lines of concurrent appenders on a local
-   * filesystem do not interleave.
-   *
-   * @throws TypeError when `line` contains a newline (it would become two lines).
-   * @throws RecordNotFoundError when the record does not exist.
-   */
-  appendLine(uuid: string, path: string, line: string): void {
-    if (/[\r\n]/.test(line)) {
-      throw new TypeError(
-        `cannot append to ${path} of record ${uuid}: the line contains a line break; encode it (e.g. JSON.stringify) so it stays one line`,
-      );
-    }
-    const file = this.writableFile(uuid, path, normalizeRecordPath(path), 'append to');
-    this.intoRecord(uuid, path, file, 'append to', () => appendFileSync(file, `${line}\n`));
-  }
-
-  /**
-   * Brings a record directory into storage: a record already at `<root>/<uuid>` is returned as is;
-   * any other directory is copied (into a temporary directory, then renamed into place, with file
-   * times kept) and returned as stored. When storage already holds that uuid with the same
-   * `id.json`, the stored record is returned and nothing is copied.
-   *
-   * @throws RecordNotFoundError / CorruptRecordError when `location` is not a readable record.
-   * @throws RecordConflictError when storage holds the uuid with a different `id.json`, or
-   *   `<root>/<uuid>` exists but is not a record.
-   * @example
-   * const record = storage.adopt('/tmp/from-alice/0190a1b2-...');
-   * console.log(record.location); // "<root>/0190a1b2-..."
-   */
-  adopt(location: string): StoredRecord {
-    const source = readRecordDirectory(location);
-    const uuid = source.id.uuid;
-    const target = this.directory(uuid);
-    if (sameDirectory(source.location, target)) return source;
-    const held = this.holding(target, source);
-    if (held) return held;
-
-    mkdirSync(this.root, { recursive: true });
-    const temporary = temporaryIn(this.root, uuid);
-    try {
-      cpSync(source.location, temporary, { recursive: true, preserveTimestamps: true, errorOnExist: true, force: false });
-      // The source may have changed since it was read; publish only a copy that is itself whole.
-      const copied = readRecordDirectory(temporary);
-      if (!isDeepStrictEqual(copied.id, source.id)) {
-        throw new RecordConflictError(`cannot adopt ${source.location}: its id.json changed while it was being copied; retry`);
-      }
-      renameSync(temporary, target);
-    } catch (error) {
-      rmSync(temporary, { recursive: true, force: true });
-      if (isTargetExists(error)) {
-        // Another process adopted or created the uuid meanwhile: judge what is there now.
-        const raced = this.holding(target, source);
-        if (raced) return raced;
-      }
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
       throw error;
     }
-    return readRecordDirectory(target);
+  }
+
+  /**
+   * Writes a file of a record atomically (temporary file + rename), creating nested directories.
+   * Timestamps are the exception, for speed: see `rewriteInPlace` and `createStamp`.
+   *
+   * @throws RecordNotFoundError when there is no record at `location`.
+   * @throws RecordPathError when the path is absolute or escapes the record.
+   */
+  writeFile(location: string, path: string, data: Uint8Array | string): void {
+    return accessing(`${locationPath(location)}/${path}`, 'write', () => {
+      const directory = locationPath(location);
+      const relative = normalizeRecordPath(path);
+      if (relative === SENTINEL_FILE || relative === HEADER_FILE) {
+        throw new RecordPathError(path, `${relative} is fixed when a record is created and is never rewritten`);
+      }
+      const file = inside(directory, relative);
+      this.checkRecord(directory, path);
+      if (TIMESTAMP_FILES.has(relative)) {
+        // A timestamp this storage wrote since creating the record exists and has the usual length:
+        // it is rewritten in place. One it did not write yet is created with one write. Any other
+        // is looked at first. (A wrong guess, because another process wrote the file, only costs
+        // speed: each path falls through to the next, down to temp + rename.)
+        const stamps = this.#stamps.get(directory);
+        const exists = stamps?.has(relative) === true;
+        stamps?.add(relative);
+        if (stamps && !exists && this.intoRecord(directory, path, file, () => createStamp(file, data))) return;
+        if (rewriteInPlace(file, data, exists)) return;
+      }
+      this.intoRecord(directory, path, file, () => atomicWriteFile(file, data, { mkdir: false }));
+    });
+  }
+
+  /**
+   * Appends text to a file of a record with one `appendFile` call (lines of concurrent appenders on
+   * a local filesystem do not interleave), creating it and its directories.
+   */
+  appendFile(location: string, path: string, text: string): void {
+    return accessing(`${locationPath(location)}/${path}`, 'append to', () => {
+      const directory = locationPath(location);
+      const relative = normalizeRecordPath(path);
+      if (relative === SENTINEL_FILE || relative === HEADER_FILE) {
+        throw new RecordPathError(path, `${relative} is fixed when a record is created and is never rewritten`);
+      }
+      const file = inside(directory, relative);
+      this.checkRecord(directory, path);
+      this.intoRecord(directory, path, file, () => appendFileSync(file, text));
+    });
+  }
+
+  /**
+   * Creates a file only if it does not exist: the data goes to a temporary file, which is then
+   * hard-linked to the name (`link` fails when the name exists, atomically, on local filesystems
+   * and on NFS alike), so a reader sees no file or the whole file.
+   */
+  createFile(location: string, path: string, data: Uint8Array | string): boolean {
+    return accessing(`${locationPath(location)}/${path}`, 'create', () => {
+      const directory = locationPath(location);
+      const relative = normalizeRecordPath(path);
+      const file = inside(directory, relative);
+      this.checkRecord(directory, path);
+      const temporary = temporarySibling(file);
+      this.intoRecord(directory, path, file, () => writeFileSync(temporary, data, { flag: 'wx' }));
+      try {
+        linkSync(temporary, file);
+        return true;
+      } catch (error) {
+        if (errorCode(error) === 'EEXIST') return false;
+        throw error;
+      } finally {
+        removeIfThere(temporary);
+      }
+    });
+  }
+
+  removeFile(location: string, path: string): boolean {
+    return accessing(`${locationPath(location)}/${path}`, 'remove', () => {
+      const file = inside(locationPath(location), normalizeRecordPath(path));
+      try {
+        unlinkSync(file); // not rmSync, which stats the file twice first
+        this.#stamps.get(locationPath(location))?.delete(normalizeRecordPath(path));
+        return true;
+      } catch (error) {
+        const code = errorCode(error);
+        if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+        throw error;
+      }
+    });
+  }
+
+  /** The record's files, relative to it, sorted; child records and temporary entries are left out. */
+  files(location: string): string[] {
+    const directory = locationPath(location);
+    const out: string[] = [];
+    const walk = (dir: string, prefix: string): void => {
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch (error) {
+        if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return;
+        throw error;
+      }
+      for (const entry of entries) {
+        if (isTemporary(entry.name)) continue;
+        const path = prefix + entry.name;
+        if (entry.isDirectory()) {
+          const full = join(dir, entry.name);
+          if (existsSync(join(full, SENTINEL_FILE))) continue; // a child record
+          walk(full, `${path}/`);
+        } else {
+          out.push(path);
+        }
+      }
+    };
+    walk(directory, '');
+    return out.sort();
+  }
+
+  exists(location: string): boolean {
+    return existsSync(join(locationPath(location), SENTINEL_FILE));
+  }
+
+  /**
+   * Every record directory under the root, parents before their children: a depth-first walk
+   * that does not follow symbolic links (the reference's `related/` mirrors may hold some) and
+   * skips temporary entries. Directories with an `id.json` but no sentinel are reported too.
+   */
+  *walk(location?: string): Generator<WalkEntry> {
+    const start = location === undefined ? this.root : locationPath(location);
+    const stack: string[] = [start];
+    while (stack.length > 0) {
+      const dir = stack.pop()!;
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch (error) {
+        const code = errorCode(error);
+        if (code === 'ENOENT' || code === 'ENOTDIR') continue;
+        throw error;
+      }
+      let sentinel = false;
+      let header = false;
+      const children: string[] = [];
+      for (const entry of entries) {
+        const { name } = entry;
+        if (name === SENTINEL_FILE) sentinel = true;
+        else if (name === HEADER_FILE) header = true;
+        else if (entry.isDirectory() && !name.startsWith(TEMPORARY_PREFIX) && name !== RELATED_DIRECTORY) children.push(name);
+      }
+      if ((dir !== this.root || location !== undefined) && (sentinel || header)) yield { location: fileLocation(dir), sentinel };
+      // Reversed, so the stack pops them in name order: a stable walk.
+      for (let i = children.length - 1; i >= 0; i--) stack.push(join(dir, children[i]!));
+    }
+  }
+
+  directory(location: string): string {
+    return locationPath(location);
   }
 
   /**
    * Deletes a record directory. It is first renamed to a hidden `.tmp-` name, so a crash halfway
-   * through the deletion leaves nothing that `list()` shows. Removing a missing record does nothing.
+   * through the deletion leaves nothing that `walk()` shows. Removing a missing record does nothing.
    */
-  remove(uuid: string): void {
-    const directory = this.directory(uuid);
-    this.#seen.delete(uuid);
-    this.#stamps.delete(uuid);
-    const doomed = temporaryIn(this.root, `removed-${uuid}`);
+  remove(location: string): void {
+    const directory = locationPath(location);
+    this.#seen.delete(directory);
+    this.#stamps.delete(directory);
+    const doomed = temporaryIn(dirname(directory), 'removed');
     try {
       renameSync(directory, doomed);
     } catch (error) {
       if (errorCode(error) === 'ENOENT') return;
-      throw error;
+      throw storageAccessError(error, directory, 'remove the record');
     }
     rmSync(doomed, { recursive: true, force: true });
   }
 
-  /** Path of a file about to be written: checked, inside an existing record. */
-  private writableFile(uuid: string, path: string, relative: string, verb: string): string {
-    const directory = this.directory(uuid);
-    if (IMMUTABLE_FILES.has(relative)) {
-      throw new RecordPathError(path, `${relative} is fixed when a record is created and is never rewritten`);
-    }
-    if (!this.#seen.has(uuid)) {
-      if (!isRecordDirectory(directory)) throw this.notFound(uuid, `cannot ${verb} ${path}`);
-      this.saw(uuid);
-    }
-    return inside(directory, relative);
+  /** Throws unless `directory` is a record (checked once per directory this storage has not seen). */
+  private checkRecord(directory: string, path: string): void {
+    if (this.#seen.has(directory)) return;
+    if (!existsSync(join(directory, SENTINEL_FILE))) throw notFound(directory, path);
+    this.saw(directory);
   }
 
   /**
@@ -377,84 +356,58 @@ export class FsStorage implements Storage {
    * again (it may have been removed since it was seen), nested directories are made, and the
    * write runs once more; so the common case costs no `mkdir` and no sentinel check.
    */
-  private intoRecord<T>(uuid: string, path: string, file: string, verb: string, write: () => T): T {
+  private intoRecord<T>(directory: string, path: string, file: string, write: () => T): T {
     try {
       return write();
     } catch (error) {
       if (errorCode(error) !== 'ENOENT') throw error;
     }
-    const directory = this.directory(uuid);
-    this.#seen.delete(uuid);
-    if (!isRecordDirectory(directory)) throw this.notFound(uuid, `cannot ${verb} ${path}`);
+    this.#seen.delete(directory);
+    if (!existsSync(join(directory, SENTINEL_FILE))) throw notFound(directory, path);
     const parent = dirname(file);
     if (parent !== directory) {
       // mkdir -p returns the first directory it made; if that is the record directory itself, the
       // record was removed since the check above and we must not resurrect a sentinel-less husk.
       const first = mkdirSync(parent, { recursive: true });
-      if (first === directory) {
-        rmSync(directory, { recursive: true, force: true });
-        throw this.notFound(uuid, `cannot ${verb} ${path}`);
+      // mkdir -p made the record directory, or a directory above it: the record (or a record it
+      // is nested in) was removed meanwhile. Undo what was made, from the first new directory.
+      if (first !== undefined && (first === directory || directory.startsWith(`${first}/`))) {
+        rmSync(first, { recursive: true, force: true });
+        throw notFound(directory, path);
       }
     }
     const result = write();
-    this.saw(uuid);
+    this.saw(directory);
     return result;
   }
 
   /** Remembers a record seen whole (bounded: a long sweep does not grow it without end). */
-  private saw(uuid: string): void {
+  private saw(directory: string): void {
     if (this.#seen.size >= SEEN_LIMIT) this.#seen.clear();
-    this.#seen.add(uuid);
-  }
-
-  /**
-   * The record storage holds at `target` when it is the same record as `source` (equal `id.json`),
-   * undefined when `target` does not exist.
-   */
-  private holding(target: string, source: StoredRecord): StoredRecord | undefined {
-    if (!existsSync(target)) return undefined;
-    if (!isRecordDirectory(target)) {
-      throw new RecordConflictError(
-        `cannot adopt ${source.location}: ${target} exists but is not a record directory (no ${SENTINEL_FILE}); ` +
-          'move it out of storage and retry',
-      );
-    }
-    const held = readRecordDirectory(target);
-    if (isDeepStrictEqual(held.id, source.id)) return held;
-    const stored = held.id as unknown as Record<string, unknown>;
-    const incoming = source.id as unknown as Record<string, unknown>;
-    const differences = [...new Set([...Object.keys(stored), ...Object.keys(incoming)])]
-      .filter((field) => !isDeepStrictEqual(stored[field], incoming[field]))
-      .map((field) => `${field}: ${JSON.stringify(stored[field])} in storage, ${JSON.stringify(incoming[field])} in the directory`);
-    throw new RecordConflictError(
-      `cannot adopt ${source.location}: storage already holds a record ${source.id.uuid} at ${target} whose ` +
-        `id.json disagrees (${differences.join('; ')}). A uuid names one record forever, so these are two ` +
-        'different records: give the directory a new uuid, or remove the stored record first',
-    );
-  }
-
-  private exists(uuid: string): RecordConflictError {
-    return new RecordConflictError(
-      `cannot create record ${uuid}: ${join(this.root, uuid)} already exists. A uuid names one record; ` +
-        'make a new uuid (uuid v7) for a new record',
-    );
-  }
-
-  private notFound(uuid: string, what: string): RecordNotFoundError {
-    return new RecordNotFoundError(`${what}: no record ${uuid} in ${this.root}; create the record first`);
+    this.#seen.add(directory);
   }
 }
 
 /**
- * Creates the filesystem storage; this is the factory `@machinable/core` loads by module name
- * when no other storage is registered.
+ * Creates the filesystem storage; the factory `@machinable/core` uses when no other storage is
+ * registered.
  *
  * @example
  * const storage = createStorage({ root: '/project/storage' });
- * for (const uuid of storage.list()) console.log(storage.find(uuid)?.model.module);
+ * for (const { location } of storage.walk()) console.log(storage.directory(location));
  */
 export function createStorage(options: { root: string }): Storage {
   return new FsStorage(options);
+}
+
+function notFound(directory: string, path: string): RecordNotFoundError {
+  return new RecordNotFoundError(`cannot write ${path}: there is no record at ${directory} (no ${SENTINEL_FILE}); materialize the record first`);
+}
+
+function checkSegment(segment: string): void {
+  if (segment === '' || segment === '.' || segment === '..' || /[/\\\0]/.test(segment) || segment.startsWith(TEMPORARY_PREFIX)) {
+    throw new RecordPathError(segment, 'a record path segment must be one plain directory name');
+  }
 }
 
 /** How many records {@link FsStorage} remembers as seen before it starts over. */
@@ -465,12 +418,11 @@ const MAX_IN_PLACE_BYTES = 512;
 
 /**
  * Rewrites a timestamp file (`updated_at`, a status marker) in place when it already holds as
- * many bytes as the new time, which is the rule for times `toISOString()` wrote: one `pwrite` at
- * offset 0, no truncation. A process that dies leaves the old time or the new one, never an empty
- * file, like temp + rename does; but no inode is made and none freed, which is what a
- * filesystem pays for most (a replace cost ~8x an in-place write where the figures were taken,
- * and a launch rewrites `updated_at` several times). Returns false when the file is missing or
- * another length (a Python-written time): the caller then writes it the atomic way.
+ * many bytes as the new time, which is the rule for the format's times (microseconds and offset
+ * always written): one `pwrite` at offset 0, no truncation. A process that dies leaves the old
+ * time or the new one, never an empty file, like temp + rename does; but no inode is made and
+ * none freed, which is what a filesystem pays for most. Returns false when the file is missing or
+ * has another length: the caller then writes it the atomic way.
  */
 function rewriteInPlace(file: string, data: Uint8Array | string, likelyExists: boolean): boolean {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
@@ -496,9 +448,9 @@ function rewriteInPlace(file: string, data: Uint8Array | string, likelyExists: b
 
 /**
  * Creates a timestamp file that does not exist yet with one write, without temp + rename: a
- * reader sees no file, an empty one, or the whole time, and reads an empty marker as unset
- * (`statusAt()`), so a process dying between the create and the write leaves the marker unset,
- * as if it had died just before. False when the file exists after all (another process wrote it).
+ * reader sees no file, an empty one, or the whole time, and reads an empty marker as unset, so a
+ * process dying between the create and the write leaves the marker unset, as if it had died just
+ * before. False when the file exists after all (another process wrote it).
  */
 function createStamp(file: string, data: Uint8Array | string): boolean {
   try {
@@ -510,32 +462,19 @@ function createStamp(file: string, data: Uint8Array | string): boolean {
   }
 }
 
+/** Unlinks a file; nothing when it is not there. */
+function removeIfThere(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
+  }
+}
+
 /** Writes a file into a directory that no one else sees yet (no temp + rename needed). */
 function writeNew(directory: string, path: string, data: Uint8Array | string): void {
   const file = join(directory, path);
   const parent = dirname(file);
   if (parent !== directory) mkdirSync(parent, { recursive: true });
   writeFileSync(file, data, { flag: 'wx' });
-}
-
-/** Checks a record's own `id.json`/`model.json` text as a reader would, before it is written. */
-function checkOwnInput<T>(uuid: string, name: string, text: string, check: (value: unknown) => T): T {
-  try {
-    return check(JSON.parse(text));
-  } catch (error) {
-    if (error instanceof ShapeError) {
-      throw new TypeError(`cannot create record ${uuid}: its ${name} would be unreadable: ${error.message}`);
-    }
-    throw error;
-  }
-}
-
-/** Whether two paths are one directory (after symlinks); false when either does not exist. */
-function sameDirectory(a: string, b: string): boolean {
-  try {
-    return realpathSync(a) === realpathSync(b);
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return false;
-    throw error;
-  }
 }

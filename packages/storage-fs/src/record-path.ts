@@ -1,27 +1,7 @@
 import { isAbsolute, join, posix, sep, win32 } from 'node:path';
 
 import { RecordPathError } from './errors.js';
-import { TEMPORARY_PREFIX } from './layout.js';
-
-/**
- * Checks that a uuid can name a directory directly under the storage root: one path segment, not
- * hidden (hidden names are where temporaries live) and nothing a shell or another OS would treat
- * specially. Python and TypeScript uuids (`0190a1b2-...`) always pass.
- */
-export function assertRecordName(uuid: string): void {
-  if (!isRecordName(uuid)) {
-    throw new RecordPathError(
-      uuid,
-      'a record uuid must be letters, digits, "-" or "_" (not starting with "-" or "_"), so that it ' +
-        'names exactly one directory inside the storage root',
-    );
-  }
-}
-
-/** Whether a name can be a record directory (see {@link assertRecordName}); `.tmp-*` cannot. */
-export function isRecordName(name: string): boolean {
-  return /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(name);
-}
+import { TEMPORARY_PREFIX } from '@machinable/core';
 
 /**
  * Normalizes a path relative to a record directory (`a/./b.json` -> `a/b.json`) and refuses any

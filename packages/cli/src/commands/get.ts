@@ -1,8 +1,9 @@
 import { Args, Flags } from '@oclif/core';
-import type { Element, Interface } from '@machinable/core';
+import type { Element, Interface, VersionItem } from '@machinable/core';
 import { MachinableCommand } from '../base-command.js';
 import { RunFailedError, UsageError } from '../errors.js';
-import { parseGetArgs, type GetAction, type ModuleRequest } from '../get-args.js';
+import { parseGetArgs, typedVersion, type GetAction, type ModuleRequest } from '../get-args.js';
+import { declaredType } from '../to-cli.js';
 import { formatOutput } from '../output.js';
 
 type Core = typeof import('@machinable/core');
@@ -60,7 +61,7 @@ The project is the current directory.`;
     let iface: Element<object> | undefined;
     try {
       await this.nest(core, request.contexts, true, async () => {
-        iface = (await core.get(request.target.module, request.target.version)) as Element<object>;
+        iface = (await core.get(request.target.module, await versionOf(core, request.target))) as Element<object>;
         await this.perform(core, iface, request.actions.slice(0, cut));
       });
       const rest = request.actions.slice(cut);
@@ -101,12 +102,13 @@ The project is the current directory.`;
 
 /** Builds one context; `undefined` for an execution when `executions` is false (after the launch). */
 async function openContext(core: Core, request: ModuleRequest, executions: boolean): Promise<OpenedContext | undefined> {
-  const { module, version } = request;
+  const { module } = request;
+  const version = await versionOf(core, request);
   switch (module) {
     case 'scope':
-      return core.scope(objectLayers(core, request));
+      return core.scope(objectLayers(core, request, version));
     case 'storage': {
-      const { root, ...other } = objectLayers(core, request);
+      const { root, ...other } = objectLayers(core, request, version);
       const extra = Object.keys(other);
       if (typeof root !== 'string' || root === '' || extra.length > 0) {
         throw new UsageError(`storage takes one value, root=DIR${extra.length ? ` (not ${extra.join(', ')})` : ''}; e.g. machinable get storage root=./runs train --launch`);
@@ -129,10 +131,23 @@ async function openContext(core: Core, request: ModuleRequest, executions: boole
   return executions ? ((await core.get(module, version)) as unknown as InstanceType<Core['Execution']>) : undefined;
 }
 
+/**
+ * The version of a module request with its `key=value` texts read as the reference reads them
+ * (numbers, booleans, null), except for fields its config declares as strings.
+ */
+async function versionOf(core: Core, request: ModuleRequest): Promise<VersionItem[]> {
+  const { module } = request;
+  if (module === 'scope') return typedVersion(request, () => undefined, core);
+  if (module === 'storage') return typedVersion(request, () => 'string', core);
+  const cls: { Config?: unknown } =
+    module === 'execution' ? core.Execution : module === 'multiprocess' ? core.Multiprocess : await core.Project.current().load(module);
+  return typedVersion(request, (path) => declaredType(cls.Config, path)?.kind, core);
+}
+
 /** The config objects of a scope or storage context merged into one (they take no ~versions). */
-function objectLayers(core: Core, request: ModuleRequest): Record<string, unknown> {
+function objectLayers(core: Core, request: ModuleRequest, version: VersionItem[]): Record<string, unknown> {
   let values: Record<string, unknown> = {};
-  for (const item of request.version) {
+  for (const item of version) {
     if (typeof item === 'string') {
       throw new UsageError(`${request.module} takes key=value, not a version ('${item}'); e.g. machinable get scope dataset=v2 train --launch`);
     }
@@ -210,5 +225,5 @@ function asRunFailure(core: Core, iface: Element<object> | undefined, error: unk
   const failure = iface.failure();
   if (!failure || failure.message !== error.message) return error;
   const what = error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
-  return new RunFailedError(`${iface.module} ${iface.uuid} failed: ${what} (stored in ${iface.localDirectory('failure.json')})`, { cause: error });
+  return new RunFailedError(`${iface.module} ${iface.uuid} failed: ${what} (stored in ${iface.execution?.localDirectory('failure.json')})`, { cause: error });
 }

@@ -1,17 +1,20 @@
 import { existsSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
-import type { IndexEntry, Interface, VersionItem } from '@machinable/core';
+import type { Interface, JsonValue } from '@machinable/core';
 import { MachinableCommand } from '../base-command.js';
-import { formatTable } from '../table.js';
+import { formatTable, MAX_CELL_WIDTH } from '../table.js';
 
 /** One row of `machinable ls --json`. */
 export interface LsRow {
+  /** The record id. */
   readonly uuid: string;
-  readonly module: string;
+  readonly kind: string;
+  readonly module: string | null;
   /** The version as given. */
-  readonly version: VersionItem[];
-  /** `pending`, `running`, `finished`, `failed`, `died`, or `unknown` when the module cannot be loaded. */
+  readonly version: JsonValue[];
+  /** `pending`, `live`, `died`, `finished` or `failed`. */
   readonly status: string;
+  readonly label: string | null;
   /** ISO-8601 creation time. */
   readonly created: string;
   /** The command that gets this run again (when its module loads). */
@@ -21,7 +24,7 @@ export interface LsRow {
 export default class Ls extends MachinableCommand {
   static override summary = 'List stored runs, oldest first.';
 
-  static override description = `Lists the runs stored in the project (all of them, or those of one module), oldest first: uuid, module, version (the tokens to pass to machinable get <module>), status (pending, running, finished, failed, died) and creation time. Execution records are left out unless --all is given or their module is named.
+  static override description = `Lists the runs stored in the project (all of them, or those of one module), oldest first: record id, module, version (the tokens to pass to machinable get <module>), status (pending, live, died, finished, failed) and creation time. Run records (executions) are left out unless --all is given, hidden runs unless --hidden is. Records written by Python machinable are listed too. Long cells are cut at ${MAX_CELL_WIDTH} characters (--json has them whole); machinable find searches and picks columns.
 
 The project is the current directory.`;
 
@@ -34,7 +37,8 @@ The project is the current directory.`;
   };
 
   static override flags = {
-    all: Flags.boolean({ description: 'Include execution records.' }),
+    all: Flags.boolean({ description: 'Include run records (executions) and the project root.' }),
+    hidden: Flags.boolean({ description: 'Include hidden runs.' }),
   };
 
   async run(): Promise<LsRow[]> {
@@ -42,54 +46,56 @@ The project is the current directory.`;
     const core = await import('@machinable/core');
     const { toCli, versionTokens } = await import('../to-cli.js');
     const project = core.Project.current();
-    // Listing never writes: without a storage folder there is nothing to list (and no index to create).
-    if (!existsSync(project.storageRoot)) {
+    // Listing never writes: without a storage folder or an index there is nothing to list.
+    if (!existsSync(project.storageRoot) && !existsSync(project.indexPath)) {
       if (args.module) await project.load(args.module);
       this.log(`no stored runs in ${project.storageRoot}`);
       return [];
     }
     try {
-      const [storage, index] = await Promise.all([project.storage(), project.index()]);
-      let entries: IndexEntry[];
-      if (args.module) {
-        entries = index.findByModule(args.module);
-        if (entries.length === 0) await project.load(args.module); // an unknown module is an error, with near matches
-      } else {
-        entries = [...storage.list()]
-          .map((uuid) => index.findByUuid(uuid))
-          .filter((entry): entry is IndexEntry => entry !== undefined && (flags.all || entry.kind !== 'Execution'));
-      }
-      entries.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.uuid.localeCompare(b.uuid));
+      const records = await project.records();
+      const rows = records.index
+        .all({ module: args.module ?? null, include_hidden: flags.hidden, sort: [{ by: 'created_at_ns', direction: 'asc' }] })
+        .filter((row) => flags.all || (row.kind !== 'Execution' && row.kind !== 'Project'));
+      if (args.module && rows.length === 0) await project.load(args.module); // an unknown module is an error, with near matches
 
-      const rows: LsRow[] = [];
+      const out: LsRow[] = [];
       const shown: string[][] = [];
-      for (const entry of entries) {
-        const version = JSON.parse(entry.version) as VersionItem[];
+      for (const row of rows) {
+        let stored;
+        try {
+          stored = row.kind === 'Project' ? undefined : records.readRow(row);
+        } catch (error) {
+          // Unreadable now: reported below with the other problems of the storage.
+          if (error instanceof core.CorruptRecordError) continue;
+          throw error;
+        }
         let run: Interface | undefined;
         try {
-          run = await core.get.byId(entry.uuid);
+          run = stored && (await records.hydrate<Interface>(stored));
         } catch {
-          // its module is gone or broken: list what the index knows
+          // its module no longer accepts the stored config: list what the record says
         }
-        rows.push({
-          uuid: entry.uuid,
-          module: entry.module,
-          version,
-          status: run?.status() ?? 'unknown',
-          created: entry.createdAt,
-          ...(run ? { command: toCli(run) } : {}),
-        });
+        const version = core.toPlainNumbers(row.config.version);
+        const status = stored ? records.statusOf(row.record_id, row.storage_uri, row.kind) : '-';
+        const created = new Date(Number(row.created_at_ns / 1_000_000n)).toISOString();
+        const command = run && run.module === row.module && (await project.load(run.module).then(() => true, () => false)) ? toCli(run) : undefined;
+        out.push({ uuid: row.record_id, kind: row.kind, module: row.module, version, status, label: row.label, created, ...(command ? { command } : {}) });
         shown.push([
-          entry.uuid,
-          entry.module,
-          run ? versionTokens(run).join(' ') : core.formatVersion(version),
-          run?.status() ?? 'unknown',
-          localTime(entry.createdAt),
+          row.record_id,
+          row.module ?? row.kind,
+          command && run ? versionTokens(run).join(' ') : core.formatVersion(version as never),
+          status,
+          localTime(created),
         ]);
       }
-      if (rows.length === 0) this.log(args.module ? `no stored runs of ${args.module}` : `no stored runs in ${project.storageRoot}`);
-      else this.log(formatTable(['uuid', 'module', 'version', 'status', 'created'], shown));
-      return rows;
+      if (out.length === 0) this.log(args.module ? `no stored runs of ${args.module}` : `no stored runs in ${project.storageRoot}`);
+      else this.log(formatTable(['id', 'module', 'version', 'status', 'created'], shown));
+      // Nothing stays out of view silently: directories the listing cannot show are named.
+      const problems = [...records.storage.walk()].flatMap((entry) => core.directoryProblems(records.storage, entry).problems);
+      for (const { problem, message } of problems) process.stderr.write(`warning: ${problem}: ${message}\n`);
+      if (problems.length > 0) process.stderr.write(`warning: ${problems.length} record director${problems.length === 1 ? 'y is' : 'ies are'} not listed as they are; machinable verify checks every record\n`);
+      return out;
     } finally {
       await project.close();
     }

@@ -4,14 +4,18 @@ import { MachinableCommand } from '../base-command.js';
 export interface ReindexSummary {
   readonly storage: string;
   readonly indexed: number;
-  readonly corrupt: { uuid: string; file: string; reason: string }[];
+  readonly corrupt: { directory: string; file: string; reason: string }[];
+  readonly orphans: string[];
   readonly duplicates: { kept: string; dropped: string }[];
+  readonly collisions: string[];
+  readonly removed: string[];
+  readonly mismatched: string[];
 }
 
 export default class Reindex extends MachinableCommand {
   static override summary = "Rebuild the project's index from the record directories.";
 
-  static override description = `The index (.machinable.sqlite) is a cache over the record directories. reindex rebuilds it from the directories alone and reports what it found: the records indexed, corrupt records (skipped and left on disk, with the file that is wrong), and duplicates (two records of one run: the older is indexed, the other left on disk). Run it when no other process is creating records.
+  static override description = `The index (.machinable.sqlite) is a cache over the record directories. reindex rebuilds it from the directories alone (a copy of each record's id.json and model.json, as Python machinable does it) and reports what it found: the records indexed; corrupt records (left on disk, with the file that is wrong); directories with an id.json but no .machinable sentinel; duplicates (two records of one run: both indexed, the older is the one get() finds); id collisions (two directories claiming one record id); and index rows dropped because their directory is gone. Nothing on disk is changed. Run it when no other process is creating records.
 
 The project is the current directory.`;
 
@@ -28,14 +32,28 @@ The project is the current directory.`;
       const summary: ReindexSummary = {
         storage: project.storageRoot,
         indexed: report.indexed,
-        corrupt: report.corrupt.map(({ uuid, error }) => ({ uuid, file: error.file, reason: error.reason })),
+        corrupt: report.corrupt.map(({ location, error }) => ({ directory: location, file: error.file, reason: error.reason })),
+        orphans: report.orphans,
         duplicates: report.duplicates.map(({ kept, dropped }) => ({ kept, dropped })),
+        collisions: report.collisions.map((error) => error.message),
+        removed: report.removed,
+        mismatched: report.mismatched.map((problem) => problem.message),
       };
       this.log(`indexed ${count(summary.indexed, 'record')} in ${summary.storage}`);
-      this.log(`${count(summary.corrupt.length, 'corrupt record')}${summary.corrupt.length ? ' (skipped, left on disk):' : ''}`);
+      this.log(`${count(summary.corrupt.length, 'corrupt record')}${summary.corrupt.length ? ' (left on disk, not indexed):' : ''}`);
       for (const { file, reason } of summary.corrupt) this.log(`  ${file}: ${reason}`);
-      this.log(`${count(summary.duplicates.length, 'duplicate')}${summary.duplicates.length ? ' (left on disk, not indexed):' : ''}`);
-      for (const { kept, dropped } of summary.duplicates) this.log(`  ${dropped} (same run as ${kept}, which is kept)`);
+      if (summary.orphans.length > 0) {
+        this.log(`${count(summary.orphans.length, 'directory')} with an id.json but no .machinable sentinel (not indexed; restore the sentinel to bring them back):`);
+        for (const directory of summary.orphans) this.log(`  ${directory}`);
+      }
+      this.log(`${count(summary.duplicates.length, 'duplicate')}${summary.duplicates.length ? ' (both indexed):' : ''}`);
+      for (const { kept, dropped } of summary.duplicates) this.log(`  ${dropped} (same run as ${kept}, which get() finds)`);
+      for (const message of summary.collisions) this.log(`  collision: ${message}`);
+      if (summary.mismatched.length > 0) {
+        this.log(`${count(summary.mismatched.length, 'record')} whose id.json contradicts its model or directory (indexed as id.json says; see machinable verify):`);
+        for (const message of summary.mismatched) this.log(`  ${message}`);
+      }
+      if (summary.removed.length > 0) this.log(`dropped ${count(summary.removed.length, 'row')} whose directory is gone`);
       return summary;
     } finally {
       await project.close();
@@ -44,5 +62,6 @@ The project is the current directory.`;
 }
 
 function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+  const plural = noun.endsWith('y') ? `${noun.slice(0, -1)}ies` : `${noun}s`;
+  return `${n} ${n === 1 ? noun : plural}`;
 }

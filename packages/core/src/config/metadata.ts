@@ -47,6 +47,7 @@ class MetadataStorage {
   private readonly configs = new Map<Function, ConfigOptions>();
   private readonly fields = new Map<Function, FieldRecord[]>();
   private readonly versions = new Map<Function, Set<string>>();
+  private readonly versionKeywords = new Map<string, Map<Function, readonly string[]>>();
   private readonly configMethods = new Map<Function, Set<string>>();
 
   addConfig(target: Function, options: ConfigOptions): void {
@@ -58,8 +59,20 @@ class MetadataStorage {
     this.fields.set(target, [...own.filter((f) => f.name !== field.name), field]);
   }
 
-  addVersion(target: Function, name: string): void {
+  addVersion(target: Function, name: string, options: { readonly keywords?: readonly string[] } = {}): void {
     add(this.versions, target, name);
+    if (options.keywords) this.versionKeywords.set(`${name}`, new Map([...(this.versionKeywords.get(name) ?? []), [target, options.keywords]]));
+  }
+
+  /** The keywords a `@Version({ keywords })` declared, for the class or its nearest ancestor declaring them. */
+  versionKeywordsOf(target: Function, name: string): readonly string[] | undefined {
+    const declared = this.versionKeywords.get(name);
+    if (!declared) return undefined;
+    for (const cls of lineage(target).reverse()) {
+      const keywords = declared.get(cls);
+      if (keywords) return keywords;
+    }
+    return undefined;
   }
 
   addConfigMethod(target: Function, name: string): void {

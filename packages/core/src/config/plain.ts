@@ -1,4 +1,5 @@
 /** Helpers for plain JSON-like data: the shape config layers travel in. */
+import { PyFloat } from '../identity/py-float.js';
 
 export type PlainObject = Record<string, unknown>;
 
@@ -23,9 +24,13 @@ export function clonePlain<T>(value: T): T {
   return value;
 }
 
-/** Structural equality of plain data; `-0` equals `0`, as in Python. */
+/**
+ * Structural equality of plain data, as Python's `==` compares JSON data: `-0` equals `0`, and
+ * numbers compare by value whatever their form (`1`, `PyFloat(1)` and `1n` are equal).
+ */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  if (isNumeric(a) && isNumeric(b)) return sameNumber(numericValue(a), numericValue(b));
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   }
@@ -59,4 +64,20 @@ export function showValue(value: unknown): string {
     text = String(value);
   }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function isNumeric(value: unknown): value is number | bigint | PyFloat {
+  return typeof value === 'number' || typeof value === 'bigint' || value instanceof PyFloat;
+}
+
+function numericValue(value: number | bigint | PyFloat): number | bigint {
+  if (value instanceof PyFloat) return value.value;
+  if (typeof value === 'bigint' && value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(value);
+  return value;
+}
+
+function sameNumber(a: number | bigint, b: number | bigint): boolean {
+  if (typeof a === typeof b) return a === b;
+  const [big, num] = typeof a === 'bigint' ? [a, b as number] : [b as bigint, a as number];
+  return Number.isInteger(num) && BigInt(num) === big;
 }

@@ -5,7 +5,9 @@ import { deepMerge } from './layers.js';
 import type { ConfigClass } from './metadata.js';
 import { clonePlain, type PlainObject } from './plain.js';
 import { compileDeep, type ConfigSchema } from './schema.js';
-import { validateConfig } from './validate.js';
+import type { ConfigIssue } from '../errors.js';
+import { jsonDataIssues } from './json-data.js';
+import { unknownKeys, validateConfig } from './validate.js';
 import { expandVersion, normalizeVersion, type VersionItem, type VersionSpec } from './version.js';
 
 /** Everything resolution produced; `model.json` stores the layers, identity hashes `resolved`. */
@@ -46,16 +48,24 @@ export function resolveConfig<C extends object>(
   const schema = compileDeep(configClass);
   const { host } = options;
   const items = normalizeVersion(version);
+  // Each layer is checked for JSON data (no cycles, no deep nesting, nothing JSON drops) as it is expanded.
   const layers = expandVersion(items, host);
   const merged = layers.reduce(deepMerge, clonePlain(schema.defaults));
+  // Keys are checked on the plain input: class-transformer drops a key named like an Object
+  // member (`toString`, `valueOf`) before the instance could be checked.
+  const unknown = unknownKeys(merged, schema, '');
 
   // Coerce first so config methods read typed values, then again to coerce what they computed.
   let instance = plainToInstance(configClass, merged);
   const coerced = instanceToPlain(instance);
   const computed = evaluateConfigMethods(coerced, host);
-  if (computed !== coerced) instance = plainToInstance(configClass, computed);
+  if (computed !== coerced) {
+    const computedIssues = jsonDataIssues(computed, '');
+    if (computedIssues.length > 0) throw new ConfigurationError(computedIssues, schema.name);
+    instance = plainToInstance(configClass, computed);
+  }
 
-  const issues = validateConfig(instance, schema);
+  const issues = distinct([...unknown, ...validateConfig(instance, schema)]);
   if (issues.length > 0) throw new ConfigurationError(issues, schema.name);
 
   return {
@@ -66,4 +76,15 @@ export function resolveConfig<C extends object>(
     layers,
     resolved: instanceToPlain(instance),
   };
+}
+
+/** Issues once each: the plain-input check and the instance check may both see an unknown key. */
+function distinct(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${issue.code}\n${issue.path}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

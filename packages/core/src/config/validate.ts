@@ -53,6 +53,38 @@ export function validateConfig(instance: object, schema: ConfigSchema, path = ''
 }
 
 /**
+ * Undeclared keys of a plain config, at every config level that forbids them (nested configs,
+ * arrays and records of configs included), with their full paths. Every own key counts, also one
+ * named like an `Object` member (`toString`, `valueOf`, `hasOwnProperty`).
+ */
+export function unknownKeys(plain: unknown, schema: ConfigSchema, path: string): ConfigIssue[] {
+  if (!isPlainObject(plain)) return [];
+  const issues: ConfigIssue[] = [];
+  for (const [key, value] of Object.entries(plain)) {
+    const field = schema.fields.get(key);
+    if (!field) {
+      if (schema.extra === 'forbid') issues.push(unknownKeyIssue(joinPath(path, key), key, schema));
+      continue;
+    }
+    issues.push(...unknownKeysOfType(value, field.type, joinPath(path, key)));
+  }
+  return issues;
+}
+
+function unknownKeysOfType(value: unknown, type: ValueType, path: string): ConfigIssue[] {
+  switch (type.kind) {
+    case 'config':
+      return unknownKeys(value, compileSchema(type.target), path);
+    case 'array':
+      return Array.isArray(value) ? value.flatMap((item, i) => unknownKeysOfType(item, type.of, joinPath(path, i))) : [];
+    case 'record':
+      return isPlainObject(value) ? Object.entries(value).flatMap(([k, item]) => unknownKeysOfType(item, type.of, joinPath(path, k))) : [];
+    default:
+      return [];
+  }
+}
+
+/**
  * What class-validator reports for one level when no user constraint exists, in its order:
  * undeclared keys of the instance (with `extra: 'forbid'`), then required fields that are
  * undefined or null. A field is required if this class or a compiled ancestor declares it without

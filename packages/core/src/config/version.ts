@@ -4,6 +4,17 @@ import { parseCall } from './literal.js';
 import { metadata } from './metadata.js';
 import { isPlainObject, showValue, type PlainObject } from './plain.js';
 import { closest } from './suggest.js';
+import { jsonDataIssues } from './json-data.js';
+
+/**
+ * A version layer checked before anything recurses into it: a cycle or a 5,000-deep object is an
+ * error naming its path, not a stack overflow, and nothing JSON cannot hold is dropped or rewritten.
+ */
+function jsonData(layer: PlainObject): PlainObject {
+  const issues = jsonDataIssues(layer, '');
+  if (issues.length > 0) throw new ConfigurationError(issues);
+  return layer;
+}
 
 /** One version: a config object or a `~name` / `~name(k=v, …)` call of a `@Version()` method. */
 export type VersionItem = string | PlainObject;
@@ -36,9 +47,7 @@ export function expandVersion(spec: VersionSpec, host?: object, depth = 0): Plai
   if (depth > MAX_DEPTH) {
     throw ConfigurationError.of('version', '', `versions call each other more than ${MAX_DEPTH} levels deep; is there a cycle?`);
   }
-  return normalizeVersion(spec).flatMap((item) =>
-    typeof item === 'string' ? callVersion(item, host, depth) : [expandDotted(item)],
-  );
+  return normalizeVersion(spec).flatMap((item) => (typeof item === 'string' ? callVersion(item, host, depth) : [expandDotted(jsonData(item))]));
 }
 
 function callVersion(text: string, host: object | undefined, depth: number): PlainObject[] {
@@ -72,6 +81,19 @@ function callVersion(text: string, host: object | undefined, depth: number): Pla
     );
   }
   const method = (host as Record<string, unknown>)[call.name] as (...args: unknown[]) => unknown;
+  if (call.kwargs) {
+    const accepted = metadata.versionKeywordsOf(owner!, call.name) ?? keywordsOf(method);
+    const unknown = accepted === undefined ? [] : Object.keys(call.kwargs).filter((k) => !accepted.includes(k));
+    if (unknown.length > 0) {
+      const hint = closest(unknown[0]!, [...accepted!]);
+      throw ConfigurationError.of(
+        'version',
+        '',
+        `version '${text}' of ${owner!.name}: unknown keyword ${unknown.map((k) => `'${k}'`).join(', ')}; ~${call.name} takes ` +
+          `${accepted!.length ? accepted!.join(', ') : 'no keywords'}${hint ? `. Did you mean '${hint}'?` : ''}`,
+      );
+    }
+  }
   const args = call.kwargs ? [...call.args, call.kwargs] : call.args;
   let result: unknown;
   try {
@@ -88,4 +110,61 @@ function callVersion(text: string, host: object | undefined, depth: number): Pla
     '',
     `version '${text}' of ${owner!.name} returned ${showValue(result)}; a version returns a config object, a '~name' string or a list of them`,
   );
+}
+
+/**
+ * The keywords a version method takes, read from its first parameter when that is an object
+ * pattern (`adam({ lr = 1e-3, beta } = {})` takes lr and beta; no parameter takes none);
+ * undefined when the method does not say (an `options` parameter, a rest element `...more`).
+ */
+export function keywordsOf(method: Function): string[] | undefined {
+  const source = Function.prototype.toString.call(method);
+  const open = source.indexOf('(');
+  if (open < 0) return undefined;
+  let depth = 0;
+  let end = -1;
+  for (let i = open; i < source.length; i++) {
+    const c = source[i];
+    if (c === '(' || c === '{' || c === '[') depth++;
+    else if (c === ')' || c === '}' || c === ']') {
+      depth--;
+      if (depth === 0) {
+        end = i;
+        break;
+      }
+    } else if (c === '"' || c === "'" || c === '`') {
+      const close = source.indexOf(c, i + 1);
+      if (close < 0) return undefined;
+      i = close;
+    }
+  }
+  if (end < 0) return undefined;
+  const params = source.slice(open + 1, end).trim();
+  if (params === '') return [];
+  if (!params.startsWith('{')) return undefined;
+  const keys: string[] = [];
+  let level = 0;
+  let token = '';
+  const flush = (): boolean => {
+    const name = /^\s*([A-Za-z_$][\w$]*)\s*(?:[:=][\s\S]*)?$/.exec(token);
+    token = '';
+    if (name) keys.push(name[1]!);
+    return true;
+  };
+  for (let i = params.indexOf('{') + 1; i < params.length; i++) {
+    const c = params[i]!;
+    if (level === 0 && c === '}') {
+      flush();
+      break;
+    }
+    if (c === '{' || c === '[' || c === '(') level++;
+    if (c === '}' || c === ']' || c === ')') level--;
+    if (level === 0 && c === ',') {
+      flush();
+      continue;
+    }
+    if (level === 0 && token.trim() === '' && params.startsWith('...', i)) return undefined;
+    token += c;
+  }
+  return keys;
 }

@@ -12,23 +12,13 @@ export interface Dispatcher<I> {
 }
 
 const slot = new ContextSlot<Dispatcher<unknown>>('execution');
-let makeDefault: (() => Promise<Dispatcher<unknown>>) | undefined;
 
 /** The execution made current by the innermost `within`, if any. */
 export function currentExecution<I>(): Dispatcher<I> | undefined {
   return slot.current() as Dispatcher<I> | undefined;
 }
 
+/** Runs `fn` with `execution` current. */
 export function withinExecution<R>(execution: Dispatcher<unknown>, fn: () => R | PromiseLike<R>): Promise<R> {
   return slot.within(execution, fn);
-}
-
-/** Set by the execution module: how a launch outside any `within` gets its execution. */
-export function setDefaultExecution(factory: () => Promise<Dispatcher<unknown>>): void {
-  makeDefault = factory;
-}
-
-export function defaultExecution<I>(): Promise<Dispatcher<I>> {
-  if (!makeDefault) throw new Error('no default execution registered; import @machinable/core, not its internals');
-  return makeDefault() as Promise<Dispatcher<I>>;
 }

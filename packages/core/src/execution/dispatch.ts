@@ -1,28 +1,53 @@
-import { get } from '../interface/get.js';
+import { resolve } from 'node:path';
+import { RecordNotFoundError } from '../errors.js';
 import type { Interface } from '../interface/interface.js';
-import { Execution, computeInterface } from './execution.js';
+import type { Records } from '../records/records.js';
+import { Project } from '../project/project.js';
+import { computeRun } from './compute.js';
+import { handOnClaim, releaseClaim } from '../records/claims.js';
+import { Execution } from './execution.js';
 
+/** Options of {@link dispatch}. */
 export interface DispatchOptions {
   /**
-   * uuid of the execution that dispatched the run. Given by process pools and cluster backends,
-   * which did the bookkeeping (dispatched_at, the execution edge); without it a new local
-   * execution record is made.
+   * The run record to compute into (its id or directory), made by the process pool or scheduler
+   * that dispatched the run; without it, a new run record is made here.
    */
-  readonly execution?: string;
+  readonly run?: string;
 }
 
 /**
- * Runs a stored record in this process: load it by uuid, import its module, compute it (unless
- * it is computed already). The one entry point behind `machinable dispatch`, `Multiprocess` and
- * any cluster backend.
+ * Computes a stored record in this process: loads it (by record id, or by directory), imports its
+ * module and runs it, unless it is computed already. The one entry point behind `machinable
+ * dispatch`, `Multiprocess` and cluster backends; with `run`, it continues the run record the
+ * dispatcher made (reading both records from their directories, so it needs no index entry).
  *
  * @example
- * await project('/research').within(() => dispatch('0193…'));
+ * await project('/research').within(() => dispatch('q3ZxM0bT9aKe'));
  */
-export async function dispatch(uuid: string, options: DispatchOptions = {}): Promise<Interface> {
-  const item = await get.byId(uuid);
-  if (item.cached()) return item;
-  if (options.execution) await computeInterface(item);
-  else await new Execution().dispatch([item]);
+export async function dispatch(target: string, options: DispatchOptions = {}): Promise<Interface> {
+  const records = await Project.current().records();
+  const item = await load(records, target);
+  if (options.run !== undefined) {
+    const run = await load(records, options.run);
+    if (!(run instanceof Execution)) throw new RecordNotFoundError(`${options.run} is not a run record (an Execution record)`);
+    // The dispatcher claimed the computation for this run record: the claim moves to this process.
+    handOnClaim(records, item, run.uuid);
+    try {
+      await computeRun(item, run);
+    } finally {
+      releaseClaim(records, item);
+    }
+    return item;
+  }
+  if (!item.cached()) await new Execution().dispatch([item]);
   return item;
+}
+
+/** A stored record by id, or by directory (anything with a path separator). */
+async function load(records: Records, ref: string): Promise<Interface> {
+  if (ref.includes('/') || ref.includes('://')) return records.fromLocation(ref.includes('://') ? ref : `file://${resolve(ref)}`);
+  const found = await records.byId(ref);
+  if (!found) throw new RecordNotFoundError(`no record '${ref}' in the index of ${records.storage.root}; check the id (machinable ls), or pass the record's directory`);
+  return found;
 }

@@ -1,55 +1,85 @@
-import { hostname } from 'node:os';
+import { randomInt } from 'node:crypto';
 import { Config } from '../config/config.decorator.js';
-import type { PlainObject } from '../config/plain.js';
 import type { VersionSpec } from '../config/version.js';
-import { setDefaultExecution, withinExecution, type Dispatcher } from '../context/execution-context.js';
-import { Interface, heartbeatSeconds } from '../interface/interface.js';
-import { COMPUTE, CONFIGURE, RELATE, WRITE_RECORD_FILE, WRITE_STATUS } from '../interface/internal.js';
-import { FAILURE_FILE, PROCESS_FILE } from '../interface/record-files.js';
-import { registerBuiltin } from '../project/builtins.js';
-import { Project } from '../project/project.js';
+import { withinContext } from '../context/context-stack.js';
+import { withinExecution, type Dispatcher } from '../context/execution-context.js';
+import type { JsonObject } from '../format/model.js';
+import type { JsonValue } from '../format/json.js';
+import type { Markers } from '../format/run-state.js';
+import { parseTimestamp } from '../format/timestamp.js';
+import { configureElement } from '../interface/element.js';
+import { Interface, type RunFailure, type RunStatus } from '../interface/interface.js';
+import { FAILURE_FILE } from '../records/reserved-files.js';
+import { RECORD } from '../records/record-state.js';
+import { readMarkers, runStatusAt, startRun } from '../records/run-records.js';
+import { underClaim } from '../records/claims.js';
+import { computeRun } from './compute.js';
 import { nickname } from './nickname.js';
-
-type AnyInterface = Interface<object>;
 
 @Config()
 class ExecutionConfig {}
 
+/** Options of an execution besides its config. */
+export interface ExecutionOptions {
+  /** The seed its runs record (and may read, `this.execution.seed`); random when not given. */
+  readonly seed?: number;
+  /** Resources its runs record (cluster executions fill these in). */
+  readonly resources?: JsonObject | null;
+}
+
 /**
- * Runs interfaces and keeps a record of having done so (with a nickname). The default runs each
- * in this process; subclasses (`Multiprocess`, cluster backends) override `execute()`.
+ * How interfaces are computed, and the record of each computation. As a mechanism (`new
+ * Execution()`, `new Multiprocess({ processes: 4 })`) it runs the interfaces launched inside
+ * `within()`; every computation it makes is a run record, a child record of the interface of
+ * kind `Execution` holding the status markers (`started_at`, `heartbeat_at`, `finished_at`, ...),
+ * the host and, for a failure, the error. `run.execution` is that record, as an `Execution`.
  *
  * @example
  * await new Execution().within(async () => { await run1.launch(); await run2.launch(); }); // both run at the end
+ * run1.execution?.status(); // 'finished'
  */
-export class Execution<C extends object = object> extends Interface<C> implements Dispatcher<AnyInterface> {
+export class Execution<C extends object = object> extends Interface<C> implements Dispatcher<Interface<object>> {
   static override kind = 'Execution';
   static override module = 'machinable.execution';
+  static override readonly frameworkModule: string = 'machinable.execution';
   static override Config: unknown = ExecutionConfig;
 
-  #queued: AnyInterface[] = [];
-  #started = false;
+  #queued: Interface<object>[] = [];
+  readonly #seed: number;
+  readonly #nickname: string;
+  readonly #resources: JsonObject | null;
 
-  /** `new Execution(version?)`: an execution is configured on construction (`{ processes: 4 }`). */
-  constructor(...args: [version?: VersionSpec]) {
+  /** `new Execution(version?, options?)`: an execution is configured on construction (`{ processes: 4 }`). */
+  constructor(...args: [version?: VersionSpec, options?: ExecutionOptions]) {
     super();
-    const module = (this.constructor as typeof Execution).module ?? 'machinable.execution';
-    if (args.length > 0) this[CONFIGURE](module, args[0]);
+    const [version, options = {}] = args;
+    this.#seed = options.seed ?? randomInt(2 ** 31 - 1);
+    this.#nickname = nickname();
+    this.#resources = options.resources ?? null;
+    if (args.length > 0) configureElement(this, (this.constructor as typeof Execution).module ?? 'machinable.execution', version);
   }
 
-  /** A memorable name (`chocolate_mosquito`), stored with the record. */
+  /** The seed of the run (stored with each run record). */
+  get seed(): number {
+    const stored = this[RECORD].stored;
+    return stored ? Number(stored.model.extra['seed'] ?? 0) : this.#seed;
+  }
+
+  /** A memorable name (`chocolate_mosquito`), stored with each run record. */
   get nickname(): string {
-    return String(this.predicate['nickname'] ?? '');
+    const stored = this[RECORD].stored;
+    return stored ? String(stored.model.extra['nickname'] ?? '') : this.#nickname;
   }
 
-  /** Every execution is a new record: its predicate holds a fresh nickname and timestamp. */
-  override onComputePredicate(): PlainObject {
-    return { nickname: nickname(), created: new Date().toISOString(), execution: this.uuid };
+  /** Resources of the run, as recorded. */
+  get resources(): JsonObject | null {
+    const stored = this[RECORD].stored;
+    return stored ? ((stored.model.extra['resources'] ?? null) as JsonObject | null) : this.#resources;
   }
 
   /** Runs `fn` with this execution current; interfaces launched inside are computed when it ends. */
   async within<R>(fn: () => R | PromiseLike<R>): Promise<R> {
-    const result = await withinExecution(this, fn);
+    const result = await withinContext([this.module, this.version() as JsonValue[]], () => withinExecution(this, fn));
     const queued = this.#queued;
     this.#queued = [];
     await this.dispatch(queued);
@@ -57,86 +87,96 @@ export class Execution<C extends object = object> extends Interface<C> implement
   }
 
   /** @internal collects an interface launched inside `within`. */
-  queue(item: AnyInterface): void {
+  queue(item: Interface<object>): void {
     this.#queued.push(item);
   }
 
   /** Computes the interfaces that are not computed yet; rejects with the first failure after all ran. */
-  async dispatch(items: AnyInterface[]): Promise<void> {
+  async dispatch(items: Interface<object>[]): Promise<void> {
     const seen = new Set<string>();
     const todo = items.filter((item) => !item.cached() && !seen.has(item.uuid) && seen.add(item.uuid));
-    if (todo.length === 0) return;
-    await this.materialize();
-    for (const item of todo) {
-      item[WRITE_STATUS]('dispatched_at');
-      item[RELATE]('execution', this.uuid);
-    }
-    // The process-wide local execution (behind every plain launch()) is one record for all of
-    // them: it is marked started at its first dispatch and finished after each, which spares a
-    // sweep two of its four bookkeeping writes per launch. Other executions mark every dispatch.
-    if (!this.#started || !isLocal(this)) this[WRITE_STATUS]('started_at');
-    this.#started = true;
-    try {
-      await this.execute(todo);
-    } finally {
-      this[WRITE_STATUS]('finished_at');
-    }
+    if (todo.length > 0) await this.execute(todo);
   }
 
-  /** Computes the interfaces; the default runs them one by one in this process. */
-  protected async execute(items: AnyInterface[]): Promise<void> {
+  /**
+   * Computes the interfaces; the default runs them one by one in this process, each under its
+   * claim (a run computing elsewhere is waited for, not computed twice) and in a run record.
+   */
+  protected async execute(items: Interface<object>[]): Promise<void> {
     const failures: unknown[] = [];
     for (const item of items) {
+      const records = item[RECORD].records!;
       try {
-        await computeInterface(item);
+        await underClaim(records, item, async () => {
+          await computeRun(item, startRun(records, item, this));
+        });
       } catch (error) {
         failures.push(error);
       }
     }
     if (failures.length > 0) throw failures[0];
   }
-}
 
-/**
- * The compute protocol every execution follows, in whichever process: mark started (with pid and
- * host), beat every `heartbeatSeconds()`, run the hooks and `run()`, then mark finished, or store
- * the error and rethrow.
- */
-export async function computeInterface(item: AnyInterface): Promise<void> {
-  item[WRITE_RECORD_FILE](PROCESS_FILE, { pid: process.pid, host: hostname() });
-  item[WRITE_STATUS]('started_at', 'heartbeat_at');
-  const beat = setInterval(() => item[WRITE_STATUS]('heartbeat_at'), heartbeatSeconds() * 1000);
-  beat.unref();
-  try {
-    await item[COMPUTE]();
-    item[WRITE_STATUS]('finished_at');
-  } catch (error) {
-    const failure = error instanceof Error ? error : new Error(String(error));
-    item[WRITE_RECORD_FILE](FAILURE_FILE, {
-      name: failure.name,
-      message: failure.message,
-      stack: failure.stack,
-      at: new Date().toISOString(),
-    });
-    throw error;
-  } finally {
-    clearInterval(beat);
+  // ---------------------------------------------------------------------------------------------
+  // a run record's status
+
+  /** The run's status markers as they are on disk (empty when this is not a stored run record). */
+  markers(): Markers {
+    const state = this[RECORD];
+    return state.stored ? readMarkers(state.records!, this) : {};
+  }
+
+  /** When the run was handed to another process or a scheduler. */
+  dispatchedAt(): Date | undefined {
+    return parseTimestamp(this.markers().dispatched_at as string | undefined);
+  }
+
+  override startedAt(): Date | undefined {
+    return parseTimestamp(this.markers().started_at as string | undefined);
+  }
+
+  /** The latest heartbeat. */
+  heartbeatAt(): Date | undefined {
+    return parseTimestamp(this.markers().heartbeat_at as string | undefined);
+  }
+
+  /** When the run was last resumed (it started before and was continued). */
+  resumedAt(): Date | undefined {
+    const text = this.markers().resumed_at as string | undefined;
+    return parseTimestamp(text?.trim().split('\n').at(-1));
+  }
+
+  /** When the run ended, successfully or not. */
+  override finishedAt(): Date | undefined {
+    return parseTimestamp(this.markers().finished_at as string | undefined);
+  }
+
+  override isStarted(): boolean {
+    return this.startedAt() !== undefined;
+  }
+
+  override isFinished(): boolean {
+    return this.status() === 'finished';
+  }
+
+  override isLive(): boolean {
+    return this.status() === 'live';
+  }
+
+  /** The error this run stored, if it failed. */
+  override failure(): RunFailure | undefined {
+    if (!this.isMaterialized) return undefined;
+    return this.loadFile<RunFailure | null>(FAILURE_FILE, null) ?? undefined;
+  }
+
+  /** The run state (`pending`, `live`, `died`, `finished`), with a failed run told apart as `failed`. */
+  override status(now: Date = new Date()): RunStatus {
+    const state = this[RECORD];
+    return state.stored ? runStatusAt(state.records!.storage, state.stored.location, now) : 'pending';
+  }
+
+  /** A run record has no runs of its own. */
+  override get execution(): Execution | undefined {
+    return undefined;
   }
 }
-
-registerBuiltin(Execution);
-
-// A launch outside any `within` runs in the project's process-wide local execution: one record
-// per process and project, not one per launch (a sweep of 1,000 launches makes one execution).
-const local = new WeakMap<Project, Execution>();
-const locals = new WeakSet<Execution>();
-const isLocal = (execution: Execution): boolean => locals.has(execution);
-setDefaultExecution(async () => {
-  const project = Project.current();
-  let execution = local.get(project);
-  if (!execution) {
-    local.set(project, (execution = new Execution()));
-    locals.add(execution);
-  }
-  return execution;
-});

@@ -3,9 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { Config } from '../config/config.decorator.js';
 import { Field } from '../config/field.decorator.js';
 import { MachinableError } from '../errors.js';
-import type { Interface } from '../interface/interface.js';
-import { Project } from '../project/project.js';
-import { registerBuiltin } from '../project/builtins.js';
+import type { Interface, RunFailure } from '../interface/interface.js';
+import { FAILURE_FILE } from '../records/reserved-files.js';
+import { RECORD } from '../records/record-state.js';
+import { startRun } from '../records/run-records.js';
+import { underClaim } from '../records/claims.js';
 import { Execution } from './execution.js';
 
 @Config()
@@ -17,25 +19,26 @@ export class MultiprocessConfig {
 const ENTRY = fileURLToPath(new URL('./dispatch-main.js', import.meta.url));
 
 /**
- * A process pool: each interface runs in a child Node process through `dispatch(uuid)`, at most
- * `processes` at a time.
+ * A process pool: each interface gets its run record here (marked `dispatched_at`), then runs in
+ * a child Node process that continues that record through `dispatch()`, at most `processes` at
+ * a time.
  *
  * @example
  * await new Multiprocess({ processes: 4 }).within(async () => { for (const seed of [1, 2, 3, 4]) await (await get('train', { seed })).launch(); });
  */
 export class Multiprocess extends Execution<MultiprocessConfig> {
   static override module = 'machinable.multiprocess';
+  static override readonly frameworkModule: string = 'machinable.multiprocess';
   static override Config: unknown = MultiprocessConfig;
 
   protected override async execute(items: Interface<object>[]): Promise<void> {
     const processes = Math.max(1, this.config.processes);
-    const project = Project.current();
     const failures: Error[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < items.length) {
         const item = items[next++]!;
-        const failure = await this.runChild(project, item);
+        const failure = await this.runChild(item);
         if (failure) failures.push(failure);
       }
     };
@@ -43,9 +46,20 @@ export class Multiprocess extends Execution<MultiprocessConfig> {
     if (failures.length > 0) throw failures[0];
   }
 
-  private runChild(project: Project, item: Interface<object>): Promise<Error | undefined> {
+  private async runChild(item: Interface<object>): Promise<Error | undefined> {
+    const records = item[RECORD].records!;
+    let failure: Error | undefined;
+    await underClaim(records, item, async () => {
+      failure = await this.spawnChild(item, startRun(records, item, this, { dispatched: true }));
+    });
+    return failure;
+  }
+
+  /** Computes the run record `run` of `item` in a child process; resolves with its failure, if any. */
+  private spawnChild(item: Interface<object>, run: Interface<object>): Promise<Error | undefined> {
+    const { project } = item[RECORD].records!;
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [ENTRY, project.directory, item.uuid, this.uuid], {
+      const child = spawn(process.execPath, [ENTRY, project.directory, item.localDirectory(), run.localDirectory()], {
         env: { ...process.env, MACHINABLE_STORAGE: project.storageRoot, MACHINABLE_INDEX: project.indexPath },
         stdio: ['ignore', 'inherit', 'pipe'],
       });
@@ -57,11 +71,22 @@ export class Multiprocess extends Execution<MultiprocessConfig> {
       child.on('error', (error) => resolve(error));
       child.on('close', (code, signal) => {
         if (code === 0) return resolve(undefined);
-        const reason = stderr.trim().split('\n').at(-1) ?? `exit ${code ?? signal}`;
+        const failure = storedFailure(run);
+        const reason = failure ? `${failure.name}: ${failure.message}` : (stderr.trim().split('\n').at(-1) || `exit ${code ?? signal}`);
         resolve(new MachinableError(`${item.module} ${item.uuid} failed in a child process: ${reason}`));
       });
     });
   }
 }
 
-registerBuiltin(Multiprocess);
+/** The error a run stored in its run record's `failure.json`, if it did. */
+function storedFailure(run: Interface<object>): RunFailure | undefined {
+  const stored = run[RECORD].stored;
+  const text = stored ? run[RECORD].records!.storage.readFile(stored.location, FAILURE_FILE) : undefined;
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text.toString('utf8')) as RunFailure;
+  } catch {
+    return undefined; // a failure.json cut short: the child's stderr says what it can
+  }
+}

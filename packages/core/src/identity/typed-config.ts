@@ -6,13 +6,16 @@ import { PyFloat } from './py-float.js';
 /**
  * Marks the values of float fields as `PyFloat`, so they hash as `1.0` even when integral, as a
  * Python float field would. Int fields stay integers; free-form values keep JavaScript's own
- * distinction (integral numbers as ints, others as floats).
+ * distinction (integral numbers as ints, others as floats). Keys come in the order the config
+ * class declares its fields (then any undeclared ones), as a pydantic model dumps them.
  */
 export function typedConfig(config: PlainObject, schema: ConfigSchema): PlainObject {
   const out: PlainObject = {};
+  for (const [key, field] of schema.fields) {
+    if (Object.prototype.hasOwnProperty.call(config, key)) out[key] = typed(config[key], field.type);
+  }
   for (const [key, value] of Object.entries(config)) {
-    const field = schema.fields.get(key);
-    out[key] = field ? typed(value, field.type) : value;
+    if (!schema.fields.has(key)) out[key] = value;
   }
   return out;
 }

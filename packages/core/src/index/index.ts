@@ -1,107 +1,224 @@
-import type { RecordId, RecordModel } from '../record/record.js';
+import type { JsonValue } from '../format/json.js';
+import type { ConfigLayers, JsonObject } from '../format/model.js';
 
 /** Injection token of the `Index` provider (tsyringe). */
 export const INDEX = Symbol.for('machinable.Index');
 
-/** The triple that makes a record unique: asking for it again finds the same record. */
-export interface DedupKey {
-  readonly parent: string | null;
-  readonly identityKey: string;
-  readonly predicateKey: string;
+/**
+ * One row of the index: a copy of a record's `id.json` and `model.json`, where it lives, and the
+ * index owner's private overlay (`hidden`, `private`). Field names are the reference's, so a row
+ * serialised to JSON reads the same in either implementation.
+ */
+export interface IndexRow {
+  readonly record_id: string;
+  readonly kind: string;
+  readonly module: string | null;
+  readonly identity_key: string;
+  readonly predicate_key: string;
+  readonly predicate: JsonObject;
+  readonly parent_id: string | null;
+  /** The record's durable home, e.g. `file:///abs/storage/<identity>/<predicate>`. */
+  readonly storage_uri: string;
+  /** Its working copy (the same as `storage_uri` for local storage). */
+  readonly local_uri: string | null;
+  readonly storage_id: string | null;
+  /** Overlay: hidden from `find()` and lookups unless asked for. Never written to the record. */
+  readonly hidden: boolean;
+  readonly bytes_missing: boolean;
+  readonly config: ConfigLayers;
+  readonly inherits: readonly string[];
+  readonly context: JsonValue[];
+  readonly created_at_ns: bigint;
+  readonly updated_at_ns: bigint;
+  readonly created_by: string | null;
+  readonly label: string | null;
+  readonly extra: JsonObject;
+  /** Overlay: the index owner's own annotations. Never written to the record. */
+  readonly private: JsonObject;
 }
 
-/** One indexed record. The index is a cache: everything here is rebuildable from storage. */
-export interface IndexEntry extends DedupKey {
-  readonly uuid: string;
-  readonly kind: string;
-  readonly module: string;
-  /** The version as given, as JSON text. */
-  readonly version: string;
-  /** ISO-8601 creation time. */
-  readonly createdAt: string;
+/** The fields of a row that `find()` returns (no config, predicate or overlay contents). */
+export type IndexSummary = Pick<
+  IndexRow,
+  | 'record_id'
+  | 'kind'
+  | 'module'
+  | 'identity_key'
+  | 'predicate_key'
+  | 'parent_id'
+  | 'storage_uri'
+  | 'local_uri'
+  | 'storage_id'
+  | 'hidden'
+  | 'bytes_missing'
+  | 'created_at_ns'
+  | 'created_by'
+  | 'label'
+>;
+
+/** What makes a record unique: asking for it again finds the same record. */
+/** A record's id and where it is stored: what a lookup answers. */
+export type RecordLocation = Pick<IndexRow, 'record_id' | 'storage_uri'>;
+
+export interface DedupKey {
+  readonly parent_id: string | null;
+  readonly identity_key: string;
+  readonly predicate_key: string;
+}
+
+/** One relation row: `record_id` has the edge `relation` to `related_id` (forward orientation). */
+export interface RelationRow {
+  readonly relation: string;
+  readonly record_id: string;
+  readonly related_id: string;
+  readonly priority: number;
+  readonly created_at_ns: bigint;
+}
+
+/** A config layer a find request filters or sorts on. */
+export type ConfigLayerName = 'default' | 'version' | 'update' | 'resolved';
+
+/** Operators of a config filter. */
+export type ConfigOp = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains';
+
+/** One clause over a dotted path into a config layer. */
+export interface ConfigFilter {
+  readonly path: string;
+  readonly op?: ConfigOp;
+  readonly value?: JsonValue;
+}
+
+/** Columns a find request may sort by without a config layer. */
+export type SortColumn = 'created_at_ns' | 'updated_at_ns' | 'created_by' | 'label' | 'module' | 'kind';
+
+/** One ORDER BY term: an index column, or a dotted config path when `config_layer` is set. */
+export interface SortSpec {
+  readonly by?: string;
+  readonly config_layer?: ConfigLayerName | null;
+  readonly direction?: 'asc' | 'desc';
 }
 
 /**
- * One relation between two records, as the index keeps it: `from` has an edge `relation` to `to`
- * in its relation log (`related/metadata.jsonl`). `a.use(b)` stores two: `(a, 'uses', b)` and
- * `(b, 'used_by', a)`.
+ * The reference's `FindRequest`, keys spelt as the reference spells them, so a request written
+ * for one implementation works unchanged on the other. SQLite semantics are normative (mixed-type
+ * comparison: `NULL < numbers < text`).
  */
-export interface RelationEntry {
-  readonly from: string;
-  readonly relation: string;
-  readonly to: string;
-  /** ISO-8601 time the edge was written. */
-  readonly createdAt: string;
+export interface FindRequest {
+  readonly module?: string | null;
+  readonly kind?: string | null;
+  readonly created_by?: string | null;
+  readonly label?: string | null;
+  readonly parent_id?: string | null;
+  readonly identity_key?: string | null;
+  readonly predicate_key?: string | null;
+  /** Equality on dotted paths into the predicate. */
+  readonly predicate?: JsonObject | null;
+  readonly config?: { readonly layer?: ConfigLayerName; readonly filters?: readonly ConfigFilter[] } | null;
+  /** Default: newest first (`created_at_ns` descending). */
+  readonly sort?: readonly SortSpec[];
+  readonly include_hidden?: boolean;
+  readonly include_bytes_missing?: boolean;
+  readonly record_id_suffix?: string | null;
+  /** 1 to 1000; default 100. */
+  readonly limit?: number;
+  readonly offset?: number;
 }
 
-/** Result of `claim()`: the entry that holds the key, and whether this call created it. */
+/** What `find()` returns: a page of rows and how many match in all. */
+export interface FindResult<T = IndexSummary> {
+  readonly items: T[];
+  readonly total: number;
+}
+
+/** Result of `claim()`: the row that holds the key, and whether this call created it. */
 export interface Claim {
-  readonly entry: IndexEntry;
+  readonly row: IndexRow;
   readonly created: boolean;
 }
 
-/**
- * A queryable cache of every record in storage. The default is the SQLite index
- * (`.machinable.sqlite` in the project). It must serialise `claim()` across processes.
- */
-export interface Index {
-  /** The entry holding a dedup key, if any. */
-  find(key: DedupKey): IndexEntry | undefined;
-
-  findByUuid(uuid: string): IndexEntry | undefined;
-
-  /** Entries of a module, oldest first; optionally only those with an identity key. */
-  findByModule(module: string, identityKey?: string): IndexEntry[];
-
-  /** Entries whose parent is `parent` (records derived from it), oldest first. */
-  findByParent(parent: string): IndexEntry[];
-
-  /**
-   * Records relations in one transaction; an edge already held (same from, relation, to) is kept
-   * as is. Returns how many were new.
-   */
-  relate(relations: Iterable<RelationEntry>): number;
-
-  /** Relations from `uuid`, oldest first; optionally only those named `relation`. */
-  related(uuid: string, relation?: string): RelationEntry[];
-
-  /**
-   * Atomically: if an entry holds `entry`'s dedup key, return it; otherwise run `create()` (which
-   * writes the record to storage) and insert `entry`. Two processes claiming one key at the same
-   * moment end with one entry; the loser gets the winner's.
-   */
-  claim(entry: IndexEntry, create: () => void): Claim;
-
-  /** Inserts or replaces entries, in one transaction. */
-  upsert(entries: Iterable<IndexEntry>): number;
-
-  /** Drops a record's entry and the relations from it (its edge log's). */
-  remove(uuid: string): void;
-
-  /** Drops every entry and relation. */
-  clear(): void;
-
-  /**
-   * Optional: empties the index and runs `fill`, which adds every entry again (with `upsert`,
-   * `relate`, and `remove` of one it added), in a bulk mode of the index's choosing; the SQLite
-   * index builds its secondary indexes once at the end. `reindex()` uses it when present, else
-   * `clear()` followed by `fill`.
-   */
-  rebuild?<T>(fill: () => T): T;
-
-  close(): void;
+/** A record to ingest: its row (a pure copy of its files) and the edges of its edge log. */
+export interface IngestItem {
+  readonly row: IndexRow;
+  readonly relations: readonly Pick<RelationRow, 'relation' | 'record_id' | 'related_id'>[];
 }
 
-/** The index entry of a stored record. */
-export function entryOf(id: RecordId, model: RecordModel, createdAt: string): IndexEntry {
-  return {
-    uuid: id.uuid,
-    kind: id.kind,
-    module: model.module,
-    parent: id.parent,
-    identityKey: id.identity_key,
-    predicateKey: id.predicate_key,
-    version: JSON.stringify(model.version),
-    createdAt,
-  };
+/**
+ * A rebuildable catalog of the records in storage. The default is the SQLite index
+ * (`.machinable.sqlite`, the reference's schema and connection profile, shareable with Python
+ * machinable). Implementations must serialise `claim()` across processes.
+ */
+export interface Index {
+  /**
+   * Atomically: if a row holds `row.record_id`, return it (an `IndexCollisionError` when its keys
+   * differ); else, unless `force`, if a row holds `row`'s dedup key return it; otherwise run
+   * `create()` (which writes the record directory) and insert `row`. Two processes claiming one
+   * key at once end with one row; the loser gets the winner's. `force` (run records) skips the
+   * dedup check.
+   */
+  claim(row: IndexRow, create: () => void, options?: { readonly force?: boolean }): Claim;
+
+  /** The row of a record id. */
+  get(recordId: string): IndexRow | undefined;
+
+  /**
+   * Where the oldest non-hidden record holding a dedup key is: its id and location only (the
+   * hot path of every `get()`; `get(record_id)` has the whole row).
+   */
+  lookup(key: DedupKey): RecordLocation | undefined;
+
+  /** The reference's find algebra; throws `FindRequestError` naming a bad key, operator or layer. */
+  find(request: FindRequest): FindResult;
+
+  /** Like `find()`, with whole rows. */
+  search(request: FindRequest): FindResult<IndexRow>;
+
+  /**
+   * Every row matching a request, whole, without paging (`limit`/`offset` ignored): what
+   * collections and maintenance read. Validated like `find()`.
+   */
+  all(request: FindRequest): IndexRow[];
+
+  /** Record id, kind and location of every row (for reindex to find rows whose directory is gone). */
+  locations(): Array<Pick<IndexRow, 'record_id' | 'kind' | 'storage_uri'>>;
+
+  /**
+   * Adds or refreshes rows as a pure copy of record directories: a known record id keeps its
+   * `created_at_ns` and overlay and gets the rest from the row; a record id held with other keys
+   * is an `IndexCollisionError` (nothing of that item is written). Relations are added
+   * idempotently (forward references are fine). Returns how many rows were new.
+   */
+  ingest(items: Iterable<IngestItem>): number;
+
+  /** Adds relations; one already held (same relation, record, related) is kept. Returns how many were new. */
+  relate(relations: Iterable<Pick<RelationRow, 'relation' | 'record_id' | 'related_id'>>): number;
+
+  /**
+   * Relation rows of a record: those it holds (`record_id` = it), or with `inverse` those pointing
+   * at it (`related_id` = it); optionally of one relation name. Newest first.
+   */
+  relations(recordId: string, options?: { readonly relation?: string; readonly inverse?: boolean }): RelationRow[];
+
+  /** Sets the label column (the record's `model.json` is the caller's to rewrite). */
+  setLabel(recordId: string, label: string | null): void;
+
+  /** Sets `updated_at_ns` (write-through of the record's `updated_at`). */
+  setUpdatedAt(recordId: string, updatedAtNs: bigint): void;
+
+  /** Sets whether a record is hidden (overlay only: `updated_at` is not touched). */
+  setHidden(recordId: string, hidden: boolean): void;
+
+  /** Merges (or with `merge: false` replaces) the private overlay; a `null` value deletes a key. */
+  setPrivate(recordId: string, value: JsonObject, options?: { readonly merge?: boolean }): JsonObject;
+
+  /** Drops a record's row and the relations it holds. */
+  remove(recordId: string): void;
+
+  /**
+   * Runs `fill` (which ingests every record again) in a bulk mode of the index's choosing; the
+   * SQLite index drops its secondary indexes and builds them once at the end. Rows and overlay
+   * stay: re-ingesting refreshes them.
+   */
+  rebuild<T>(fill: () => T): T;
+
+  close(): void;
 }

@@ -1,6 +1,6 @@
 import type { VersionSpec } from '../config/version.js';
 import { InterfaceCollection } from './collection.js';
-import type { Target } from './instances.js';
+import type { Target } from '../records/records.js';
 import { Interface } from './interface.js';
 
 /** One member of an aggregate's grid: the module (or class) and its version. */
@@ -22,6 +22,9 @@ export type GridItem = readonly [target: Target<Interface>, version?: VersionSpe
  * const sweep = await get('sweep'); await sweep.launch(); (await sweep.interfaces).map((run) => run.cached()); // [true, true]
  */
 export abstract class Aggregate<C extends object = Record<string, unknown>> extends Interface<C> {
+  /** @internal how records list this class in `inherits`. */
+  static override readonly frameworkModule: string = 'machinable.aggregate';
+
   /**
    * The members, as `[module, version]` pairs, in launch order. Called whenever `interfaces` is
    * read; it may depend on the aggregate's config.

@@ -195,7 +195,17 @@ export class InterfaceCollection<T> implements Iterable<T> {
    * writeFileSync('runs.csv', runs.toCsv());
    */
   toCsv(options: ToRowsOptions = {}): string {
-    return rowsToCsv(this.toRows(options));
+    return rowsToCsv(this.toRows(options), options.columns);
+  }
+
+  /**
+   * `toRows()` as JSON text: an array of row objects (a missing value is `null`).
+   *
+   * @example
+   * writeFileSync('runs.json', runs.toJson({ columns: ['id', 'config.lr', 'result.json:loss'] }));
+   */
+  toJson(options: ToRowsOptions = {}): string {
+    return JSON.stringify(this.toRows(options).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v ?? null]))));
   }
 
   /**

@@ -2,8 +2,8 @@ import { Config } from '../config/config.decorator.js';
 import type { ConfigClass } from '../config/metadata.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import type { VersionItem, VersionSpec } from '../config/version.js';
+import { InterfaceStateError } from '../errors.js';
 import { deepFreeze } from './freeze.js';
-import { CONFIGURE } from './internal.js';
 
 /** Config of an element that declares none: accepts no keys. */
 @Config()
@@ -17,7 +17,7 @@ export interface ElementClass<T extends Element<object> = Element<object>> {
   Config?: unknown;
   /** Module name override for classes not loaded from a module file. */
   module?: string;
-  /** Record kind, e.g. 'Interface', 'Experiment'. */
+  /** Record kind, e.g. 'Interface', 'Execution'. */
   kind: string;
   readonly name: string;
 }
@@ -30,6 +30,20 @@ export function configClassOf<C extends object>(cls: ElementClass): ConfigClass<
 /** True for a class that extends `Element`. */
 export function isElementClass(value: unknown): value is ElementClass {
   return typeof value === 'function' && (value === Element || value.prototype instanceof Element);
+}
+
+/** What an element knows about its configuration: the module it was loaded as and its resolution. */
+interface ElementState {
+  module?: string;
+  resolved?: ResolvedConfig<object>;
+}
+
+const states = new WeakMap<Element<object>, ElementState>();
+
+function stateOf(element: Element<object>): ElementState {
+  let state = states.get(element);
+  if (!state) states.set(element, (state = {}));
+  return state;
 }
 
 /**
@@ -45,57 +59,65 @@ export class Element<C extends object = Record<string, unknown>> {
   static module?: string;
   static kind = 'Element';
 
-  #module?: string;
-  #version: VersionSpec = [];
-  #resolved?: ResolvedConfig<C>;
-
   /** The resolved, typed config. Read-only: change it by asking for another version. */
   get config(): C {
-    return this.resolution.config;
+    return resolutionOf(this).config;
   }
 
   /** The module this element was loaded as (`train`, `models.resnet`). */
   get module(): string {
-    return this.#module ?? (this.constructor as ElementClass).module ?? this.constructor.name;
+    return stateOf(this).module ?? (this.constructor as ElementClass).module ?? this.constructor.name;
   }
 
   /** The version as given (`['~adam', { seed: 1 }]`). */
   version(): VersionItem[] {
-    return this.resolution.version;
-  }
-
-  /** Everything config resolution produced (layers, defaults, schema). */
-  protected get resolution(): ResolvedConfig<C> {
-    this.#resolved ??= this.resolve(this.#version);
-    return this.#resolved;
+    return resolutionOf(this).version;
   }
 
   /** Hook: runs once the config is resolved (read `this.config` here). */
   onConfigure(): void {}
+}
 
-  /** @internal called by `get()`. */
-  [CONFIGURE](module: string, version: VersionSpec): this {
-    this.#module = module;
-    this.#version = version;
-    this.#resolved = this.resolve(version);
-    this.onConfigure();
-    return this;
-  }
+/**
+ * Resolves an element's config for `module` and `version` (calling its `@Version()` methods),
+ * then its `onConfigure()` hook. What `get()` does to a fresh instance.
+ */
+export function configureElement<T extends Element<object>>(element: T, module: string, version: VersionSpec): T {
+  const state = stateOf(element);
+  state.module = module;
+  const cls = element.constructor as ElementClass;
+  const resolved = resolveConfig(configClassOf(cls), version, { host: element });
+  deepFreeze(resolved.config);
+  state.resolved = resolved;
+  element.onConfigure();
+  return element;
+}
 
-  /** The resolution made so far, without resolving (undefined before `get()` configured it). */
-  protected peekResolution(): ResolvedConfig<C> | undefined {
-    return this.#resolved;
+/** The element's resolution; an element made with `new` and never configured resolves its defaults. */
+export function resolutionOf<C extends object>(element: Element<C>): ResolvedConfig<C> {
+  const state = stateOf(element);
+  if (!state.resolved) {
+    const cls = element.constructor as ElementClass;
+    try {
+      state.resolved = resolveConfig(configClassOf(cls), [], { host: element });
+    } catch (error) {
+      throw new InterfaceStateError(
+        `${cls.name} has no config yet: make it with get(${JSON.stringify(element.module)}, version) rather than new ${cls.name}() (${(error as Error).message})`,
+      );
+    }
+    deepFreeze(state.resolved.config);
   }
+  return state.resolved as ResolvedConfig<C>;
+}
 
-  /** @internal replaces the resolution with a stored one. */
-  protected setResolution(module: string, resolved: ResolvedConfig<C>): void {
-    this.#module = module;
-    this.#resolved = resolved;
-  }
+/** The resolution made so far, without resolving. */
+export function peekResolution<C extends object>(element: Element<C>): ResolvedConfig<C> | undefined {
+  return stateOf(element).resolved as ResolvedConfig<C> | undefined;
+}
 
-  private resolve(version: VersionSpec): ResolvedConfig<C> {
-    const resolved = resolveConfig(configClassOf<C>(this.constructor as ElementClass), version, { host: this });
-    deepFreeze(resolved.config);
-    return resolved;
-  }
+/** Sets an element's module and resolution (a stored record's, when it is loaded). */
+export function restoreElement<C extends object>(element: Element<C>, module: string, resolved: ResolvedConfig<C>): void {
+  const state = stateOf(element);
+  state.module = module;
+  state.resolved = resolved as ResolvedConfig<object>;
 }

@@ -8,6 +8,7 @@ import { Interface } from './interface.js';
  */
 export class Experiment<C extends object = Record<string, unknown>> extends Interface<C> {
   static override kind = 'Experiment';
+  static override readonly frameworkModule: string = 'machinable.experiment';
 
   /** The experiment's computation. */
   onExecute(): void | Promise<void> {}

@@ -1,24 +1,31 @@
 import type { VersionSpec } from '../config/version.js';
 import { RecordNotFoundError } from '../errors.js';
 import { Project } from '../project/project.js';
+import type { Target } from '../records/records.js';
+import { currentScope } from '../context/scope.js';
+import { Execution } from '../execution/execution.js';
+import { findIn, type FindQuery, type WhereOperator } from '../find/find.js';
+import type { JsonValue } from '../format/json.js';
+import type { JsonObject } from '../format/model.js';
+import type { FindRequest } from '../index/index.js';
 import { InterfaceCollection } from './collection.js';
-import { Element, type ElementClass } from './element.js';
-import { configured, hydrated, storedOrForget, type Target } from './instances.js';
+import type { Row } from './rows.js';
+import type { Element, ElementClass } from './element.js';
 import { Interface } from './interface.js';
-import { BIND, HYDRATE, LOCATE } from './internal.js';
 
 /**
  * What `get()` returns: a promise of the one interface, which also offers `.all()` for every
  * stored match. Lazy: nothing is resolved until it is awaited, so `get('train').all()` never
  * resolves the (possibly incomplete) default config.
  */
-export class GetQuery<T extends Element> implements Promise<T> {
+export class GetQuery<T extends Element<object>> implements Promise<T> {
   readonly [Symbol.toStringTag] = 'GetQuery';
   #one?: Promise<T>;
 
   constructor(
     private readonly target: Target<T>,
     private readonly version: VersionSpec,
+    private readonly refine: ReadonlyArray<(query: FindQuery) => FindQuery> = [],
   ) {}
 
   then<A = T, B = never>(onFulfilled?: ((value: T) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
@@ -33,13 +40,88 @@ export class GetQuery<T extends Element> implements Promise<T> {
     return this.one().finally(onFinally);
   }
 
-  /** Every stored record of the module (with a version: of the same identity, however spelt), oldest first. */
-  all(): Promise<InterfaceCollection<T>> {
-    return findAll(this.target, this.version);
+  /**
+   * The stored records of the module (with a version: of the same identity, however spelt) in the
+   * enclosing scope, oldest first, narrowed, sorted and paged as the calls before asked (in SQL:
+   * only the matching page is loaded).
+   *
+   * @example
+   * await get('train').where('lr>0.01').sort('-lr').limit(20).all();
+   */
+  async all(): Promise<InterfaceCollection<T>> {
+    const found = await this.query();
+    return (found ? await found.query.all() : new InterfaceCollection()) as unknown as InterfaceCollection<T>;
+  }
+
+  /** A results table of the stored records (see `FindQuery.rows`), without loading their modules. */
+  async rows(columns?: readonly string[]): Promise<Row[]> {
+    const found = await this.query();
+    return found ? found.query.rows(columns) : [];
+  }
+
+  /** How many stored records match (all of them, whatever `limit` says). */
+  async count(): Promise<number> {
+    const found = await this.query();
+    return found ? (await found.query.limit(1)).total : 0;
+  }
+
+  /** Only records whose config (or predicate, or column) satisfies a condition; see `FindQuery.where`. */
+  where(condition: string, op?: WhereOperator, value?: JsonValue): GetQuery<T> {
+    return this.then2((query) => query.where(condition, op, value));
+  }
+
+  /** Sorts the records (`'-lr'`, `'result.json:loss'`, `'created'`); see `FindQuery.sort`. */
+  sort(...terms: string[]): GetQuery<T> {
+    return this.then2((query) => query.sort(...terms));
+  }
+
+  /** At most `n` records. */
+  limit(n: number): GetQuery<T> {
+    return this.then2((query) => query.limit(n));
+  }
+
+  /** Skips the first `n` records. */
+  offset(n: number): GetQuery<T> {
+    return this.then2((query) => query.offset(n));
+  }
+
+  /** Includes hidden records. */
+  includeHidden(include = true): GetQuery<T> {
+    return this.then2((query) => query.includeHidden(include));
+  }
+
+  private then2(step: (query: FindQuery) => FindQuery): GetQuery<T> {
+    return new GetQuery(this.target, this.version, [...this.refine, step]);
+  }
+
+  /**
+   * The find behind `all()`: the module (and the identity, with a version), the enclosing scope's
+   * values in the predicate, as the reference's `all()` matches them; undefined for an Element.
+   * (Wrapped in an object: a `FindQuery` is a thenable, which an async function would resolve.)
+   */
+  private async query(): Promise<{ query: FindQuery } | undefined> {
+    const project = Project.current();
+    const records = await project.records();
+    const cls = typeof this.target === 'string' ? ((await project.load(this.target)) as ElementClass<T>) : this.target;
+    if (!(cls.prototype instanceof Interface)) return undefined;
+    // Without a version every record of the module matches, so the (maybe incomplete) defaults are never resolved.
+    const probe = this.version === undefined ? undefined : ((await records.configure(this.target, this.version)) as unknown as Interface<object>);
+    const module = probe?.module ?? (typeof this.target === 'string' ? this.target : project.moduleOf(cls));
+    const scope = currentScope() as JsonObject;
+    const request: FindRequest = {
+      module,
+      kind: cls.prototype instanceof Execution ? 'Execution' : 'Interface',
+      ...(probe ? { identity_key: probe.identityKey } : {}),
+      ...(Object.keys(scope).length > 0 ? { predicate: scope } : {}),
+      sort: [{ by: 'created_at_ns', direction: 'asc' }],
+    };
+    return { query: this.refine.reduce((query, step) => step(query), findIn(Promise.resolve(records), request)) };
   }
 
   private one(): Promise<T> {
-    this.#one ??= findOrCreate(this.target, this.version);
+    this.#one ??= Project.current()
+      .records()
+      .then((records) => records.configure(this.target, this.version));
     return this.#one;
   }
 }
@@ -52,47 +134,17 @@ export class GetQuery<T extends Element> implements Promise<T> {
  * const run = await get('train', ['~adam', { seed: 1 }]);
  * await run.launch(); // computes once; later get()s reload it
  */
-export function get<T extends Element = Interface>(target: Target<T>, version?: VersionSpec): GetQuery<T> {
+export function get<T extends Element<object> = Interface>(target: Target<T>, version?: VersionSpec): GetQuery<T> {
   return new GetQuery(target, version);
 }
 
-/** Loads a stored interface by uuid. */
-get.byId = async function byId<T extends Interface = Interface>(uuid: string): Promise<T> {
-  const project = Project.current();
-  const [storage, index] = await Promise.all([project.storage(), project.index()]);
-  const record = storage.find(uuid);
-  if (!record) throw new RecordNotFoundError(`no record with uuid '${uuid}' in ${storage.root}`);
-  return hydrated<T>(project, storage, index, record);
+/** Loads a stored interface by record id. */
+get.byId = async function byId<T extends Interface<object> = Interface>(id: string): Promise<T> {
+  const records = await Project.current().records();
+  const found = await records.byId<T>(id);
+  if (!found) throw new RecordNotFoundError(`no record '${id}' in the index of ${records.storage.root}; check the id with \`machinable ls\`, or run \`machinable reindex\``);
+  return found;
 };
 
 /** Loads the record stored in a directory. */
 get.fromDirectory = (path: string): Promise<Interface> => Interface.fromDirectory(path);
-
-/** Top-level records have no parent; `derive()` asks with the deriving interface's uuid instead. */
-async function findOrCreate<T extends Element>(target: Target<T>, version: VersionSpec): Promise<T> {
-  const project = Project.current();
-  const instance = await configured(project, target, version);
-  if (!(instance instanceof Interface)) return instance; // an Element: never stored
-  const [storage, index] = await Promise.all([project.storage(), project.index()]);
-  return instance[LOCATE](project, storage, index, null) as unknown as T;
-}
-
-async function findAll<T extends Element>(target: Target<T>, version: VersionSpec): Promise<InterfaceCollection<T>> {
-  const project = Project.current();
-  const [storage, index] = await Promise.all([project.storage(), project.index()]);
-  const cls = typeof target === 'string' ? ((await project.load(target)) as ElementClass<T>) : target;
-  if (!(cls.prototype instanceof Interface)) return new InterfaceCollection<T>();
-  // Without a version every record of the module matches, so the (maybe incomplete) defaults are never resolved.
-  const probe = version === undefined ? undefined : ((await configured(project, target, version)) as unknown as Interface);
-  const module = probe?.module ?? (typeof target === 'string' ? target : project.moduleOf(cls));
-  const entries = index.findByModule(module, probe?.identityKey);
-  const items: T[] = [];
-  for (const entry of entries) {
-    const record = storedOrForget(entry, storage, index);
-    if (!record) continue;
-    const instance = (await project.instantiate(cls)) as unknown as Interface;
-    instance[BIND](project, storage, index);
-    items.push(instance[HYDRATE](record, storage, index) as unknown as T);
-  }
-  return new InterfaceCollection(items);
-}

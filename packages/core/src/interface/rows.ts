@@ -4,6 +4,7 @@
  */
 import { metadata } from '../config/metadata.js';
 import { isPlainObject, joinPath } from '../config/plain.js';
+import { cellOf, columnValue, parseColumn, type ColumnSource } from '../find/columns.js';
 
 /** What a cell holds: a scalar, so every table and CSV writer can show it as is. */
 export type CellValue = string | number | boolean | null | undefined;
@@ -32,6 +33,14 @@ export interface ToRowsOptions {
    * runs have arrays of different lengths.
    */
   arrays?: 'expand' | 'json';
+  /**
+   * The columns to make, in order, instead of the default ones: record fields (`id`, `module`,
+   * `version`, `status`, `cached`, `label`, `created`, `updated`, `created_by`, `kind`), config
+   * values (`config.lr`), predicate values (`predicate.dataset`) and values read from the record's
+   * files (`result.json:loss`; a `.jsonl` file is read at its last line). Each row has exactly
+   * these keys; a value an item lacks is `undefined`.
+   */
+  columns?: readonly string[];
 }
 
 /** The base columns, always present and always first. */
@@ -59,6 +68,7 @@ export const BASE_COLUMNS = ['uuid', 'module', 'version', 'cached'] as const;
  * // [{ uuid: '0190…', module: 'train', version: '~adam {"seed":1}', cached: true, 'config.lr': 0.001, … }]
  */
 export function toRows(items: Iterable<unknown>, options: ToRowsOptions = {}): Row[] {
+  if (options.columns) return columnRows(items, options.columns);
   const withConfig = options.config ?? true;
   const arrays = options.arrays ?? 'expand';
   const columns = new Set<string>(BASE_COLUMNS);
@@ -90,6 +100,21 @@ export function toRows(items: Iterable<unknown>, options: ToRowsOptions = {}): R
   });
 }
 
+/** Rows of exactly the columns asked for (see `ToRowsOptions.columns`). */
+function columnRows(items: Iterable<unknown>, columns: readonly string[]): Row[] {
+  const specs = columns.map(parseColumn);
+  const rows: Row[] = [];
+  for (const item of items) {
+    const row = {} as Row;
+    for (const spec of specs) {
+      const value = columnValue(item as ColumnSource, spec);
+      row[spec.name] = spec.kind === 'field' && spec.field === 'version' ? formatVersion(value) : cellOf(value);
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
 /** Column names of `rows` in order: the union of their keys as first met. */
 export function columnsOf(rows: Iterable<Row>): string[] {
   const columns = new Set<string>(BASE_COLUMNS);
@@ -98,7 +123,8 @@ export function columnsOf(rows: Iterable<Row>): string[] {
 }
 
 /**
- * RFC 4180 CSV of rows: a header line, then one record per row, every line ending in CRLF. A
+ * RFC 4180 CSV of rows (with `columns`, exactly those, in that order; else every column the rows
+ * have): a header line, then one record per row, every line ending in CRLF. A
  * field is quoted when it holds a comma, a quote, CR or LF, with inner quotes doubled;
  * `undefined` and `null` are empty fields, booleans `true`/`false`.
  *
@@ -106,8 +132,7 @@ export function columnsOf(rows: Iterable<Row>): string[] {
  * writeFileSync('runs.csv', rowsToCsv(runs.toRows()));
  * // uuid,module,version,cached,config.lr\r\n0190…,train,"~adam {""seed"":1}",true,0.001\r\n
  */
-export function rowsToCsv(rows: readonly Row[]): string {
-  const columns = columnsOf(rows);
+export function rowsToCsv(rows: readonly Row[], columns: readonly string[] = columnsOf(rows)): string {
   const lines = [columns.map(csvField)];
   for (const row of rows) lines.push(columns.map((column) => csvField(row[column])));
   return lines.map((fields) => `${fields.join(',')}\r\n`).join('');

@@ -1,21 +1,16 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
-import { INDEX_FACTORY, PROJECT, STORAGE_FACTORY, container, injectionInUse, registeredFactory } from '../container/container.js';
 import { ContextSlot } from '../context/context.js';
-import { closest } from '../config/suggest.js';
-import { ModuleNotFoundError } from '../errors.js';
-import { INDEX, type Index } from '../index/index.js';
-import { STORAGE, type Storage } from '../storage/storage.js';
+import type { Index } from '../index/index.js';
 import type { ElementClass } from '../interface/element.js';
-import { isElementClass } from '../interface/element.js';
-import { builtinModule } from './builtins.js';
-import { listModules, moduleFile } from './module-files.js';
-import { registerTypeScriptLoader } from './ts-loader.js';
-
-/** The module the default storage provider is loaded from (core does not depend on it statically). */
-export const DEFAULT_STORAGE_MODULE = '@machinable/storage-fs';
+import { Execution } from '../execution/execution.js';
+import { Multiprocess } from '../execution/multiprocess.js';
+import { projectRootRow } from '../records/project-root.js';
+import { Records } from '../records/records.js';
+import type { ModuleSource } from '../records/module-source.js';
+import type { Storage } from '../storage/storage.js';
+import { ModuleLoader } from './module-loader.js';
+import { DEFAULT_STORAGE_MODULE, Providers } from './providers.js';
 
 /** Name of the SQLite index file in a project folder. */
 export const INDEX_FILE = '.machinable.sqlite';
@@ -34,29 +29,30 @@ const slot = new ContextSlot<Project>('project');
 const defaults = new Map<string, Project>();
 
 /**
- * A folder of modules: `train` is `train.ts`, `models.resnet` is `models/resnet.ts`, each with
- * one interface class as its default export. It also owns the project's storage and index.
+ * A folder of modules and the store its runs go to: the composition root that wires the module
+ * loader, the storage and index providers and the records repository together. Every top-level
+ * record of the project is scoped under its root record (see `projectRootRow`).
  *
  * @example
  * await project('/path/to/research').within(async () => (await get('train', { seed: 1 })).launch());
  */
-export class Project {
+export class Project implements ModuleSource {
   readonly directory: string;
   readonly storageRoot: string;
   readonly indexPath: string;
-  private modules = new Map<string, Promise<ElementClass>>();
-  private names = new Map<Function, string>();
+  readonly loader: ModuleLoader;
+  private readonly providers: Providers;
   private readonly views = new Map<string, Project>();
-  private storagePromise?: Promise<Storage>;
-  private indexPromise?: Promise<Index>;
-  private containerPromise?: Promise<DependencyContainer>;
+  private recordsPromise?: Promise<Records>;
 
-  constructor(directory: string, options: ProjectOptions = {}) {
+  constructor(directory: string, options: ProjectOptions = {}, loader?: ModuleLoader) {
     this.directory = resolve(directory);
     const storage = options.storage ?? process.env['MACHINABLE_STORAGE'];
     this.storageRoot = resolve(this.directory, storage ?? 'storage');
     const index = options.index ?? process.env['MACHINABLE_INDEX'];
     this.indexPath = index ? resolve(this.directory, index) : join(storage ? this.storageRoot : this.directory, INDEX_FILE);
+    this.loader = loader ?? builtinLoader(this.directory);
+    this.providers = new Providers(this);
   }
 
   /**
@@ -66,12 +62,7 @@ export class Project {
   withStorage(root: string): Project {
     const path = resolve(this.directory, root);
     let view = this.views.get(path);
-    if (!view) {
-      view = new Project(this.directory, { storage: path });
-      view.modules = this.modules;
-      view.names = this.names;
-      this.views.set(path, view);
-    }
+    if (!view) this.views.set(path, (view = new Project(this.directory, { storage: path }, this.loader)));
     return view;
   }
 
@@ -90,131 +81,74 @@ export class Project {
     return slot.within(this, fn);
   }
 
-  /**
-   * Imports a module and returns its interface class. `.ts` modules compile on the fly, with
-   * decorator metadata. Throws `ModuleNotFoundError` with near matches when there is no such file.
-   */
+  /** The records repository of this project's store. */
+  records(): Promise<Records> {
+    this.recordsPromise ??= (async () => {
+      const [storage, index] = await Promise.all([this.storage(), this.index()]);
+      return new Records({
+        storage,
+        index,
+        modules: this,
+        project: { directory: this.directory, storageRoot: this.storageRoot, indexPath: this.indexPath },
+        root: projectRootRow(this.directory),
+        defaultExecution: () => new Execution(),
+      });
+    })();
+    return this.recordsPromise;
+  }
+
+  /** Imports a module and returns its interface class (see `ModuleLoader`). */
   load(module: string): Promise<ElementClass> {
-    let loading = this.modules.get(module);
-    if (!loading) {
-      loading = this.import(module);
-      this.modules.set(module, loading);
-      loading.catch(() => this.modules.delete(module));
-    }
-    return loading;
+    return this.loader.load(module);
+  }
+
+  loaded(module: string): ElementClass | undefined {
+    return this.loader.loaded(module);
   }
 
   /** Registers a class under a module name (done for every loaded module; use it for classes defined inline). */
   register(module: string, cls: ElementClass): void {
-    this.names.set(cls, module);
-    if (!this.modules.has(module)) this.modules.set(module, Promise.resolve(cls));
+    this.loader.register(module, cls);
   }
 
   /** The module name of a class: the one it was loaded or registered under, else its static `module`, else its name. */
   moduleOf(cls: ElementClass): string {
-    return this.names.get(cls) ?? cls.module ?? cls.name;
+    return this.loader.moduleOf(cls);
   }
 
   /** The storage provider: the registered adapter, else the filesystem storage under `storageRoot`. */
   storage(): Promise<Storage> {
-    this.storagePromise ??= this.openStorage();
-    return this.storagePromise;
+    return this.providers.storage();
   }
 
-  /** The index provider: the registered adapter, else SQLite in `.machinable.sqlite`, rebuilt if it was missing. */
+  /** The index provider: the registered adapter, else SQLite in `.machinable.sqlite`, rebuilt if it was new. */
   index(): Promise<Index> {
-    this.indexPromise ??= this.openIndex();
-    return this.indexPromise;
+    return this.providers.index();
   }
 
-  /**
-   * The project's DI container: a child of machinable's, with this project's `STORAGE`, `INDEX`
-   * and `PROJECT` registered, so a module may `@inject(STORAGE)` in its constructor.
-   */
+  /** The project's DI container (see `Providers.container`). */
   container(): Promise<DependencyContainer> {
-    this.containerPromise ??= (async () => {
-      const [storage, index] = await Promise.all([this.storage(), this.index()]);
-      const child = container.createChildContainer();
-      child.register(STORAGE, { useValue: storage });
-      child.register(INDEX, { useValue: index });
-      child.register(PROJECT, { useValue: this });
-      return child;
-    })();
-    return this.containerPromise;
+    return this.providers.container();
   }
 
-  /**
-   * A new instance of a module class, as the project's container resolves it. Until anything
-   * could use injection (tsyringe never loaded, a constructor without parameters) that is
-   * `new cls()`, made here without loading tsyringe; the providers are opened either way.
-   */
-  async instantiate<T>(cls: new () => T): Promise<T> {
-    if (cls.length === 0 && !injectionInUse()) {
-      await Promise.all([this.storage(), this.index()]);
-      return new cls();
-    }
-    return (await this.container()).resolve(cls);
+  /** A new instance of a module class, as the project's container resolves it. */
+  instantiate<T>(cls: new () => T): Promise<T> {
+    return this.providers.instantiate(cls);
   }
 
   /** Closes the index (and lets a later call reopen it). */
   async close(): Promise<void> {
-    const index = this.indexPromise;
-    this.indexPromise = undefined;
-    this.containerPromise = undefined;
-    if (index) (await index).close();
+    this.recordsPromise = undefined;
+    await this.providers.close();
   }
+}
 
-  private async import(module: string): Promise<ElementClass> {
-    const builtin = builtinModule(module);
-    if (builtin) return builtin;
-    const file = moduleFile(this.directory, module);
-    if (!file) {
-      const known = listModules(this.directory);
-      const hint = closest(module, known);
-      throw new ModuleNotFoundError(
-        `unknown module '${module}': no ${module.split('.').join('/')}.ts (or .mts/.js/.mjs) in ${this.directory}` +
-          (hint ? `. Did you mean '${hint}'?` : known.length ? `. Modules here: ${known.slice(0, 12).join(', ')}` : ''),
-      );
-    }
-    if (/\.m?ts$/.test(file)) {
-      await importProvidersEarly();
-      registerTypeScriptLoader();
-    }
-    const exports = (await import(pathToFileURL(file).href)) as { default?: unknown };
-    const cls = exports.default;
-    if (!isElementClass(cls)) {
-      throw new ModuleNotFoundError(
-        `module '${module}' (${relative(this.directory, file)}) has no interface class as its default export; ` +
-          'add `export default class MyRun extends Interface { ... }`',
-      );
-    }
-    this.names.set(cls, module);
-    return cls;
-  }
-
-  private async openStorage(): Promise<Storage> {
-    const factory = registeredFactory<Storage>(STORAGE_FACTORY);
-    if (factory) return factory(this);
-    const { createStorage } = (await import(DEFAULT_STORAGE_MODULE)) as {
-      createStorage: (options: { root: string }) => Storage;
-    };
-    return createStorage({ root: this.storageRoot });
-  }
-
-  private async openIndex(): Promise<Index> {
-    const factory = registeredFactory<Index>(INDEX_FACTORY);
-    if (factory) return factory(this);
-    const [{ SqliteIndex }, { reindex }, storage] = await Promise.all([
-      import('../index/sqlite-index.js'),
-      import('../index/reindex.js'),
-      this.storage(),
-    ]);
-    mkdirSync(dirname(this.indexPath), { recursive: true });
-    const index = new SqliteIndex(this.indexPath);
-    // The index is a cache: a missing (or outdated) one is rebuilt from the record directories.
-    if (index.needsReindex) reindex(storage, index);
-    return index;
-  }
+/** A module loader with machinable's own modules registered: the executions. */
+function builtinLoader(directory: string): ModuleLoader {
+  const loader = new ModuleLoader(directory, importProvidersEarly);
+  loader.register(Execution.module, Execution);
+  loader.register(Multiprocess.module, Multiprocess);
+  return loader;
 }
 
 let providersImported: Promise<unknown> | undefined;

@@ -1,51 +1,99 @@
-import type { RecordId, RecordModel, StoredRecord } from '../record/record.js';
-
 /** Injection token of the `Storage` provider (tsyringe). */
 export const STORAGE = Symbol.for('machinable.Storage');
 
+/** A record directory found by `Storage.walk()`. */
+export interface WalkEntry {
+  readonly location: string;
+  /**
+   * False for a directory that has an `id.json` but no `.machinable` sentinel (a copy that
+   * skipped dot files): not a record to index, but one to report rather than lose from view.
+   */
+  readonly sentinel: boolean;
+}
+
 /**
- * Where records live. The default provider, `@machinable/storage-fs`, keeps each record as a
- * directory `<root>/<uuid>/`; another adapter implements this interface and is registered with
- * `registerStorage()`. All methods are synchronous: interfaces read their files inline (`loss()`
- * reading `result.json`), and a local filesystem answers faster than a promise round-trip.
+ * Where record directories live. Core decides what goes into a record (`format/`); a storage
+ * keeps directories of files at locations and makes every change all-or-nothing. Locations are
+ * URIs the index stores as `storage_uri` (`file:///abs/path` for the filesystem storage).
+ *
+ * The default provider is `@machinable/storage-fs`; another adapter implements this interface
+ * and is registered with `registerStorage()`. Methods are synchronous: interfaces read their
+ * files inline (`loss()` reading `result.json`).
  */
 export interface Storage {
   /** Human-readable root (a directory path for the filesystem storage). */
   readonly root: string;
 
+  /** Identifies this storage in index rows (`storage_id`). */
+  readonly id: string;
+
   /**
-   * Writes a new record with its first files, all or nothing: after a crash either the whole
-   * record is there or none of it is. Throws if a record with that uuid exists.
+   * The location of a record with these path segments: inside `parent` (a location), or at the
+   * root without one. Touches nothing. A segment that is not one plain name (empty, `.`, `..`, a
+   * separator, a temporary name) is refused with an error naming it.
    */
-  create(id: RecordId, model: RecordModel, files: ReadonlyMap<string, Uint8Array>): StoredRecord;
+  locate(segments: readonly string[], parent?: string): string;
 
-  /** The record with this uuid, or undefined. Throws `CorruptRecordError` naming the bad file. */
-  find(uuid: string): StoredRecord | undefined;
-
-  /** Reads the record at a location (e.g. a directory path), which may lie outside `root`. */
-  read(location: string): StoredRecord;
-
-  /** uuids of every complete record; half-written ones (a crash mid-create) are skipped. */
-  list(): Iterable<string>;
-
-  /** Local directory of a record, for `localDirectory()` and files written by other tools. */
-  directory(uuid: string): string;
-
-  /** Writes a file inside a record atomically (temp + rename); nested paths are created. */
-  writeFile(uuid: string, path: string, data: Uint8Array | string): void;
+  /**
+   * Creates a record directory at `location` holding `files`, all or nothing: after a crash
+   * either the whole directory is there or none of it. The sentinel (`.machinable`) is written
+   * last. An empty directory at `location` (a writer that died after making it) may be replaced.
+   *
+   * @throws RecordExistsError when a record (or anything else) is already at `location`.
+   */
+  create(location: string, files: ReadonlyMap<string, Uint8Array | string>): void;
 
   /** A file of a record, or undefined when it does not exist. */
-  readFile(uuid: string, path: string): Buffer | undefined;
-
-  /** Appends one line (a newline is added) to a file of a record, creating it if needed. */
-  appendLine(uuid: string, path: string, line: string): void;
+  readFile(location: string, path: string): Buffer | undefined;
 
   /**
-   * Copies a record from a location outside storage (another store, a colleague's directory)
-   * into storage and returns it as stored there; a record already in storage is returned as is.
+   * Writes a file of a record atomically (temp + rename); nested paths are created.
+   *
+   * @throws RecordNotFoundError when there is no record at `location` (nothing is created then).
    */
-  adopt(location: string): StoredRecord;
+  writeFile(location: string, path: string, data: Uint8Array | string): void;
 
-  /** Deletes a record (used to discard the loser of a creation race). */
-  remove(uuid: string): void;
+  /**
+   * Appends text to a file of a record, creating it if needed (edge log, `resumed_at`), in one
+   * write, so that lines of concurrent appenders stay whole.
+   *
+   * @throws RecordNotFoundError when there is no record at `location`.
+   */
+  appendFile(location: string, path: string, text: string): void;
+
+  /**
+   * Creates a file of a record only if it does not exist yet, whole (never seen half-written):
+   * true when this call created it, false when it was there already. What a claim on a record
+   * is built on, so it must be atomic across processes (and machines, on a shared filesystem).
+   *
+   * @throws RecordNotFoundError when there is no record at `location`.
+   */
+  createFile(location: string, path: string, data: Uint8Array | string): boolean;
+
+  /** Removes a file of a record; false when it was not there. */
+  removeFile(location: string, path: string): boolean;
+
+  /** The files of a record, the format's own included, as sorted paths relative to it (`a/b.json`); child records and temporaries excluded. */
+  files(location: string): string[];
+
+  /** True when a record directory (with its sentinel) is at `location`. */
+  exists(location: string): boolean;
+
+  /**
+   * Every record directory under the root (or under `location`, itself included), nested ones
+   * included, plus sentinel-less ones (see `WalkEntry`).
+   */
+  walk(location?: string): Iterable<WalkEntry>;
+
+  /** The local directory of a location, for `localDirectory()` and tools that read files directly. */
+  directory(location: string): string;
+
+  /** Deletes a record directory and everything in it. */
+  remove(location: string): void;
+
+  /**
+   * Optional: copies a record directory from a local path outside the storage to `location`, all
+   * or nothing (what `importDirectory()` needs).
+   */
+  copyIn?(directory: string, location: string): void;
 }

@@ -1,0 +1,54 @@
+import { readMarkers, takeFreshRun, writeMarkers } from '../records/run-records.js';
+import { RECORD } from '../records/record-state.js';
+import { hostInfo } from '../records/host-info.js';
+import type { Interface, RunFailure } from '../interface/interface.js';
+import { FAILURE_FILE, HOST_FILE } from '../records/reserved-files.js';
+import { encodeFile } from '../files/file-codecs.js';
+import type { Execution } from './execution.js';
+import { heartbeatSeconds } from './settings.js';
+
+
+/**
+ * The compute protocol every execution follows, in whichever process: mark the run record
+ * started (or resumed, when it was started before), record the host, beat every
+ * `heartbeatSeconds()`, run the interface's hooks and `run()`, then mark the run finished and the
+ * interface computed (`cached`); or store the error in the run record, mark it finished, and
+ * rethrow.
+ */
+export async function computeRun(item: Interface<object>, run: Execution<object>): Promise<void> {
+  const records = run[RECORD].records!;
+  // A run record made here a moment ago has no markers and has its host.json already.
+  const fresh = takeFreshRun(run);
+  const resumed = !fresh && readMarkers(records, run).started_at !== undefined;
+  writeMarkers(records, run, resumed ? 'resumed_at' : 'started_at', 'heartbeat_at');
+  if (!fresh) records.storage.writeFile(run[RECORD].stored!.location, HOST_FILE, encodeFile(HOST_FILE, hostInfo()));
+  const beat = setInterval(() => writeMarkers(records, run, 'heartbeat_at'), heartbeatSeconds() * 1000);
+  beat.unref();
+  try {
+    await item.onBeforeLaunch();
+    await item.run();
+    await item.onAfterLaunch();
+    writeMarkers(records, run, 'finished_at');
+    records.setCached(item, true, 'finished');
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    const stored: RunFailure = { name: failure.name, message: failure.message, stack: failure.stack, at: new Date().toISOString() };
+    records.storage.writeFile(run[RECORD].stored!.location, FAILURE_FILE, encodeFile(FAILURE_FILE, stored));
+    writeMarkers(records, run, 'finished_at');
+    if (typeof error === 'object' && error !== null) storedFailures.add(error);
+    throw error;
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+const storedFailures = new WeakSet<object>();
+
+/**
+ * Whether `error` is a run's own error that `compute` stored in the run record's `failure.json`
+ * (so whoever reads the run record learns of it: a child process need not print it too).
+ */
+export function isStoredFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && storedFailures.has(error);
+}
+

@@ -1,0 +1,19 @@
+import { DEFAULT_WINDOW_SECONDS } from '../format/run-state.js';
+
+/** Seconds between heartbeats while a run computes (`MACHINABLE_HEARTBEAT_SECONDS`, default 15). */
+export function heartbeatSeconds(): number {
+  return positive(process.env['MACHINABLE_HEARTBEAT_SECONDS']) ?? 15;
+}
+
+/**
+ * Seconds after its last heartbeat that a run still counts as live (`MACHINABLE_LIVENESS_WINDOW`,
+ * default 90: about six missed heartbeats, as the reference sets it for shared filesystems).
+ */
+export function livenessWindowSeconds(): number {
+  return positive(process.env['MACHINABLE_LIVENESS_WINDOW']) ?? DEFAULT_WINDOW_SECONDS;
+}
+
+function positive(text: string | undefined): number | undefined {
+  const value = Number(text);
+  return text !== undefined && text !== '' && Number.isFinite(value) && value > 0 ? value : undefined;
+}

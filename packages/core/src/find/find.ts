@@ -1,0 +1,256 @@
+import { FindRequestError } from '../errors.js';
+import type { JsonValue } from '../format/json.js';
+import type { ConfigFilter, ConfigLayerName, ConfigOp, FindRequest, FindResult, IndexRow, IndexSummary, SortSpec } from '../index/index.js';
+import { checkFindRequest, SORT_COLUMNS } from '../index/find-request.js';
+import { InterfaceCollection } from '../interface/collection.js';
+import type { Interface } from '../interface/interface.js';
+import { toRows, type Row } from '../interface/rows.js';
+import { Project } from '../project/project.js';
+import type { Records } from '../records/records.js';
+import { columnValue, parseColumn, type ColumnSpec } from './columns.js';
+import { RecordView } from './record-view.js';
+import { parseWhere, type WhereClause } from './where.js';
+
+/** Operators a builder's `where()` takes, as symbols or as the request's names. */
+export type WhereOperator = '=' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '~' | 'in' | ConfigOp;
+
+const SYMBOLS: Readonly<Record<string, ConfigOp>> = { '=': 'eq', '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'lte', '>': 'gt', '>=': 'gte', '~': 'contains' };
+const COLUMN_FILTERS = ['module', 'kind', 'label', 'created_by', 'parent_id', 'identity_key', 'predicate_key'] as const;
+
+/** A sort term `find()` cannot hand to the index (a file value, the status): sorted here after reading every match. */
+interface LocalSort {
+  readonly column: ColumnSpec;
+  readonly ascending: boolean;
+}
+
+/** Options of a query besides its request. */
+interface QueryState {
+  readonly request: FindRequest;
+  readonly local: readonly LocalSort[];
+  /** Set when the query was made by `get(m).where(...)`: what it is resolved against. */
+  readonly records?: Promise<Records>;
+}
+
+/**
+ * A find over the index: the reference's `FindRequest`, built up by chained calls (each returns a
+ * new query) and run when awaited, resolving to `{ items, total }` exactly as the reference's
+ * find answers (`items` are index rows' summaries, `total` counts every match). `all()` loads the
+ * matching interfaces instead, and `rows(columns)` makes a results table without loading them.
+ * Sorting by a file value (`-result.json:loss`) or by `status` happens here, after the index
+ * filtered; everything else (filters, config paths, paging) is SQL.
+ *
+ * @example
+ * await find({ module: 'train' }).where('lr', '>', 0.01).where('optimizer.name=adam').sort('-lr').limit(20);
+ * await find({ module: 'train', config: { filters: [{ path: 'lr', op: 'gt', value: 0.01 }] } }); // the same
+ */
+export class FindQuery implements Promise<FindResult> {
+  readonly [Symbol.toStringTag] = 'FindQuery';
+  readonly #state: QueryState;
+
+  constructor(request: FindRequest = {}, state: Partial<QueryState> = {}) {
+    this.#state = { local: [], ...state, request };
+  }
+
+  /**
+   * The request as JSON, keys spelt as the reference spells them (what `machinable find
+   * --request` takes). Sort terms on file values or the status are not in it.
+   */
+  get request(): FindRequest {
+    return this.#state.request;
+  }
+
+  /**
+   * Adds a condition: `where(path, op, value)` or one written out, `where('lr>0.01')`. Paths are
+   * config paths (`lr`, `config.optimizer.name`), predicate paths (`predicate.dataset`, equality
+   * only), or a column (`module`, `kind`, `label`, `created_by`; equality only).
+   */
+  where(condition: string, op?: WhereOperator, value?: JsonValue): FindQuery {
+    const clause: WhereClause = op === undefined ? parseWhere(condition) : { path: condition, op: SYMBOLS[op] ?? (op as ConfigOp), value: value ?? null };
+    const request = this.#state.request;
+    const target = clause.path;
+    if ((COLUMN_FILTERS as readonly string[]).includes(target) || target.startsWith('predicate.')) {
+      if (clause.op !== 'eq') throw new FindRequestError(`where ${target}`, `${target} takes equality only (=)`);
+      if (target.startsWith('predicate.')) {
+        return this.with({ ...request, predicate: { ...(request.predicate ?? {}), [target.slice('predicate.'.length)]: clause.value } });
+      }
+      if (typeof clause.value !== 'string') throw new FindRequestError(`where ${target}`, `${target} is compared to a string`);
+      return this.with({ ...request, [target]: clause.value });
+    }
+    const path = target.startsWith('config.') ? target.slice('config.'.length) : target;
+    const filter: ConfigFilter = { path, op: clause.op, value: clause.value };
+    const config = request.config ?? {};
+    return this.with({ ...request, config: { ...config, filters: [...(config.filters ?? []), filter] } });
+  }
+
+  /** The config layer the conditions read (default `resolved`). */
+  layer(layer: ConfigLayerName): FindQuery {
+    return this.with({ ...this.#state.request, config: { ...(this.#state.request.config ?? {}), layer } });
+  }
+
+  /**
+   * Sort terms, first the most significant: a column (`created_at_ns`, `updated_at_ns`,
+   * `created_by`, `label`, `module`, `kind`; `created` for `created_at_ns`), a config path (`lr`,
+   * `config.optimizer.name`), a file value (`result.json:loss`) or `status`; `-` in front sorts
+   * descending. Replaces the terms given before.
+   */
+  sort(...terms: string[]): FindQuery {
+    const sort: SortSpec[] = [];
+    const local: LocalSort[] = [];
+    for (const term of terms) {
+      const ascending = !term.startsWith('-');
+      const name = term.replace(/^[-+]/, '');
+      const direction = ascending ? 'asc' : 'desc';
+      if (name === 'created') sort.push({ by: 'created_at_ns', direction });
+      else if ((SORT_COLUMNS as readonly string[]).includes(name)) sort.push({ by: name, direction });
+      else if (name.includes(':') || name === 'status' || name === 'cached') local.push({ column: parseColumn(name), ascending });
+      else sort.push({ by: name.startsWith('config.') ? name.slice('config.'.length) : name, config_layer: this.#state.request.config?.layer ?? 'resolved', direction });
+    }
+    // A sort term the index cannot order by means the whole order is made here.
+    if (local.length > 0) {
+      return this.with(withoutSort(this.#state.request), terms.map((term) => ({ column: parseColumn(columnName(term)), ascending: !term.startsWith('-') })));
+    }
+    return this.with({ ...this.#state.request, sort }, []);
+  }
+
+  /** At most `n` items (1 to 1000 in a request; `all()` and `rows()` take any number). */
+  limit(n: number): FindQuery {
+    return this.with({ ...this.#state.request, limit: n });
+  }
+
+  /** Skips the first `n` matches. */
+  offset(n: number): FindQuery {
+    return this.with({ ...this.#state.request, offset: n });
+  }
+
+  /** Includes hidden records (left out unless asked for). */
+  includeHidden(include = true): FindQuery {
+    return this.with({ ...this.#state.request, include_hidden: include });
+  }
+
+  then<A = FindResult, B = never>(onFulfilled?: ((value: FindResult) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+    return this.run().then(onFulfilled, onRejected);
+  }
+
+  catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<FindResult | B> {
+    return this.run().catch(onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<FindResult> {
+    return this.run().finally(onFinally);
+  }
+
+  /** The matching interfaces (each loaded with its module's class), in order, paged as asked. */
+  async all(): Promise<InterfaceCollection<Interface>> {
+    const { records, rows } = await this.matches(true);
+    return new InterfaceCollection(await records.fromRows(rows));
+  }
+
+  /**
+   * A results table of the matches without loading their modules: one row per record with the
+   * columns asked for (see `toRows`), e.g. `['id', 'config.lr', 'status', 'result.json:loss']`.
+   */
+  async rows(columns: readonly string[] = ['id', 'module', 'version', 'status', 'created']): Promise<Row[]> {
+    const { records, rows } = await this.matches(true);
+    return toRows(
+      rows.map((row) => new RecordView(row, records)),
+      { columns },
+    );
+  }
+
+  private async run(): Promise<FindResult> {
+    const { records } = await this.resolved();
+    if (this.#state.local.length === 0) return records.index.find(this.#state.request);
+    const { rows, total } = await this.matches(false);
+    return { items: rows.map(summaryOf), total };
+  }
+
+  /** The matching rows in order, paged (`unbounded`: without the default page size). */
+  private async matches(unbounded: boolean): Promise<{ records: Records; rows: IndexRow[]; total: number }> {
+    const { records, request } = await this.resolved();
+    const { local } = this.#state;
+    if (local.length === 0) {
+      if (unbounded && request.limit === undefined) {
+        const rows = records.index.all(request).slice(request.offset ?? 0);
+        return { records, rows, total: rows.length };
+      }
+      const result = records.index.search(request);
+      return { records, rows: result.items, total: result.total };
+    }
+    checkFindRequest(request);
+    const all = records.index.all(request);
+    const keyed = all.map((row) => {
+      const view = new RecordView(row, records);
+      return { row, keys: local.map(({ column }) => columnValue(view, column)) };
+    });
+    keyed.sort((a, b) => {
+      for (const [i, { ascending }] of local.entries()) {
+        const order = compareValues(a.keys[i], b.keys[i]);
+        if (order !== 0) return ascending ? order : -order;
+      }
+      return a.row.record_id < b.row.record_id ? -1 : a.row.record_id > b.row.record_id ? 1 : 0;
+    });
+    const offset = request.offset ?? 0;
+    const limit = request.limit ?? (unbounded ? Infinity : 100);
+    return { records, rows: keyed.slice(offset, offset + limit).map(({ row }) => row), total: keyed.length };
+  }
+
+  private async resolved(): Promise<{ records: Records; request: FindRequest }> {
+    const records = await (this.#state.records ?? Project.current().records());
+    return { records, request: this.#state.request };
+  }
+
+  private with(request: FindRequest, local: readonly LocalSort[] = this.#state.local): FindQuery {
+    return new FindQuery(request, { ...this.#state, local });
+  }
+}
+
+/**
+ * A find over the current project's index: the reference's `FindRequest` (keys as the reference
+ * spells them), refined with the builder's calls. See `FindQuery`.
+ *
+ * @example
+ * const { items, total } = await find({ module: 'train', label: 'baseline' });
+ * const best = await find({ module: 'train' }).where('lr>0.01').sort('result.json:loss').limit(5).rows(['id', 'config.lr', 'result.json:loss']);
+ */
+export function find(request: FindRequest = {}): FindQuery {
+  return new FindQuery(request);
+}
+
+/** A query against a given store (what `get(m).where(...)` makes). */
+export function findIn(records: Promise<Records>, request: FindRequest): FindQuery {
+  return new FindQuery(request, { records });
+}
+
+function withoutSort(request: FindRequest): FindRequest {
+  const { sort: _sort, ...rest } = request;
+  return rest;
+}
+
+/** A sort term as the column that reads the same value from a record. */
+function columnName(term: string): string {
+  const name = term.replace(/^[-+]/, '');
+  if (name === 'created' || name === 'created_at_ns') return 'created';
+  if (name === 'updated_at_ns') return 'updated';
+  if (['created_by', 'label', 'module', 'kind', 'status', 'cached'].includes(name)) return name;
+  if (name.includes(':') || name.startsWith('config.') || name.startsWith('predicate.')) return name;
+  return `config.${name}`;
+}
+
+/** SQLite's order for mixed values: missing and null first, then numbers, then text, then the rest. */
+function compareValues(a: unknown, b: unknown): number {
+  const rank = (v: unknown): number => (v === undefined || v === null ? 0 : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? 1 : typeof v === 'string' ? 2 : 3);
+  const [ra, rb] = [rank(a), rank(b)];
+  if (ra !== rb) return ra - rb;
+  if (ra === 1) return Number(a) - Number(b);
+  if (ra === 2) return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
+  if (ra === 3) {
+    const [sa, sb] = [JSON.stringify(a), JSON.stringify(b)];
+    return sa < sb ? -1 : sa > sb ? 1 : 0;
+  }
+  return 0;
+}
+
+function summaryOf(row: IndexRow): IndexSummary {
+  const { record_id, kind, module, identity_key, predicate_key, parent_id, storage_uri, local_uri, storage_id, hidden, bytes_missing, created_at_ns, created_by, label } = row;
+  return { record_id, kind, module, identity_key, predicate_key, parent_id, storage_uri, local_uri, storage_id, hidden, bytes_missing, created_at_ns, created_by, label };
+}

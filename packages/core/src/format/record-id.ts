@@ -1,0 +1,50 @@
+/**
+ * Record ids: 12 characters of base62 (the reference mints them so, "birthday-safe into billions
+ * of records"), and the project root's deterministic id, `P` + 11 hex, so every index derives the
+ * same root id for the same project and shared records resolve under it.
+ */
+import { randomBytes } from 'node:crypto';
+import { canonicalJson } from '../identity/canonical-json.js';
+import { sha256Hex } from '../identity/identity.js';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Length of a minted record id. */
+export const RECORD_ID_LENGTH = 12;
+
+/**
+ * A fresh random record id: 12 characters from `[A-Za-z0-9]`.
+ *
+ * @example
+ * newRecordId(); // 'q3ZxM0bT9aKe'
+ */
+export function newRecordId(): string {
+  let id = '';
+  while (id.length < RECORD_ID_LENGTH) {
+    for (const byte of randomBytes(16)) {
+      // 248 = 4 * 62: rejecting the rest keeps every character equally likely.
+      if (byte < 248) id += ALPHABET[byte % 62];
+      if (id.length === RECORD_ID_LENGTH) break;
+    }
+  }
+  return id;
+}
+
+/**
+ * The project root's record id, derived from its identity triple: `P` + the first 11 hex of
+ * `sha256(canonicalJson({ identity, predicate }))`.
+ *
+ * @example
+ * projectRootId(identityKey('machinable.project', {}), predicateKey({ name: 'my-study' }));
+ */
+export function projectRootId(identityKey: string, predicateKey: string): string {
+  return `P${sha256Hex(canonicalJson({ identity: identityKey, predicate: predicateKey })).slice(0, 11)}`;
+}
+
+/**
+ * The short form of a record id for display: the id itself for the 12-character ids of format
+ * v1; for a legacy 36-character uuid, the 6 characters the reference picks from it.
+ */
+export function shortId(recordId: string): string {
+  return recordId.length >= 18 ? recordId.slice(11, 13) + recordId.slice(14, 18) : recordId;
+}

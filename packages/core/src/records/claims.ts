@@ -1,0 +1,191 @@
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { livenessWindowSeconds } from '../execution/settings.js';
+import { parseJson } from '../format/json.js';
+import { runState } from '../format/run-state.js';
+import { parseTimestampMicros, isoTimestamp } from '../format/timestamp.js';
+import type { Interface } from '../interface/interface.js';
+import { storedOf } from './record-state.js';
+import type { Records } from './records.js';
+import { readMarkersAt } from './run-records.js';
+
+import { SENTINEL_FILE } from '../format/layout.js';
+import { CLAIM_FILE } from './reserved-files.js';
+
+/** What a claim holds: the run record computing, and the process doing it. */
+export interface ClaimContent {
+  /** The run record's id, once there is one. */
+  readonly run: string | null;
+  readonly host: string;
+  readonly pid: number;
+  /** ISO-8601 time the claim was made (or last handed on). */
+  readonly at: string;
+}
+
+/** How a wait for another computation ended. */
+export type ClaimOutcome = 'claimed' | 'computed';
+
+/**
+ * Claims the computation of an interface, so that a run is computed at most once at a time,
+ * across handles, processes and machines sharing the storage. Resolves `claimed` when this
+ * process may compute it (the claim file is created, or taken over from a dead holder) and
+ * `computed` when, while waiting for another holder, the run was computed by it.
+ *
+ * A holder counts as alive while its run record is live (its heartbeat within the liveness
+ * window), or, before its run record exists or starts, while its process is (checked on the same
+ * host; from another host, for the window after the claim). A dead holder's claim is taken over:
+ * read again, removed only if it is still the claim found dead, then created anew, so of several
+ * processes finding it dead one wins. (Two processes finding the same dead claim within the same
+ * few microseconds could both remove it, one the other's fresh claim; only then can two compute.)
+ */
+export async function claimComputation(records: Records, item: Interface<object>, options: { readonly pollMs?: number } = {}): Promise<ClaimOutcome> {
+  const location = storedOf(item).location;
+  let poll = options.pollMs ?? 100;
+  // Callers looked at `cached` just before; it is looked at again once the claim is made (a holder
+  // may have finished and released in between) or found held (then on every poll).
+  for (;;) {
+    if (records.storage.createFile(location, CLAIM_FILE, claimText(null))) {
+      if (records.isCached(item)) {
+        releaseClaim(records, item);
+        return 'computed';
+      }
+      return 'claimed';
+    }
+    if (records.isCached(item)) return 'computed';
+    const held = readClaim(records, location);
+    if (held !== undefined && !isAlive(records, location, held)) {
+      // Taken over only if it is still the claim found dead (another process may have done so first).
+      const again = readClaim(records, location);
+      if (again !== undefined && again.at === held.at && again.pid === held.pid && again.run === held.run) {
+        records.storage.removeFile(location, CLAIM_FILE);
+      }
+      continue;
+    }
+    await sleep(poll);
+    poll = Math.min(poll * 2, 1000);
+  }
+}
+
+/**
+ * Moves a claim to this process and names the run record it computes (`dispatch` in a child
+ * process or a cluster job continuing a run its dispatcher made). A claim made where it is
+ * computed names no run: its holder's run is the interface's latest.
+ */
+export function handOnClaim(records: Records, item: Interface<object>, run: string): void {
+  records.storage.writeFile(storedOf(item).location, CLAIM_FILE, claimText(run));
+}
+
+/** Ends a claim (after the computation, successful or not). */
+export function releaseClaim(records: Records, item: Interface<object>): void {
+  records.storage.removeFile(storedOf(item).location, CLAIM_FILE);
+}
+
+/** The claim on an interface, if one is held. */
+export function claimOf(records: Records, item: Interface<object>): ClaimContent | undefined {
+  return readClaim(records, storedOf(item).location);
+}
+
+function claimText(run: string | null): string {
+  const content: ClaimContent = { run, host: hostname(), pid: process.pid, at: isoTimestamp() };
+  return JSON.stringify(content);
+}
+
+function readClaim(records: Records, location: string): ClaimContent | undefined {
+  const text = records.storage.readFile(location, CLAIM_FILE)?.toString('utf8');
+  if (text === undefined) return undefined;
+  try {
+    const value = parseJson(text) as Partial<ClaimContent>;
+    if (typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.at === 'string') {
+      return { run: typeof value.run === 'string' ? value.run : null, host: value.host, pid: value.pid, at: value.at };
+    }
+  } catch {
+    // a claim cut short by a crash: judged by its age below
+  }
+  return { run: null, host: '', pid: -1, at: '' };
+}
+
+/** Whether the holder of a claim is still computing (see `claimComputation`). */
+function isAlive(records: Records, location: string, claim: ClaimContent): boolean {
+  const window = livenessWindowSeconds();
+  const local = claim.host === hostname();
+  if (local && claim.pid > 0 && !processAlive(claim.pid)) return false;
+  const at = parseTimestampMicros(claim.at);
+  const run = holderRun(records, location, claim, at);
+  if (run !== undefined) {
+    const state = runState(readMarkersAt(records.storage, run.location), new Date(), window);
+    if (state === 'live') return true;
+    // A run that ended (or died) is the holder's only if the claim names it or it began after the
+    // claim: an older run of the interface says nothing about this holder.
+    if ((state === 'died' || state === 'finished') && run.holders) return false;
+    // pending: handed to a pool or a scheduler, not started yet; alive while its dispatcher is
+    // (known on this host), and from another host for the window.
+  }
+  if (local && claim.pid > 0) return true;
+  return at !== undefined && Date.now() * 1000 - at <= window * 1e6;
+}
+
+/**
+ * The run record a claim's holder computes into: the one the claim names (once it moved to
+ * another process, see `handOnClaim`), else the interface's latest run record, which is the
+ * holder's (`holders`) when it was made after the claim; a continued run is followed while live.
+ */
+function holderRun(records: Records, location: string, claim: ClaimContent, claimedAtMicros: number | undefined): { location: string; holders: boolean } | undefined {
+  if (claim.run !== null) {
+    const row = records.index.get(claim.run);
+    const runLocation = row?.storage_uri ?? findRun(records, location, claim.run);
+    return runLocation !== undefined && records.storage.exists(runLocation) ? { location: runLocation, holders: true } : undefined;
+  }
+  const id = records.storage.readFile(location, SENTINEL_FILE)?.toString('utf8').trim();
+  const row = id ? records.latestRunRow(id) : undefined;
+  if (row === undefined || !records.storage.exists(row.storage_uri)) return undefined;
+  const madeAfterClaim = claimedAtMicros !== undefined && row.created_at_ns >= BigInt(claimedAtMicros) * 1000n;
+  return { location: row.storage_uri, holders: madeAfterClaim };
+}
+
+/** The location of a run record under an interface, when the index does not know it (yet). */
+function findRun(records: Records, location: string, run: string): string | undefined {
+  for (const entry of records.storage.walk(location)) {
+    if (entry.location !== location && records.storage.readFile(entry.location, '.machinable')?.toString('utf8') === run) return entry.location;
+  }
+  return undefined;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Runs `compute` under the claim of an interface: once per process for concurrent callers (they
+ * share one computation), once across processes (they wait for the holder, or take over from a
+ * dead one). Resolves `computed` when someone else computed the run meanwhile.
+ */
+export function underClaim(records: Records, item: Interface<object>, compute: () => Promise<void>): Promise<ClaimOutcome> {
+  const running = inflight.get(records)?.get(item.uuid);
+  if (running) return running.then(() => 'computed' as const);
+  const promise = (async (): Promise<ClaimOutcome> => {
+    const outcome = await claimComputation(records, item);
+    if (outcome === 'computed') return outcome;
+    try {
+      await compute();
+    } finally {
+      releaseClaim(records, item);
+    }
+    return 'claimed';
+  })();
+  let map = inflight.get(records);
+  if (!map) inflight.set(records, (map = new Map()));
+  map.set(item.uuid, promise);
+  const done = (): void => {
+    map.delete(item.uuid);
+  };
+  promise.then(done, done);
+  return promise;
+}
+
+/** Computations this process runs, by store and record id, so that concurrent handles share one. */
+const inflight = new WeakMap<Records, Map<string, Promise<ClaimOutcome>>>();

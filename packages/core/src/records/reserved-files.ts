@@ -1,0 +1,10 @@
+/** Files machinable keeps in records besides the format's own (`format/layout.ts`). */
+
+/** On a run record: the error of a run that threw (name, message, stack, time). */
+export const FAILURE_FILE = 'failure.json';
+
+/** On a run record: the host, user and process it ran on (the reference's `host.json`). */
+export const HOST_FILE = 'host.json';
+
+/** On an interface record, while it is being computed: who computes it (see `records/claims.ts`). */
+export const CLAIM_FILE = 'claim.json';

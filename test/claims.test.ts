@@ -1,0 +1,155 @@
+/**
+ * One computation per run at a time, across handles, processes and hosts sharing a store: a
+ * launch that finds its run being computed waits for it and reloads, and a launch that finds the
+ * computing process dead takes the run over. Real child processes throughout.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn } from 'node:child_process';
+import { CLAIM_FILE, get, isoTimestamp, project } from '@machinable/core';
+import { CORE_URL, makeProject, runScript } from './helpers.js';
+
+const WORK = `
+import { appendFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Interface, Config, Field, Project } from '@machinable/core';
+@Config() class C { @Field({ type: 'int' }) seed = 0; @Field({ type: 'int' }) sleepMs = 0; @Field() mode = 'ok'; }
+export default class Work extends Interface<C> {
+  static Config = C;
+  async run() {
+    const dir = Project.current().directory;
+    appendFileSync(join(dir, 'runs.log'), this.uuid + ' ' + process.pid + '\\n');
+    if (this.config.mode === 'hang' && !existsSync(join(dir, 'fixed'))) await new Promise((r) => setTimeout(r, 1e9));
+    if (this.config.sleepMs) await new Promise((r) => setTimeout(r, this.config.sleepMs));
+    this.saveFile('out.json', { seed: this.config.seed, by: process.pid });
+  }
+  out() { return this.loadFile('out.json'); }
+}`;
+
+const runsOf = (dir: string): string[][] =>
+  existsSync(join(dir, 'runs.log')) ? readFileSync(join(dir, 'runs.log'), 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(' ')) : [];
+
+/** A script that waits for the `go` file, so that every process starts at the same moment. */
+const atOnce = (body: string): string => `
+  import { existsSync } from 'node:fs';
+  const { get, project } = await import(${JSON.stringify(CORE_URL)});
+  while (!existsSync('go')) await new Promise((r) => setTimeout(r, 5));
+  ${body}`;
+
+describe('claims: one computation per run at a time', () => {
+  it('8 processes launching one config at once: one run() call, one record, all eight read its result', async () => {
+    const dir = makeProject({ 'work.ts': WORK });
+    const script = atOnce(`
+      const run = await (await get('work', { seed: 1, sleepMs: 300 })).launch();
+      console.log(JSON.stringify({ uuid: run.uuid, out: run.out() }));`);
+    const children = Array.from({ length: 8 }, () => runScript(dir, script));
+    await sleep(500);
+    writeFileSync(join(dir, 'go'), '');
+    const results = await Promise.all(children);
+    for (const result of results) assert.equal(result.code, 0, result.stderr);
+    const printed = results.map((r) => JSON.parse(r.stdout.trim()) as { uuid: string; out: { by: number } });
+    assert.equal(runsOf(dir).length, 1, `run() computed ${runsOf(dir).length} times`);
+    assert.equal(new Set(printed.map((p) => p.uuid)).size, 1, 'one record');
+    assert.equal(new Set(printed.map((p) => p.out.by)).size, 1, 'all eight read the one result');
+    await project(dir).within(async () => assert.equal((await (await get('work', { seed: 1, sleepMs: 300 })).executions()).length, 1, 'one run record'));
+  });
+
+  it('8 processes launching the same 50 configs (each in its own order): 50 run() calls', async () => {
+    const dir = makeProject({ 'work.ts': WORK });
+    const script = (n: number): string =>
+      atOnce(`
+        const seeds = Array.from({ length: 50 }, (_, i) => (i * ${2 * n + 1}) % 50);
+        for (const seed of seeds) await (await get('work', { seed, sleepMs: 10 })).launch();
+        console.log('done');`);
+    const children = Array.from({ length: 8 }, (_, n) => runScript(dir, script(n)));
+    await sleep(500);
+    writeFileSync(join(dir, 'go'), '');
+    const results = await Promise.all(children);
+    for (const result of results) assert.equal(result.code, 0, result.stderr);
+    const log = runsOf(dir);
+    assert.equal(log.length, 50, `run() called ${log.length} times for 50 runs`);
+    assert.equal(new Set(log.map(([uuid]) => uuid)).size, 50);
+  });
+
+  it('two handles of one run in one process (Promise.all) compute it once', async () => {
+    const dir = makeProject({ 'work.ts': WORK });
+    await project(dir).within(async () => {
+      const [a, b] = await Promise.all([get('work', { seed: 3, sleepMs: 100 }), get('work', { seed: 3, sleepMs: 100 })]);
+      await Promise.all([a.launch(), b.launch()]);
+      assert.equal(runsOf(dir).length, 1);
+      assert.equal(a.uuid, b.uuid);
+      assert.equal(b.cached(), true);
+    });
+  });
+
+  it('a launch while another process computes the run waits for it and reloads, computing nothing', async () => {
+    const dir = makeProject({ 'work.ts': WORK });
+    const first = runScript(dir, atOnce(`await (await get('work', { seed: 4, sleepMs: 1500 })).launch();`));
+    writeFileSync(join(dir, 'go'), '');
+    await project(dir).within(async () => {
+      let run = await get('work', { seed: 4, sleepMs: 1500 });
+      for (let i = 0; i < 200 && !existsSync(join(dir, 'runs.log')); i++) await sleep(20);
+      run = await get('work', { seed: 4, sleepMs: 1500 });
+      assert.ok(existsSync(join(run.localDirectory(), CLAIM_FILE)), 'the other process holds the claim');
+      await run.launch();
+      assert.equal(run.cached(), true);
+      assert.notEqual((run.loadFile('out.json') as { by: number }).by, process.pid, 'computed by the other process');
+    });
+    assert.equal((await first).code, 0);
+    assert.equal(runsOf(dir).length, 1);
+  });
+});
+
+describe('claims: a dead holder is taken over', () => {
+  it('a holder killed with SIGKILL mid-run: the next launch takes over and finishes, resuming its run record', async () => {
+    const dir = makeProject({ 'work.ts': WORK });
+    const child = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', `const { get } = await import(${JSON.stringify(CORE_URL)}); await (await get('work', { seed: 5, mode: 'hang' })).launch();`],
+      { cwd: dir, stdio: 'ignore' },
+    );
+    try {
+      for (let i = 0; i < 400 && runsOf(dir).length === 0; i++) await sleep(25);
+      assert.equal(runsOf(dir).length, 1, 'the holder started');
+    } finally {
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    writeFileSync(join(dir, 'fixed'), '');
+    await project(dir).within(async () => {
+      const run = await get('work', { seed: 5, mode: 'hang' });
+      assert.ok(existsSync(join(run.localDirectory(), CLAIM_FILE)), 'the dead holder left its claim');
+      await run.launch();
+      assert.equal(run.status(), 'finished');
+      assert.ok(run.execution!.resumedAt(), 'its run record continued, marked resumed');
+      assert.equal(existsSync(join(run.localDirectory(), CLAIM_FILE)), false, 'and the claim released');
+    });
+    assert.equal(runsOf(dir).length, 2);
+  });
+
+  it('a claim from another host is held while its run beats, and taken over once the heartbeat is older than the window', async (t) => {
+    const dir = makeProject({ 'work.ts': WORK });
+    const previous = process.env['MACHINABLE_LIVENESS_WINDOW'];
+    process.env['MACHINABLE_LIVENESS_WINDOW'] = '1';
+    t.after(() => {
+      if (previous === undefined) delete process.env['MACHINABLE_LIVENESS_WINDOW'];
+      else process.env['MACHINABLE_LIVENESS_WINDOW'] = previous;
+    });
+    await project(dir).within(async () => {
+      const run = await (await get('work', { seed: 6 })).materialize();
+      // A computation on another host: a started run record whose heartbeat is fresh, then stops.
+      const started = await (await get('work', { seed: 6 })).materialize();
+      const foreign = { run: null, host: 'another-host', pid: 1, at: isoTimestamp() };
+      writeFileSync(join(run.localDirectory(), CLAIM_FILE), JSON.stringify(foreign));
+      const launched = Date.now();
+      await started.launch();
+      const waited = Date.now() - launched;
+      assert.ok(waited >= 900, `waited ${waited} ms for the foreign claim to age past the window`);
+      assert.equal(started.cached(), true);
+      assert.equal(runsOf(dir).length, 1);
+    });
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Every package declares what it imports, and imports what it declares: a package that loads
+ * another at run time without declaring it works in this workspace (npm links them all) and
+ * fails in a user's project (`Cannot find package '@machinable/storage-fs'`).
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { builtinModules } from 'node:module';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO } from './helpers.js';
+
+interface Manifest {
+  readonly name: string;
+  readonly dependencies?: Record<string, string>;
+  readonly peerDependencies?: Record<string, string>;
+}
+
+/** Every `.ts`/`.js` source file under `directory`. */
+function sources(directory: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(directory)) {
+    const path = join(directory, name);
+    if (statSync(path).isDirectory()) out.push(...sources(path));
+    else if (/\.(ts|js|mjs)$/.test(name) && !name.endsWith('.d.ts')) out.push(path);
+  }
+  return out;
+}
+
+/**
+ * The packages a source file loads: static imports and re-exports, side-effect imports,
+ * `import('…')` and `require('…')` (or core's `requireDependency('…')`) with a literal, and
+ * package names kept in a `…_MODULE` constant for a dynamic import (core's default storage).
+ * `import type` is left out: it loads nothing.
+ */
+function importedPackages(file: string): Set<string> {
+  const text = readFileSync(file, 'utf8');
+  const specifiers: string[] = [];
+  for (const match of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?[\s\S]*?\sfrom\s+'([^']+)'/gm)) if (!match[1]) specifiers.push(match[2]!);
+  for (const match of text.matchAll(/^\s*import\s+'([^']+)'/gm)) specifiers.push(match[1]!);
+  for (const match of text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)) specifiers.push(match[1]!);
+  for (const match of text.matchAll(/\b(?:require|requireDependency)\(\s*'([^']+)'\s*\)/g)) specifiers.push(match[1]!);
+  for (const match of text.matchAll(/\b[A-Z_]+_MODULE\s*=\s*'(@[^']+)'/g)) specifiers.push(match[1]!);
+  const packages = new Set<string>();
+  for (const specifier of specifiers) {
+    if (specifier.startsWith('.') || specifier.startsWith('node:') || builtinModules.includes(specifier)) continue;
+    const parts = specifier.split('/');
+    packages.add(specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!);
+  }
+  return packages;
+}
+
+const PACKAGES = ['core', 'storage-fs', 'cli'] as const;
+/** Declared but loaded by tools rather than imported: none so far. */
+const NOT_IMPORTED: Readonly<Record<string, readonly string[]>> = {};
+
+describe('package manifests', () => {
+  for (const pkg of PACKAGES) {
+    it(`@machinable/${pkg} declares every package it imports, and nothing it does not`, () => {
+      const directory = join(REPO, 'packages', pkg);
+      const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as Manifest;
+      const imported = new Set<string>();
+      for (const folder of ['src', 'bin']) {
+        let files: string[] = [];
+        try {
+          files = sources(join(directory, folder));
+        } catch {
+          continue; // no such folder
+        }
+        for (const file of files) for (const name of importedPackages(file)) if (name !== manifest.name) imported.add(name);
+      }
+      const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+      assert.deepEqual([...imported].filter((name) => !declared.has(name)).sort(), [], `imported by ${manifest.name} but not in its dependencies`);
+      const unused = [...declared].filter((name) => !imported.has(name) && !(NOT_IMPORTED[pkg] ?? []).includes(name));
+      assert.deepEqual(unused.sort(), [], `declared by ${manifest.name} but never imported`);
+    });
+  }
+
+  it('core brings its default storage; storage-fs takes core as a peer (one core per project, so its errors are core\'s)', () => {
+    const core = JSON.parse(readFileSync(join(REPO, 'packages', 'core', 'package.json'), 'utf8')) as Manifest;
+    const storage = JSON.parse(readFileSync(join(REPO, 'packages', 'storage-fs', 'package.json'), 'utf8')) as Manifest;
+    assert.ok(core.dependencies?.['@machinable/storage-fs'], 'core depends on @machinable/storage-fs');
+    assert.ok(storage.peerDependencies?.['@machinable/core'], 'storage-fs has core as a peer dependency');
+    assert.equal(storage.dependencies?.['@machinable/core'], undefined);
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * Installable outside this repository, as a user would: `npm pack` of the three packages,
+ * `machinable init` for a new project, `npm install <tarballs>` there (dependencies from the
+ * registry, better-sqlite3 built for this Node), and the command init printed launches the first
+ * module, then reloads it. Nothing in the project links back to the repository.
+ *
+ * Slow by nature (npm installs and compiles the SQLite addon): about a minute and a half.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { CLI_BIN, lines } from './cli-helpers.js';
+import { REPO, type ProcessResult, temporaryDirectory } from './helpers.js';
+
+/**
+ * The environment of a user's shell with this test run's Node first on PATH: without the
+ * `npm_*` variables the outer `npm test` set (they would point npm at this repository), and
+ * with the headers of this Node for node-gyp when they sit next to it (Node 24 from the
+ * npm registry carries them in include/node; the machine's Node has them under /usr/include).
+ */
+function userEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (/^npm_/i.test(name) || ['NODE_TEST_CONTEXT', 'NODE_ENV', 'MACHINABLE_STORAGE', 'MACHINABLE_INDEX', 'INIT_CWD'].includes(name)) continue;
+    env[name] = value;
+  }
+  env['PATH'] = `${dirname(process.execPath)}${delimiter}${process.env['PATH'] ?? ''}`;
+  const headers = resolve(process.execPath, '..', '..');
+  if (existsSync(join(headers, 'include', 'node', 'node.h'))) env['npm_config_nodedir'] = headers;
+  return env;
+}
+
+/** Runs a command line through `sh` in `cwd`, as typed in a terminal. */
+function sh(cwd: string, commandLine: string): Promise<ProcessResult> {
+  return new Promise((done, fail) => {
+    const child = spawn('sh', ['-c', commandLine], { cwd, env: userEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+const ok = (result: ProcessResult, what: string): ProcessResult => {
+  assert.equal(result.code, 0, `${what} failed:\n${result.stdout}\n${result.stderr}`);
+  return result;
+};
+
+describe('installed from packed tarballs into a fresh folder', { timeout: 20 * 60_000 }, () => {
+  it('machinable init makes a project that npm installs, launches, reloads and typechecks', async () => {
+    const work = temporaryDirectory('pack');
+    const tarballs = join(work, 'tarballs');
+    mkdirSync(tarballs);
+    ok(await sh(REPO, `npm pack --ignore-scripts --silent --pack-destination '${tarballs}' -w packages/core -w packages/storage-fs -w packages/cli`), 'npm pack');
+    const packed = readdirSync(tarballs).sort();
+    assert.deepEqual(packed, ['machinable-cli-0.1.0.tgz', 'machinable-core-0.1.0.tgz', 'machinable-storage-fs-0.1.0.tgz']);
+
+    const init = ok(await sh(work, `'${process.execPath}' '${CLI_BIN}' init study`), 'machinable init');
+    const printed = lines(init.stdout);
+    const next = printed.slice(printed.indexOf('next:') + 1).map((line) => line.trim());
+    assert.deepEqual(next.slice(0, 2), ['cd study', 'npm install']);
+    const study = join(work, 'study');
+
+    // `npm install` would fetch @machinable/* from the registry (storage-fs as core's dependency);
+    // the tarballs stand in for it.
+    const install = `npm install --no-audit --no-fund --prefer-offline ${packed.map((file) => `'${join(tarballs, file)}'`).join(' ')}`;
+    ok(await sh(study, install), 'npm install of the tarballs');
+    for (const name of ['core', 'storage-fs', 'cli']) {
+      const installed = realpathSync(join(study, 'node_modules', '@machinable', name));
+      assert.ok(installed.startsWith(realpathSync(study)), `@machinable/${name} is installed in the project, not linked: ${installed}`);
+    }
+    const core = JSON.parse(readFileSync(join(study, 'node_modules', '@machinable', 'core', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    assert.equal(core.dependencies['@machinable/storage-fs'], '0.1.0', 'the installed core declares its default storage');
+
+    const command = next[2]!;
+    const first = ok(await sh(study, command), command);
+    assert.match(first.stdout, /^After 10000 samples, pi is approximately 3\.\d+\.\n$/);
+    const second = ok(await sh(study, command), `${command} (again)`);
+    assert.equal(second.stdout, first.stdout);
+
+    const listed = ok(await sh(study, 'npx machinable ls --all --json'), 'machinable ls');
+    const rows = JSON.parse(listed.stdout) as { kind: string; module: string | null }[];
+    assert.equal(rows.filter((row) => row.module === 'estimate_pi').length, 1, 'one run');
+    assert.equal(rows.filter((row) => row.kind === 'Execution').length, 1, 'computed once');
+
+    ok(await sh(study, 'npm run --silent typecheck'), 'tsc --noEmit on the project');
+  });
+});
