@@ -125,7 +125,7 @@ export { verifyRecords, directoryProblems, type RecordProblem, type VerifyReport
 // interfaces and executions
 export { Element, isElementClass, type ElementClass } from './interface/element.js';
 export { Interface, type RunStatus, type RunFailure } from './interface/interface.js';
-export { FAILURE_FILE, HOST_FILE, CLAIM_FILE } from './records/reserved-files.js';
+export { FAILURE_FILE, HOST_FILE, CLAIM_FILE, OUTPUT_FILE } from './records/reserved-files.js';
 export { claimComputation, claimOf, type ClaimContent, type ClaimOutcome } from './records/claims.js';
 export { Experiment } from './interface/experiment.js';
 export { Aggregate, type GridItem } from './interface/aggregate.js';

@@ -5,13 +5,15 @@ import type { Interface, RunFailure } from '../interface/interface.js';
 import { FAILURE_FILE, HOST_FILE } from '../records/reserved-files.js';
 import { encodeFile } from '../files/file-codecs.js';
 import type { Execution } from './execution.js';
+import { capturingOutput } from './output-capture.js';
 import { heartbeatSeconds } from './settings.js';
 
 
 /**
  * The compute protocol every execution follows, in whichever process: mark the run record
  * started (or resumed, when it was started before), record the host, beat every
- * `heartbeatSeconds()`, run the interface's hooks and `run()`, then mark the run finished and the
+ * `heartbeatSeconds()`, run the interface's hooks and `run()` (what they print is also kept in
+ * the run record's `output.log`), then mark the run finished and the
  * interface computed (`cached`); or store the error in the run record, mark it finished, and
  * rethrow.
  */
@@ -25,9 +27,11 @@ export async function computeRun(item: Interface<object>, run: Execution<object>
   const beat = setInterval(() => writeMarkers(records, run, 'heartbeat_at'), heartbeatSeconds() * 1000);
   beat.unref();
   try {
-    await item.onBeforeLaunch();
-    await item.run();
-    await item.onAfterLaunch();
+    await capturingOutput(records.storage, run[RECORD].stored!.location, async () => {
+      await item.onBeforeLaunch();
+      await item.run();
+      await item.onAfterLaunch();
+    });
     writeMarkers(records, run, 'finished_at');
     records.setCached(item, true, 'finished');
   } catch (error) {

@@ -9,7 +9,7 @@ import type { Markers } from '../format/run-state.js';
 import { parseTimestamp } from '../format/timestamp.js';
 import { configureElement } from '../interface/element.js';
 import { Interface, type RunFailure, type RunStatus } from '../interface/interface.js';
-import { FAILURE_FILE } from '../records/reserved-files.js';
+import { FAILURE_FILE, OUTPUT_FILE } from '../records/reserved-files.js';
 import { RECORD } from '../records/record-state.js';
 import { readMarkers, runStatusAt, startRun } from '../records/run-records.js';
 import { underClaim } from '../records/claims.js';
@@ -167,6 +167,21 @@ export class Execution<C extends object = object> extends Interface<C> implement
   override failure(): RunFailure | undefined {
     if (!this.isMaterialized) return undefined;
     return this.loadFile<RunFailure | null>(FAILURE_FILE, null) ?? undefined;
+  }
+
+  /** What this run printed to stdout and stderr (its `output.log`), as far as it got. */
+  override output(): string | undefined {
+    if (!this.isMaterialized) return undefined;
+    return this.loadFile<string | null>(OUTPUT_FILE, null) ?? undefined;
+  }
+
+  /**
+   * True when this run was started before and is being (or was) continued: a run that died and
+   * was launched again. A run can read it to continue from its own checkpoints:
+   * `if (this.execution?.isResumed()) state = this.loadFile('checkpoint.json')`.
+   */
+  isResumed(): boolean {
+    return this.resumedAt() !== undefined;
   }
 
   /** The run state (`pending`, `live`, `died`, `finished`), with a failed run told apart as `failed`. */

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Config } from '../config/config.decorator.js';
 import { Field } from '../config/field.decorator.js';
 import { MachinableError } from '../errors.js';
 import type { Interface, RunFailure } from '../interface/interface.js';
-import { FAILURE_FILE } from '../records/reserved-files.js';
+import { FAILURE_FILE, OUTPUT_FILE } from '../records/reserved-files.js';
 import { RECORD } from '../records/record-state.js';
 import { startRun } from '../records/run-records.js';
 import { underClaim } from '../records/claims.js';
@@ -73,7 +74,7 @@ export class Multiprocess extends Execution<MultiprocessConfig> {
         if (code === 0) return resolve(undefined);
         const failure = storedFailure(run);
         const reason = failure ? `${failure.name}: ${failure.message}` : (stderr.trim().split('\n').at(-1) || `exit ${code ?? signal}`);
-        resolve(new MachinableError(`${item.module} ${item.uuid} failed in a child process: ${reason}`));
+        resolve(new MachinableError(`${item.module} ${item.uuid} failed in a child process: ${reason} (its output: ${join(run.localDirectory(), OUTPUT_FILE)})`));
       });
     });
   }

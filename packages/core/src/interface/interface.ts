@@ -361,6 +361,14 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
     return this.execution?.failure();
   }
 
+  /**
+   * What the latest run printed to stdout and stderr (its run record's `output.log`), as far as
+   * it got; undefined before a run printed anything.
+   */
+  output(): string | undefined {
+    return this.execution?.output();
+  }
+
   /** True while the latest run computes (started, not finished, heartbeat fresh). */
   isLive(): boolean {
     return this.status() === 'live';
