@@ -149,3 +149,6 @@ export { RecordView } from './find/record-view.js';
 // record files: saveFile/loadFile codecs by extension
 export { encodeFile, decodeFile, encodeJsonLine } from './files/file-codecs.js';
 export { ndarray, isNpyTypedArray, type NdArray, type DType, type NpyTypedArray } from './files/npy.js';
+export { Manifest } from './provenance/manifest.js';
+export { captureCodeState, type ManifestEntry } from './provenance/code-state.js';
+export { provenanceGraph, type ProvenanceGraph, type ProvenanceNode, type ProvenanceLink, type ProvenanceOptions } from './provenance/graph.js';

@@ -11,7 +11,8 @@ import { configureElement } from '../interface/element.js';
 import { Interface, type RunFailure, type RunStatus } from '../interface/interface.js';
 import { FAILURE_FILE, OUTPUT_FILE } from '../records/reserved-files.js';
 import { RECORD } from '../records/record-state.js';
-import { readMarkers, runStatusAt, startRun } from '../records/run-records.js';
+import { readMarkers, runStatusAt, startRun, wasMinted } from '../records/run-records.js';
+import { recordManifest } from '../provenance/record-manifest.js';
 import { underClaim } from '../records/claims.js';
 import { computeRun } from './compute.js';
 import { nickname } from './nickname.js';
@@ -108,7 +109,9 @@ export class Execution<C extends object = object> extends Interface<C> implement
       const records = item[RECORD].records!;
       try {
         await underClaim(records, item, async () => {
-          await computeRun(item, startRun(records, item, this));
+          const run = startRun(records, item, this);
+          if (wasMinted(run)) await recordManifest(records, run);
+          await computeRun(item, run);
         });
       } catch (error) {
         failures.push(error);

@@ -7,7 +7,8 @@ import { MachinableError } from '../errors.js';
 import type { Interface, RunFailure } from '../interface/interface.js';
 import { FAILURE_FILE, OUTPUT_FILE } from '../records/reserved-files.js';
 import { RECORD } from '../records/record-state.js';
-import { startRun } from '../records/run-records.js';
+import { startRun, wasMinted } from '../records/run-records.js';
+import { recordManifest } from '../provenance/record-manifest.js';
 import { underClaim } from '../records/claims.js';
 import { Execution } from './execution.js';
 
@@ -51,7 +52,9 @@ export class Multiprocess extends Execution<MultiprocessConfig> {
     const records = item[RECORD].records!;
     let failure: Error | undefined;
     await underClaim(records, item, async () => {
-      failure = await this.spawnChild(item, startRun(records, item, this, { dispatched: true }));
+      const run = startRun(records, item, this, { dispatched: true });
+      if (wasMinted(run)) await recordManifest(records, run);
+      failure = await this.spawnChild(item, run);
     });
     return failure;
   }

@@ -5,6 +5,7 @@ import { InterfaceStateError, MachinableError, RelationError } from '../errors.j
 import { parseEdgeLog, RELATIONS, type EdgeLine, type RelationFn } from '../format/edges.js';
 import { EDGE_LOG_FILE, FORMAT_FILES, RELATED_DIRECTORY, UPDATED_AT_FILE } from '../format/layout.js';
 import { timestampNs } from '../format/timestamp.js';
+import { provenanceGraph, type ProvenanceGraph, type ProvenanceOptions } from '../provenance/graph.js';
 import { newRecordId, shortId } from '../format/record-id.js';
 import type { StoredRecord } from '../format/record.js';
 import { predicateKey } from '../format/keys.js';
@@ -359,6 +360,20 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   /** The error stored by the latest run, if it failed. */
   failure(): RunFailure | undefined {
     return this.execution?.failure();
+  }
+
+  /**
+   * How this result came to be, as plain JSON (the reference's provenance graph): this record,
+   * what it derives from and uses, its run records, and the manifest of the code state each ran
+   * at (git commit, uncommitted changes, package versions). Needs a stored record.
+   *
+   * @example
+   * const graph = (await get('train', { lr: 0.1 })).provenance();
+   * graph.links.filter((l) => l.rel === 'manifest'); // run → code state
+   */
+  provenance(options?: ProvenanceOptions): ProvenanceGraph {
+    this.requireMaterialized('provenance()');
+    return provenanceGraph(this[RECORD].records!, this.uuid, options);
   }
 
   /**

@@ -71,11 +71,18 @@ export function startRun<E extends Execution>(records: Records, item: Interface<
     run[RECORD].records = records;
     records.bind(run, { header, model, modelJson: modelObject(model), location, updatedAtNs: row.updated_at_ns }, false);
     if (!options.dispatched) freshRuns.add(run);
+    mintedRuns.add(run);
     return run;
   }
 }
 
 const freshRuns = new WeakSet<object>();
+const mintedRuns = new WeakSet<object>();
+
+/** True when `startRun` made this run record (rather than continuing an unfinished one). */
+export function wasMinted(run: object): boolean {
+  return mintedRuns.has(run);
+}
 
 /**
  * True (once) for a run record `startRun` just made to compute in this process: it has no status
