@@ -152,3 +152,4 @@ export { ndarray, isNpyTypedArray, type NdArray, type DType, type NpyTypedArray 
 export { Manifest } from './provenance/manifest.js';
 export { captureCodeState, type ManifestEntry } from './provenance/code-state.js';
 export { provenanceGraph, type ProvenanceGraph, type ProvenanceNode, type ProvenanceLink, type ProvenanceOptions } from './provenance/graph.js';
+export { SweepProgress, progressMode, type ProgressMode, type RunProgress, type SweepProgressOptions } from './execution/progress.js';

@@ -13,6 +13,7 @@ import { FAILURE_FILE, OUTPUT_FILE } from '../records/reserved-files.js';
 import { RECORD } from '../records/record-state.js';
 import { readMarkers, runStatusAt, startRun, wasMinted } from '../records/run-records.js';
 import { recordManifest } from '../provenance/record-manifest.js';
+import { SweepProgress, type RunProgress } from './progress.js';
 import { underClaim } from '../records/claims.js';
 import { computeRun } from './compute.js';
 import { nickname } from './nickname.js';
@@ -46,6 +47,7 @@ export class Execution<C extends object = object> extends Interface<C> implement
   static override Config: unknown = ExecutionConfig;
 
   #queued: Interface<object>[] = [];
+  #progress: SweepProgress | undefined;
   readonly #seed: number;
   readonly #nickname: string;
   readonly #resources: JsonObject | null;
@@ -92,11 +94,27 @@ export class Execution<C extends object = object> extends Interface<C> implement
     this.#queued.push(item);
   }
 
-  /** Computes the interfaces that are not computed yet; rejects with the first failure after all ran. */
+  /**
+   * Computes the interfaces that are not computed yet; rejects with the first failure after all
+   * ran. Several at once show their progress (see `SweepProgress`).
+   */
   async dispatch(items: Interface<object>[]): Promise<void> {
     const seen = new Set<string>();
     const todo = items.filter((item) => !item.cached() && !seen.has(item.uuid) && seen.add(item.uuid));
-    if (todo.length > 0) await this.execute(todo);
+    if (todo.length === 0) return;
+    const progress = todo.length > 1 ? new SweepProgress(sweepLabel(todo), todo.length) : undefined;
+    this.#progress = progress;
+    try {
+      await this.execute(todo);
+    } finally {
+      this.#progress = undefined;
+      progress?.close();
+    }
+  }
+
+  /** Tells the sweep's progress what happened to a run (for executions that compute elsewhere). */
+  protected report(item: Interface<object>, state: RunProgress): void {
+    this.#progress?.report(item.uuid, state);
   }
 
   /**
@@ -108,12 +126,15 @@ export class Execution<C extends object = object> extends Interface<C> implement
     for (const item of items) {
       const records = item[RECORD].records!;
       try {
+        this.report(item, 'running');
         await underClaim(records, item, async () => {
           const run = startRun(records, item, this);
           if (wasMinted(run)) await recordManifest(records, run);
           await computeRun(item, run);
         });
+        this.report(item, 'finished');
       } catch (error) {
+        this.report(item, 'failed');
         failures.push(error);
       }
     }
@@ -197,4 +218,10 @@ export class Execution<C extends object = object> extends Interface<C> implement
   override get execution(): Execution | undefined {
     return undefined;
   }
+}
+
+/** What a sweep is called in its progress line: its module, or how many modules it has. */
+function sweepLabel(items: readonly Interface<object>[]): string {
+  const modules = [...new Set(items.map((item) => item.module))];
+  return modules.length === 1 ? `${modules[0]} ×${items.length}` : `${items.length} runs of ${modules.length} modules`;
 }

@@ -40,7 +40,9 @@ export class Multiprocess extends Execution<MultiprocessConfig> {
     const worker = async (): Promise<void> => {
       while (next < items.length) {
         const item = items[next++]!;
+        this.report(item, 'running');
         const failure = await this.runChild(item);
+        this.report(item, failure ? 'failed' : 'finished');
         if (failure) failures.push(failure);
       }
     };
@@ -65,8 +67,10 @@ export class Multiprocess extends Execution<MultiprocessConfig> {
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [ENTRY, project.directory, item.localDirectory(), run.localDirectory()], {
         env: { ...process.env, MACHINABLE_STORAGE: project.storageRoot, MACHINABLE_INDEX: project.indexPath },
-        stdio: ['ignore', 'inherit', 'pipe'],
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
+      // Through this process's streams (not inherited), so a live progress line can step aside.
+      child.stdout.on('data', (chunk: Buffer) => process.stdout.write(chunk));
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();

@@ -518,8 +518,8 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
     return records.fromLocation(records.storage.locate([], path.includes('://') ? path : `file://${resolve(path)}`));
   }
 
-  /** The store this interface belongs to; one made with `new` joins the current project's. */
-  private async records(): Promise<Records> {
+  /** @internal The store this interface belongs to; one made with `new` joins the current project's. */
+  protected async records(): Promise<Records> {
     const state = this[RECORD];
     if (!state.records) {
       const { Project } = await import('../project/project.js');
