@@ -564,19 +564,8 @@ function refreshValues(row: IndexRow): RefreshValues {
 function toRow(row: SqlRow, path: string): IndexRow {
   const id = row.record_id;
   return {
-    record_id: id,
-    kind: row.kind,
-    module: row.module,
-    identity_key: row.identity_key,
-    predicate_key: row.predicate_key,
+    ...toSummary(row),
     predicate: parseObject(row.predicate_json, path, id, 'predicate_json'),
-    parent_id: row.parent_id,
-    storage_uri: row.storage_uri,
-    // The reference reads an empty location as none.
-    local_uri: row.local_uri || null,
-    storage_id: row.storage_id,
-    hidden: Number(row.hidden) !== 0,
-    bytes_missing: Number(row.bytes_missing) !== 0,
     config: {
       default: parseObject(row.config_default_json, path, id, 'config_default_json'),
       version: parseList(row.config_version_json, path, id, 'config_version_json'),
@@ -585,10 +574,7 @@ function toRow(row: SqlRow, path: string): IndexRow {
     },
     inherits: parseList(row.inherits_json, path, id, 'inherits_json') as string[],
     context: parseList(row.context_json, path, id, 'context_json'),
-    created_at_ns: BigInt(row.created_at_ns),
     updated_at_ns: BigInt(row.updated_at_ns),
-    created_by: row.created_by,
-    label: row.label,
     extra: parseObject(row.extra_json, path, id, 'extra_json'),
     private: parseObject(row.private_json, path, id, 'private_json'),
   };
@@ -603,6 +589,7 @@ function toSummary(row: SqlSummary): IndexSummary {
     predicate_key: row.predicate_key,
     parent_id: row.parent_id,
     storage_uri: row.storage_uri,
+    // The reference reads an empty location as none.
     local_uri: row.local_uri || null,
     storage_id: row.storage_id,
     hidden: Number(row.hidden) !== 0,
