@@ -530,6 +530,22 @@ describe('index: lookup', () => {
     index.close();
   });
 
+  it('latest(): the newest row of a kind under a parent, hidden or not, ties by record id (what a find sorts by default)', () => {
+    const index = new SqliteIndex(':memory:');
+    const parent = row();
+    const first = row({ kind: 'Execution', parent_id: parent.record_id, created_at_ns: T0 + 10n });
+    const tieB = row({ record_id: 'Bbbbbbbbbbbb', kind: 'Execution', parent_id: parent.record_id, created_at_ns: T0 + 20n });
+    const tieA = row({ record_id: 'Aaaaaaaaaaaa', kind: 'Execution', parent_id: parent.record_id, created_at_ns: T0 + 20n });
+    const other = row({ kind: 'Interface', parent_id: parent.record_id, created_at_ns: T0 + 30n });
+    index.ingest([parent, first, tieB, tieA, other].map((r) => item(r)));
+    assert.equal(index.latest(parent.record_id, 'Execution')?.record_id, 'Aaaaaaaaaaaa');
+    assert.equal(index.latest(parent.record_id, 'Execution')?.record_id, index.search({ parent_id: parent.record_id, kind: 'Execution', limit: 1, include_hidden: true }).items[0]?.record_id);
+    index.setHidden('Aaaaaaaaaaaa', true);
+    assert.equal(index.latest(parent.record_id, 'Execution')?.record_id, 'Aaaaaaaaaaaa', 'hidden rows count');
+    assert.equal(index.latest(first.record_id, 'Execution'), undefined);
+    index.close();
+  });
+
   it('breaks a tie on created_at_ns by record id', () => {
     const index = new SqliteIndex(':memory:');
     index.ingest([item(row({ record_id: 'Bbbbbbbbbbbb', created_at_ns: T0 })), item(row({ record_id: 'Aaaaaaaaaaaa', created_at_ns: T0 }))]);

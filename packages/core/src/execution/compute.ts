@@ -19,11 +19,12 @@ import { heartbeatSeconds } from './settings.js';
  */
 export async function computeRun(item: Interface<object>, run: Execution<object>): Promise<void> {
   const records = run[RECORD].records!;
-  // A run record made here a moment ago has no markers and has its host.json already.
-  const fresh = takeFreshRun(run);
-  const resumed = !fresh && readMarkers(records, run).started_at !== undefined;
-  writeMarkers(records, run, resumed ? 'resumed_at' : 'started_at', 'heartbeat_at');
-  if (!fresh) records.storage.writeFile(run[RECORD].stored!.location, HOST_FILE, encodeFile(HOST_FILE, hostInfo()));
+  // A run record made here a moment ago was created started, with its host.json.
+  if (!takeFreshRun(run)) {
+    const resumed = readMarkers(records, run).started_at !== undefined;
+    writeMarkers(records, run, resumed ? 'resumed_at' : 'started_at', 'heartbeat_at');
+    records.storage.writeFile(run[RECORD].stored!.location, HOST_FILE, encodeFile(HOST_FILE, hostInfo()));
+  }
   const beat = setInterval(() => writeMarkers(records, run, 'heartbeat_at'), heartbeatSeconds() * 1000);
   beat.unref();
   try {

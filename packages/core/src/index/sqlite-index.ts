@@ -119,6 +119,7 @@ export class SqliteIndex implements Index {
     keys: Database.Statement<[string], [string, string, string]>;
     dedup: Database.Statement<[string | null, string, string], SqlRow>;
     locate: Database.Statement<[string | null, string, string], [string, string]>;
+    latest: Database.Statement<[string, string], SqlRow>;
     insert: Database.Statement<RowValues>;
     refresh: Database.Statement<RefreshValues>;
     relate: Database.Statement<[string, string, string, bigint]>;
@@ -163,6 +164,8 @@ export class SqliteIndex implements Index {
       dedup: rows(`SELECT * ${DEDUP} ${OLDEST}`),
       // Two columns, as an array: a lookup is the hot path of get(), and SELECT * would read and
       // convert the config JSON of every hit (2.5x the time).
+      // The order of a find's default sort (newest first, ties by record id).
+      latest: rows("SELECT * FROM 'index' WHERE parent_id = ? AND kind = ? ORDER BY created_at_ns DESC, record_id LIMIT 1"),
       locate: db.prepare<[string | null, string, string], [string, string]>(`SELECT record_id, storage_uri ${DEDUP} AND hidden = 0 ${OLDEST}`).raw(true),
       insert: db.prepare<RowValues>(`INSERT INTO 'index' (${INDEX_COLUMNS.join(', ')}) VALUES (${INDEX_COLUMNS.map(() => '?').join(', ')})`),
       refresh: db.prepare<RefreshValues>(
@@ -265,6 +268,11 @@ export class SqliteIndex implements Index {
   lookup(key: DedupKey): RecordLocation | undefined {
     const found = this.stmt.locate.get(key.parent_id, key.identity_key, key.predicate_key);
     return found === undefined ? undefined : { record_id: found[0], storage_uri: found[1] };
+  }
+
+  latest(parentId: string, kind: string): IndexRow | undefined {
+    const row = this.stmt.latest.get(parentId, kind);
+    return row === undefined ? undefined : toRow(row, this.path);
   }
 
   /**
