@@ -5,7 +5,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
@@ -151,5 +152,38 @@ describe('claims: a dead holder is taken over', () => {
       assert.equal(started.cached(), true);
       assert.equal(runsOf(dir).length, 1);
     });
+  });
+});
+
+describe('claims: a holder between finishing and releasing', () => {
+  it('is waited for, not taken over, while its process lives: its run ended a moment ago and it is marking it computed', async () => {
+    const dir = makeProject({ 'work.ts': WORK });
+    // A holder process that lives (it sleeps), and the state it leaves between writing finished_at
+    // and writing `cached`: its run record finished, the interface not marked computed, its claim held.
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    try {
+      await project(dir).within(async () => {
+        const run = await (await get('work', { seed: 7 })).launch();
+        assert.equal(runsOf(dir).length, 1);
+        run.cached(false);
+        const claim = { run: null, host: hostname(), pid: holder.pid, at: '2020-01-01T00:00:00.000000+00:00' };
+        writeFileSync(join(run.localDirectory(), CLAIM_FILE), JSON.stringify(claim));
+
+        const again = await get('work', { seed: 7 });
+        let settled = false;
+        const launching = again.launch().then(() => (settled = true));
+        await sleep(700);
+        assert.equal(settled, false, 'the launch waits for the holder');
+        assert.equal(runsOf(dir).length, 1, 'and computes nothing');
+        // The holder finishes: marks the run computed and releases the claim.
+        run.cached(true);
+        rmSync(join(run.localDirectory(), CLAIM_FILE));
+        await launching;
+        assert.equal(again.cached(), true);
+      });
+      assert.equal(runsOf(dir).length, 1, 'run() ran once');
+    } finally {
+      holder.kill();
+    }
   });
 });

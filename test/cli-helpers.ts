@@ -1,14 +1,14 @@
 /** Helpers for the CLI specs: run the real `machinable` binary in a project folder. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ProcessResult } from './helpers.js';
+import { outputOf, type ProcessResult } from './helpers.js';
 
 /** The `machinable` binary of the workspace (packages/cli/bin/run.js). */
 export const CLI_BIN = fileURLToPath(new URL('../bin/run.js', import.meta.resolve('@machinable/cli')));
 
 /** Runs `machinable <args…>` with `cwd` as the project, as a user would (a fresh Node process). */
 export function machinable(cwd: string, ...args: string[]): Promise<ProcessResult> {
-  return collect(spawn(process.execPath, [CLI_BIN, ...args], { cwd, env: cliEnv() }));
+  return outputOf(spawn(process.execPath, [CLI_BIN, ...args], { cwd, env: cliEnv() }));
 }
 
 /**
@@ -17,7 +17,7 @@ export function machinable(cwd: string, ...args: string[]): Promise<ProcessResul
  */
 export function shell(cwd: string, commandLine: string): Promise<ProcessResult> {
   const script = `machinable() { "$MACHINABLE_NODE" "$MACHINABLE_BIN" "$@"; }\n${commandLine}\n`;
-  return collect(spawn('sh', ['-c', script], { cwd, env: { ...cliEnv(), MACHINABLE_NODE: process.execPath, MACHINABLE_BIN: CLI_BIN } }));
+  return outputOf(spawn('sh', ['-c', script], { cwd, env: { ...cliEnv(), MACHINABLE_NODE: process.execPath, MACHINABLE_BIN: CLI_BIN } }));
 }
 
 /** Output lines without the trailing newline. */
@@ -30,15 +30,4 @@ function cliEnv(): NodeJS.ProcessEnv {
   // The parent's test-runner and storage settings are not the user's environment.
   for (const name of ['NODE_TEST_CONTEXT', 'NODE_ENV', 'MACHINABLE_STORAGE', 'MACHINABLE_INDEX']) delete env[name];
   return env;
-}
-
-function collect(child: ReturnType<typeof spawn>): Promise<ProcessResult> {
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }

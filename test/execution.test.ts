@@ -300,7 +300,7 @@ describe('execution', () => {
             runs.push(await (await get('work', { seed: 1, mode: 'fail' })).launch());
             runs.push(await (await get('work', { seed: 2 })).launch());
           }),
-          /failed in a child process: Error: boom 1$/,
+          /failed in a child process: Error: boom 1 \(its output: .*\/output\.log\)$/,
         );
         assert.equal(runs[0]!.status(), 'failed');
         assert.equal(runs[1]!.status(), 'finished');

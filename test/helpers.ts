@@ -1,5 +1,5 @@
 /** Helpers for end-to-end specs: throwaway project folders and child Node processes. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -95,12 +95,16 @@ export function runNodeUnprivileged(cwd: string, args: readonly string[], env: R
 function run(command: string, args: readonly string[], cwd: string, env: Record<string, string | undefined>): Promise<ProcessResult> {
   const environment = { ...process.env, ...env };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete environment[name];
+  return outputOf(spawn(command, args, { cwd, env: environment }));
+}
+
+/** What a child process printed and its exit code, once it has exited. */
+export function outputOf(child: ChildProcess): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: environment });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });

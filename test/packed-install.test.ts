@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { CLI_BIN, lines } from './cli-helpers.js';
-import { REPO, type ProcessResult, temporaryDirectory } from './helpers.js';
+import { REPO, outputOf, type ProcessResult, temporaryDirectory } from './helpers.js';
 
 /**
  * The environment of a user's shell with this test run's Node first on PATH: without the
@@ -34,15 +34,7 @@ function userEnv(): NodeJS.ProcessEnv {
 
 /** Runs a command line through `sh` in `cwd`, as typed in a terminal. */
 function sh(cwd: string, commandLine: string): Promise<ProcessResult> {
-  return new Promise((done, fail) => {
-    const child = spawn('sh', ['-c', commandLine], { cwd, env: userEnv() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  return outputOf(spawn('sh', ['-c', commandLine], { cwd, env: userEnv() }));
 }
 
 const ok = (result: ProcessResult, what: string): ProcessResult => {

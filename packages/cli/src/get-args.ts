@@ -1,7 +1,7 @@
 /**
  * The grammar of `machinable get`, read token by token in the order written:
  *
- *   get [<context module> [version…]]… <module> [version…] [--launch] [--<member>[(args)]]… [--path] [--debug]
+ *   get [<context module> [version…]]… <module> [version…] [--launch] [--<member>[(args)]]… [--path] [--quiet] [--debug]
  *
  * - a version token is `~name` / `~name(k=v, …)`, `key=value` (dotted keys allowed), or a whole
  *   object literal `{key: value, …}`; consecutive `key=value` tokens form one config object;
@@ -49,6 +49,8 @@ export interface GetRequest {
   readonly target: ModuleRequest;
   readonly actions: readonly GetAction[];
   readonly debug: boolean;
+  /** `--quiet`: no progress lines for a sweep. */
+  readonly quiet: boolean;
 }
 
 /** Characters that make a value a literal rather than a plain string. */
@@ -67,6 +69,7 @@ export function parseGetArgs(tokens: readonly string[], parsers: LiteralParsers)
   const modules: { module: string; version: VersionItem[]; plain: Map<PlainObject, Set<string>>; pending?: PlainObject }[] = [];
   const actions: GetAction[] = [];
   let debug = false;
+  let quiet = false;
 
   const current = (token: string) => {
     const last = modules.at(-1);
@@ -87,6 +90,8 @@ export function parseGetArgs(tokens: readonly string[], parsers: LiteralParsers)
   for (const token of tokens) {
     if (token === '--debug') {
       debug = true;
+    } else if (token === '--quiet' || token === '-q') {
+      quiet = true;
     } else if (token.startsWith('--')) {
       actions.push(parseAction(token, parsers));
     } else if (token.startsWith('-')) {
@@ -136,7 +141,7 @@ export function parseGetArgs(tokens: readonly string[], parsers: LiteralParsers)
     throw new UsageError('name the module to get: machinable get <module> [~version …] [key=value …] [--launch]');
   }
   const request = (m: (typeof modules)[number]): ModuleRequest => ({ module: m.module, version: m.version, plain: m.plain });
-  return { contexts: modules.slice(0, -1).map(request), target: request(target), actions, debug };
+  return { contexts: modules.slice(0, -1).map(request), target: request(target), actions, debug, quiet };
 }
 
 function parseAction(token: string, parsers: LiteralParsers): GetAction {

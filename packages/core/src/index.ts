@@ -125,7 +125,7 @@ export { verifyRecords, directoryProblems, type RecordProblem, type VerifyReport
 // interfaces and executions
 export { Element, isElementClass, type ElementClass } from './interface/element.js';
 export { Interface, type RunStatus, type RunFailure } from './interface/interface.js';
-export { FAILURE_FILE, HOST_FILE, CLAIM_FILE } from './records/reserved-files.js';
+export { FAILURE_FILE, HOST_FILE, CLAIM_FILE, OUTPUT_FILE } from './records/reserved-files.js';
 export { claimComputation, claimOf, type ClaimContent, type ClaimOutcome } from './records/claims.js';
 export { Experiment } from './interface/experiment.js';
 export { Aggregate, type GridItem } from './interface/aggregate.js';
@@ -149,3 +149,7 @@ export { RecordView } from './find/record-view.js';
 // record files: saveFile/loadFile codecs by extension
 export { encodeFile, decodeFile, encodeJsonLine } from './files/file-codecs.js';
 export { ndarray, isNpyTypedArray, type NdArray, type DType, type NpyTypedArray } from './files/npy.js';
+export { Manifest } from './provenance/manifest.js';
+export { captureCodeState, type ManifestEntry } from './provenance/code-state.js';
+export { provenanceGraph, type ProvenanceGraph, type ProvenanceNode, type ProvenanceLink, type ProvenanceOptions } from './provenance/graph.js';
+export { SweepProgress, progressMode, type ProgressMode, type RunProgress, type SweepProgressOptions } from './execution/progress.js';

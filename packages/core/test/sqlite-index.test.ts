@@ -5,6 +5,7 @@
  * directories; and the reference's find algebra, checked against the conformance corpus and, where
  * Python and the reference's source are at hand, against the reference's own code.
  */
+import { createHash } from 'node:crypto';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -526,6 +527,22 @@ describe('index: lookup', () => {
     index.setHidden(newest.record_id, true);
     assert.equal(index.lookup(key), undefined);
     assert.equal(index.lookup({ ...key, parent_id: oldest.record_id }), undefined);
+    index.close();
+  });
+
+  it('latest(): the newest row of a kind under a parent, hidden or not, ties by record id (what a find sorts by default)', () => {
+    const index = new SqliteIndex(':memory:');
+    const parent = row();
+    const first = row({ kind: 'Execution', parent_id: parent.record_id, created_at_ns: T0 + 10n });
+    const tieB = row({ record_id: 'Bbbbbbbbbbbb', kind: 'Execution', parent_id: parent.record_id, created_at_ns: T0 + 20n });
+    const tieA = row({ record_id: 'Aaaaaaaaaaaa', kind: 'Execution', parent_id: parent.record_id, created_at_ns: T0 + 20n });
+    const other = row({ kind: 'Interface', parent_id: parent.record_id, created_at_ns: T0 + 30n });
+    index.ingest([parent, first, tieB, tieA, other].map((r) => item(r)));
+    assert.equal(index.latest(parent.record_id, 'Execution')?.record_id, 'Aaaaaaaaaaaa');
+    assert.equal(index.latest(parent.record_id, 'Execution')?.record_id, index.search({ parent_id: parent.record_id, kind: 'Execution', limit: 1, include_hidden: true }).items[0]?.record_id);
+    index.setHidden('Aaaaaaaaaaaa', true);
+    assert.equal(index.latest(parent.record_id, 'Execution')?.record_id, 'Aaaaaaaaaaaa', 'hidden rows count');
+    assert.equal(index.latest(first.record_id, 'Execution'), undefined);
     index.close();
   });
 
@@ -1125,6 +1142,53 @@ describe('index: find', () => {
 
   it('accepts keys set to undefined as absent', () => {
     assert.equal(letters(index, { module: undefined, limit: undefined, config: { filters: [{ path: 'lr', value: undefined, op: 'ne' }] } }), 'DCBA');
+  });
+});
+
+describe('index: find indexes on config paths', () => {
+  const filled = (): SqliteIndex => {
+    const index = new SqliteIndex(dbFile());
+    index.ingest(Array.from({ length: 50 }, (_, i) => item(row({ config: { default: {}, version: [], update: {}, resolved: { lr: i / 100, opt: { name: i % 2 ? 'adam' : 'sgd' } } } }))));
+    return index;
+  };
+  const withPlain = <T>(index: SqliteIndex, read: (db: Database.Database) => T): T => {
+    const db = plain(index.path);
+    try {
+      return read(db);
+    } finally {
+      db.close();
+    }
+  };
+  const findIndexes = (index: SqliteIndex): string[] =>
+    withPlain(index, (db) => db.prepare<[], string>("SELECT sql FROM sqlite_master WHERE name LIKE 'idx_find_%' ORDER BY sql").pluck().all());
+
+  it('a filtered, sorted find makes an expression index per config path, which the query plan then uses', () => {
+    const index = filled();
+    const request = { module: 'train', config: { filters: [{ path: 'lr', op: 'gt' as const, value: 0.2 }] }, sort: [{ by: 'opt.name', config_layer: 'resolved' as const, direction: 'desc' as const }], limit: 5 };
+    const first = index.find(request);
+    assert.deepEqual(findIndexes(index), [
+      "CREATE INDEX idx_find_resolved_" + createHash('sha256').update('$.lr').digest('hex').slice(0, 16) + " ON 'index'(module, json_extract(config_resolved_json, '$.lr'), hidden, bytes_missing)",
+      "CREATE INDEX idx_find_resolved_" + createHash('sha256').update('$.opt.name').digest('hex').slice(0, 16) + " ON 'index'(module, json_extract(config_resolved_json, '$.opt.name'), hidden, bytes_missing)",
+    ].sort());
+    const plan = withPlain(index, (db) =>
+      db.prepare("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM 'index' WHERE module = 'train' AND json_extract(config_resolved_json, '$.lr') > 0.2 AND hidden = 0 AND bytes_missing = 0").all(),
+    ) as { detail: string }[];
+    assert.match(plan.map((p) => p.detail).join('\n'), /USING COVERING INDEX idx_find_resolved_/);
+    assert.equal(first.total, 29);
+    assert.deepEqual(index.find(request), first, 'the same answer from the index');
+    index.close();
+  });
+
+  it('are dropped by rebuild (made again when asked), and no more than 16 are made', () => {
+    const index = filled();
+    index.find({ config: { filters: [{ path: 'lr', op: 'gt', value: 0 }] } });
+    index.rebuild(() => undefined);
+    assert.deepEqual(findIndexes(index), []);
+    index.find({ config: { filters: [{ path: 'lr', op: 'gt', value: 0 }] } });
+    assert.equal(findIndexes(index).length, 1);
+    for (let i = 0; i < 20; i++) index.find({ config: { filters: [{ path: `k${i}`, op: 'eq', value: 1 }] } });
+    assert.equal(findIndexes(index).length, 16);
+    index.close();
   });
 });
 

@@ -178,13 +178,7 @@ export class FsStorage implements Storage {
    */
   writeFile(location: string, path: string, data: Uint8Array | string): void {
     return accessing(`${locationPath(location)}/${path}`, 'write', () => {
-      const directory = locationPath(location);
-      const relative = normalizeRecordPath(path);
-      if (relative === SENTINEL_FILE || relative === HEADER_FILE) {
-        throw new RecordPathError(path, `${relative} is fixed when a record is created and is never rewritten`);
-      }
-      const file = inside(directory, relative);
-      this.checkRecord(directory, path);
+      const { directory, relative, file } = this.writableFile(location, path);
       if (TIMESTAMP_FILES.has(relative)) {
         // A timestamp this storage wrote since creating the record exists and has the usual length:
         // it is rewritten in place. One it did not write yet is created with one write. Any other
@@ -206,13 +200,7 @@ export class FsStorage implements Storage {
    */
   appendFile(location: string, path: string, text: string): void {
     return accessing(`${locationPath(location)}/${path}`, 'append to', () => {
-      const directory = locationPath(location);
-      const relative = normalizeRecordPath(path);
-      if (relative === SENTINEL_FILE || relative === HEADER_FILE) {
-        throw new RecordPathError(path, `${relative} is fixed when a record is created and is never rewritten`);
-      }
-      const file = inside(directory, relative);
-      this.checkRecord(directory, path);
+      const { directory, file } = this.writableFile(location, path);
       this.intoRecord(directory, path, file, () => appendFileSync(file, text));
     });
   }
@@ -342,6 +330,21 @@ export class FsStorage implements Storage {
       throw storageAccessError(error, directory, 'remove the record');
     }
     rmSync(doomed, { recursive: true, force: true });
+  }
+
+  /**
+   * Where a write to `path` of the record at `location` goes; throws for a path outside the record
+   * or naming a file fixed at creation (`.machinable`, `id.json`), and unless a record is there.
+   */
+  private writableFile(location: string, path: string): { directory: string; relative: string; file: string } {
+    const directory = locationPath(location);
+    const relative = normalizeRecordPath(path);
+    if (relative === SENTINEL_FILE || relative === HEADER_FILE) {
+      throw new RecordPathError(path, `${relative} is fixed when a record is created and is never rewritten`);
+    }
+    const file = inside(directory, relative);
+    this.checkRecord(directory, path);
+    return { directory, relative, file };
   }
 
   /** Throws unless `directory` is a record (checked once per directory this storage has not seen). */

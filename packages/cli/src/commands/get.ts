@@ -49,12 +49,14 @@ The project is the current directory.`;
   static override flags = {
     launch: Flags.boolean({ description: 'Compute the run, unless it is stored as computed.' }),
     path: Flags.boolean({ description: "Print the run's directory (the run must be stored)." }),
+    quiet: Flags.boolean({ char: 'q', description: 'No progress lines while a sweep computes (they go to stderr).' }),
   };
 
   async run(): Promise<void> {
     this.parsed = true; // argv is parsed by parseGetArgs: oclif's parser would reorder the --flags
     const core = await import('@machinable/core');
     const request = parseGetArgs(this.argv, core);
+    if (request.quiet) process.env['MACHINABLE_PROGRESS'] = 'off';
     // Actions up to the last --launch run inside every context, so an execution context collects
     // the launch and computes it when it closes; the actions after it see the computed run.
     const cut = request.actions.findLastIndex((action) => action.kind === 'member' && action.name === 'launch') + 1;

@@ -37,7 +37,7 @@ The project is the current directory.`;
   };
 
   static override flags = {
-    all: Flags.boolean({ description: 'Include run records (executions) and the project root.' }),
+    all: Flags.boolean({ description: 'Include run records (executions), code-state manifests and the project root.' }),
     hidden: Flags.boolean({ description: 'Include hidden runs.' }),
   };
 
@@ -56,7 +56,7 @@ The project is the current directory.`;
       const records = await project.records();
       const rows = records.index
         .all({ module: args.module ?? null, include_hidden: flags.hidden, sort: [{ by: 'created_at_ns', direction: 'asc' }] })
-        .filter((row) => flags.all || (row.kind !== 'Execution' && row.kind !== 'Project'));
+        .filter((row) => flags.all || !['Execution', 'Project', 'Manifest'].includes(row.kind));
       if (args.module && rows.length === 0) await project.load(args.module); // an unknown module is an error, with near matches
 
       const out: LsRow[] = [];

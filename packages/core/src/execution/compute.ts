@@ -5,29 +5,34 @@ import type { Interface, RunFailure } from '../interface/interface.js';
 import { FAILURE_FILE, HOST_FILE } from '../records/reserved-files.js';
 import { encodeFile } from '../files/file-codecs.js';
 import type { Execution } from './execution.js';
+import { capturingOutput } from './output-capture.js';
 import { heartbeatSeconds } from './settings.js';
 
 
 /**
  * The compute protocol every execution follows, in whichever process: mark the run record
  * started (or resumed, when it was started before), record the host, beat every
- * `heartbeatSeconds()`, run the interface's hooks and `run()`, then mark the run finished and the
+ * `heartbeatSeconds()`, run the interface's hooks and `run()` (what they print is also kept in
+ * the run record's `output.log`), then mark the run finished and the
  * interface computed (`cached`); or store the error in the run record, mark it finished, and
  * rethrow.
  */
 export async function computeRun(item: Interface<object>, run: Execution<object>): Promise<void> {
   const records = run[RECORD].records!;
-  // A run record made here a moment ago has no markers and has its host.json already.
-  const fresh = takeFreshRun(run);
-  const resumed = !fresh && readMarkers(records, run).started_at !== undefined;
-  writeMarkers(records, run, resumed ? 'resumed_at' : 'started_at', 'heartbeat_at');
-  if (!fresh) records.storage.writeFile(run[RECORD].stored!.location, HOST_FILE, encodeFile(HOST_FILE, hostInfo()));
+  // A run record made here a moment ago was created started, with its host.json.
+  if (!takeFreshRun(run)) {
+    const resumed = readMarkers(records, run).started_at !== undefined;
+    writeMarkers(records, run, resumed ? 'resumed_at' : 'started_at', 'heartbeat_at');
+    records.storage.writeFile(run[RECORD].stored!.location, HOST_FILE, encodeFile(HOST_FILE, hostInfo()));
+  }
   const beat = setInterval(() => writeMarkers(records, run, 'heartbeat_at'), heartbeatSeconds() * 1000);
   beat.unref();
   try {
-    await item.onBeforeLaunch();
-    await item.run();
-    await item.onAfterLaunch();
+    await capturingOutput(records.storage, run[RECORD].stored!.location, async () => {
+      await item.onBeforeLaunch();
+      await item.run();
+      await item.onAfterLaunch();
+    });
     writeMarkers(records, run, 'finished_at');
     records.setCached(item, true, 'finished');
   } catch (error) {

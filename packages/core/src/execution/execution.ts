@@ -9,9 +9,11 @@ import type { Markers } from '../format/run-state.js';
 import { parseTimestamp } from '../format/timestamp.js';
 import { configureElement } from '../interface/element.js';
 import { Interface, type RunFailure, type RunStatus } from '../interface/interface.js';
-import { FAILURE_FILE } from '../records/reserved-files.js';
+import { FAILURE_FILE, OUTPUT_FILE } from '../records/reserved-files.js';
 import { RECORD } from '../records/record-state.js';
-import { readMarkers, runStatusAt, startRun } from '../records/run-records.js';
+import { readMarkers, runStatusAt, startRun, wasMinted } from '../records/run-records.js';
+import { recordManifest } from '../provenance/record-manifest.js';
+import { SweepProgress, type RunProgress } from './progress.js';
 import { underClaim } from '../records/claims.js';
 import { computeRun } from './compute.js';
 import { nickname } from './nickname.js';
@@ -45,6 +47,7 @@ export class Execution<C extends object = object> extends Interface<C> implement
   static override Config: unknown = ExecutionConfig;
 
   #queued: Interface<object>[] = [];
+  #progress: SweepProgress | undefined;
   readonly #seed: number;
   readonly #nickname: string;
   readonly #resources: JsonObject | null;
@@ -91,11 +94,27 @@ export class Execution<C extends object = object> extends Interface<C> implement
     this.#queued.push(item);
   }
 
-  /** Computes the interfaces that are not computed yet; rejects with the first failure after all ran. */
+  /**
+   * Computes the interfaces that are not computed yet; rejects with the first failure after all
+   * ran. Several at once show their progress (see `SweepProgress`).
+   */
   async dispatch(items: Interface<object>[]): Promise<void> {
     const seen = new Set<string>();
     const todo = items.filter((item) => !item.cached() && !seen.has(item.uuid) && seen.add(item.uuid));
-    if (todo.length > 0) await this.execute(todo);
+    if (todo.length === 0) return;
+    const progress = todo.length > 1 ? new SweepProgress(sweepLabel(todo), todo.length) : undefined;
+    this.#progress = progress;
+    try {
+      await this.execute(todo);
+    } finally {
+      this.#progress = undefined;
+      progress?.close();
+    }
+  }
+
+  /** Tells the sweep's progress what happened to a run (for executions that compute elsewhere). */
+  protected report(item: Interface<object>, state: RunProgress): void {
+    this.#progress?.report(item.uuid, state);
   }
 
   /**
@@ -107,10 +126,15 @@ export class Execution<C extends object = object> extends Interface<C> implement
     for (const item of items) {
       const records = item[RECORD].records!;
       try {
+        this.report(item, 'running');
         await underClaim(records, item, async () => {
-          await computeRun(item, startRun(records, item, this));
+          const run = startRun(records, item, this);
+          if (wasMinted(run)) await recordManifest(records, run);
+          await computeRun(item, run);
         });
+        this.report(item, 'finished');
       } catch (error) {
+        this.report(item, 'failed');
         failures.push(error);
       }
     }
@@ -169,6 +193,21 @@ export class Execution<C extends object = object> extends Interface<C> implement
     return this.loadFile<RunFailure | null>(FAILURE_FILE, null) ?? undefined;
   }
 
+  /** What this run printed to stdout and stderr (its `output.log`), as far as it got. */
+  override output(): string | undefined {
+    if (!this.isMaterialized) return undefined;
+    return this.loadFile<string | null>(OUTPUT_FILE, null) ?? undefined;
+  }
+
+  /**
+   * True when this run was started before and is being (or was) continued: a run that died and
+   * was launched again. A run can read it to continue from its own checkpoints:
+   * `if (this.execution?.isResumed()) state = this.loadFile('checkpoint.json')`.
+   */
+  isResumed(): boolean {
+    return this.resumedAt() !== undefined;
+  }
+
   /** The run state (`pending`, `live`, `died`, `finished`), with a failed run told apart as `failed`. */
   override status(now: Date = new Date()): RunStatus {
     const state = this[RECORD];
@@ -179,4 +218,10 @@ export class Execution<C extends object = object> extends Interface<C> implement
   override get execution(): Execution | undefined {
     return undefined;
   }
+}
+
+/** What a sweep is called in its progress line: its module, or how many modules it has. */
+function sweepLabel(items: readonly Interface<object>[]): string {
+  const modules = [...new Set(items.map((item) => item.module))];
+  return modules.length === 1 ? `${modules[0]} ×${items.length}` : `${items.length} runs of ${modules.length} modules`;
 }

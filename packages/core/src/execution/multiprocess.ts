@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Config } from '../config/config.decorator.js';
 import { Field } from '../config/field.decorator.js';
 import { MachinableError } from '../errors.js';
 import type { Interface, RunFailure } from '../interface/interface.js';
-import { FAILURE_FILE } from '../records/reserved-files.js';
+import { FAILURE_FILE, OUTPUT_FILE } from '../records/reserved-files.js';
 import { RECORD } from '../records/record-state.js';
-import { startRun } from '../records/run-records.js';
+import { startRun, wasMinted } from '../records/run-records.js';
+import { recordManifest } from '../provenance/record-manifest.js';
 import { underClaim } from '../records/claims.js';
 import { Execution } from './execution.js';
 
@@ -38,7 +40,9 @@ export class Multiprocess extends Execution<MultiprocessConfig> {
     const worker = async (): Promise<void> => {
       while (next < items.length) {
         const item = items[next++]!;
+        this.report(item, 'running');
         const failure = await this.runChild(item);
+        this.report(item, failure ? 'failed' : 'finished');
         if (failure) failures.push(failure);
       }
     };
@@ -50,7 +54,9 @@ export class Multiprocess extends Execution<MultiprocessConfig> {
     const records = item[RECORD].records!;
     let failure: Error | undefined;
     await underClaim(records, item, async () => {
-      failure = await this.spawnChild(item, startRun(records, item, this, { dispatched: true }));
+      const run = startRun(records, item, this, { dispatched: true });
+      if (wasMinted(run)) await recordManifest(records, run);
+      failure = await this.spawnChild(item, run);
     });
     return failure;
   }
@@ -61,8 +67,10 @@ export class Multiprocess extends Execution<MultiprocessConfig> {
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [ENTRY, project.directory, item.localDirectory(), run.localDirectory()], {
         env: { ...process.env, MACHINABLE_STORAGE: project.storageRoot, MACHINABLE_INDEX: project.indexPath },
-        stdio: ['ignore', 'inherit', 'pipe'],
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
+      // Through this process's streams (not inherited), so a live progress line can step aside.
+      child.stdout.on('data', (chunk: Buffer) => process.stdout.write(chunk));
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
@@ -73,7 +81,7 @@ export class Multiprocess extends Execution<MultiprocessConfig> {
         if (code === 0) return resolve(undefined);
         const failure = storedFailure(run);
         const reason = failure ? `${failure.name}: ${failure.message}` : (stderr.trim().split('\n').at(-1) || `exit ${code ?? signal}`);
-        resolve(new MachinableError(`${item.module} ${item.uuid} failed in a child process: ${reason}`));
+        resolve(new MachinableError(`${item.module} ${item.uuid} failed in a child process: ${reason} (its output: ${join(run.localDirectory(), OUTPUT_FILE)})`));
       });
     });
   }

@@ -6,6 +6,7 @@
  */
 import { FindRequestError } from '../errors.js';
 import type { JsonValue } from '../format/json.js';
+import { closest } from '../config/suggest.js';
 import { isPlainObject } from '../config/plain.js';
 import { PyFloat } from '../identity/py-float.js';
 import type { ConfigLayerName, ConfigOp, SortColumn } from './index.js';
@@ -296,30 +297,9 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** ` (did you mean 'x'?)` for a near miss among `options`, or nothing. */
+/** ` (did you mean 'x'?)` for a near miss among `options` (at most two edits away), or nothing. */
 function hint(given: unknown, options: readonly string[]): string {
   if (typeof given !== 'string') return '';
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const option of options) {
-    const d = distance(given.toLowerCase(), option.toLowerCase());
-    if (d < bestDistance) {
-      best = option;
-      bestDistance = d;
-    }
-  }
+  const best = closest(given, options, 2);
   return best === undefined || best === given ? '' : ` (did you mean '${best}'?)`;
-}
-
-function distance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

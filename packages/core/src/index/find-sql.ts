@@ -38,12 +38,38 @@ export interface FindSql {
   readonly whereParams: readonly SqlParam[];
   /** The ORDER BY terms, ending with `record_id` so that pages are stable. */
   readonly orderBy: string;
-  readonly orderParams: readonly SqlParam[];
 }
 
 /**
- * The WHERE and ORDER BY of a checked request. Paths and values are always bound parameters; the
- * only text spliced into the SQL is fixed column names and operators.
+ * `json_extract(<layer column>, '<path>')`: a config path as the SQL of a find. The path (a
+ * checked JSON path, quotes doubled) is written into the SQL rather than bound, so that SQLite
+ * can answer from an expression index on the same expression (see {@link findIndexSql}).
+ */
+export function configExpression(layer: ConfigLayerName, jsonPath: string): string {
+  return `json_extract(${CONFIG_COLUMNS[layer]}, '${jsonPath.replaceAll("'", "''")}')`;
+}
+
+/** The config paths a request filters or sorts on, once each. */
+export function configPathsOf(request: CheckedFindRequest): { readonly layer: ConfigLayerName; readonly jsonPath: string }[] {
+  const out = new Map<string, { layer: ConfigLayerName; jsonPath: string }>();
+  if (request.config !== null) for (const { jsonPath } of request.config.filters) out.set(`${request.config.layer} ${jsonPath}`, { layer: request.config.layer, jsonPath });
+  for (const spec of request.sort) if (!('column' in spec)) out.set(`${spec.layer} ${spec.jsonPath}`, { layer: spec.layer, jsonPath: spec.jsonPath });
+  return [...out.values()];
+}
+
+/**
+ * An expression index for finds on a config path: by module, then the path's value, covering
+ * the filters every find adds (`hidden`, `bytes_missing`), so a filtered, sorted, counted find of
+ * one module reads the index alone.
+ */
+export function findIndexSql(name: string, layer: ConfigLayerName, jsonPath: string): string {
+  return `CREATE INDEX IF NOT EXISTS ${name} ON 'index'(module, ${configExpression(layer, jsonPath)}, hidden, bytes_missing)`;
+}
+
+/**
+ * The WHERE and ORDER BY of a checked request. Values are always bound parameters; the text
+ * spliced into the SQL is fixed column names, operators, and config paths as quoted string
+ * literals (see {@link configExpression}).
  *
  * @example
  * const { where, whereParams } = buildFindSql(checkFindRequest({ module: 'train' }));
@@ -63,13 +89,13 @@ export function buildFindSql(request: CheckedFindRequest): FindSql {
     params.push(jsonPath, typeof value === 'boolean' ? (value ? 1n : 0n) : bindValue(value, key));
   }
   if (request.config !== null) {
-    const expr = `json_extract(${CONFIG_COLUMNS[request.config.layer]}, ?)`;
     for (const { at, jsonPath, op, value } of request.config.filters) {
+      const expr = configExpression(request.config.layer, jsonPath);
       const key = `${at}.value`;
       const comparison = COMPARISONS[op];
       if (comparison !== undefined) {
         clauses.push(`${expr} ${comparison} ?`);
-        params.push(jsonPath, bindValue(value, key));
+        params.push(bindValue(value, key));
       } else if (op === 'in') {
         const values = Array.isArray(value) ? value : [value];
         if (values.length === 0) {
@@ -77,11 +103,11 @@ export function buildFindSql(request: CheckedFindRequest): FindSql {
           continue;
         }
         clauses.push(`${expr} IN (${values.map(() => '?').join(',')})`);
-        params.push(jsonPath, ...values.map((v, i) => bindValue(v, Array.isArray(value) ? `${key}[${i}]` : key)));
+        params.push(...values.map((v, i) => bindValue(v, Array.isArray(value) ? `${key}[${i}]` : key)));
       } else {
         // Unescaped, as the reference: `%` and `_` in the value are wildcards.
         clauses.push(`${expr} LIKE ?`);
-        params.push(jsonPath, `%${pyStr(value)}%`);
+        params.push(`%${pyStr(value)}%`);
       }
     }
   }
@@ -93,14 +119,12 @@ export function buildFindSql(request: CheckedFindRequest): FindSql {
   }
 
   const terms: string[] = [];
-  const orderParams: SqlParam[] = [];
   for (const spec of request.sort) {
     const direction = spec.ascending ? 'ASC' : 'DESC';
     if ('column' in spec) {
       terms.push(`${spec.column} ${direction}`);
     } else {
-      terms.push(`json_extract(${CONFIG_COLUMNS[spec.layer]}, ?) ${direction}`);
-      orderParams.push(spec.jsonPath);
+      terms.push(`${configExpression(spec.layer, spec.jsonPath)} ${direction}`);
     }
   }
   if (terms.length === 0) terms.push('created_at_ns DESC');
@@ -112,7 +136,6 @@ export function buildFindSql(request: CheckedFindRequest): FindSql {
     where: clauses.length > 0 ? clauses.join(' AND ') : '1=1',
     whereParams: params,
     orderBy: terms.join(', '),
-    orderParams,
   };
 }
 

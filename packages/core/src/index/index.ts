@@ -166,6 +166,9 @@ export interface Index {
    */
   lookup(key: DedupKey): RecordLocation | undefined;
 
+  /** The newest row of a kind under a parent, hidden or not (a record's latest run record). */
+  latest(parentId: string, kind: string): IndexRow | undefined;
+
   /** The reference's find algebra; throws `FindRequestError` naming a bad key, operator or layer. */
   find(request: FindRequest): FindResult;
 

@@ -2,6 +2,7 @@ import type { VersionSpec } from '../config/version.js';
 import { InterfaceCollection } from './collection.js';
 import type { Target } from '../records/records.js';
 import { Interface } from './interface.js';
+import { currentExecution } from '../context/execution-context.js';
 
 /** One member of an aggregate's grid: the module (or class) and its version. */
 export type GridItem = readonly [target: Target<Interface>, version?: VersionSpec];
@@ -56,7 +57,14 @@ export abstract class Aggregate<C extends object = Record<string, unknown>> exte
    * (await sweep.interfaces).map((run) => run.isFinished()); // [true, true]
    */
   override async launch(): Promise<this> {
-    for (const member of await this.interfaces) await member.launch();
+    const members = [...(await this.interfaces)];
+    if (currentExecution()) {
+      for (const member of members) await member.launch();
+    } else {
+      // One sweep for the default execution, so it reports the members' progress together.
+      for (const member of members) await member.materialize();
+      await this.records().then((records) => records.defaultExecution().dispatch(members));
+    }
     return super.launch();
   }
 

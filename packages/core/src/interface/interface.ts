@@ -5,6 +5,7 @@ import { InterfaceStateError, MachinableError, RelationError } from '../errors.j
 import { parseEdgeLog, RELATIONS, type EdgeLine, type RelationFn } from '../format/edges.js';
 import { EDGE_LOG_FILE, FORMAT_FILES, RELATED_DIRECTORY, UPDATED_AT_FILE } from '../format/layout.js';
 import { timestampNs } from '../format/timestamp.js';
+import { provenanceGraph, type ProvenanceGraph, type ProvenanceOptions } from '../provenance/graph.js';
 import { newRecordId, shortId } from '../format/record-id.js';
 import type { StoredRecord } from '../format/record.js';
 import { predicateKey } from '../format/keys.js';
@@ -361,6 +362,28 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
     return this.execution?.failure();
   }
 
+  /**
+   * How this result came to be, as plain JSON (the reference's provenance graph): this record,
+   * what it derives from and uses, its run records, and the manifest of the code state each ran
+   * at (git commit, uncommitted changes, package versions). Needs a stored record.
+   *
+   * @example
+   * const graph = (await get('train', { lr: 0.1 })).provenance();
+   * graph.links.filter((l) => l.rel === 'manifest'); // run → code state
+   */
+  provenance(options?: ProvenanceOptions): ProvenanceGraph {
+    this.requireMaterialized('provenance()');
+    return provenanceGraph(this[RECORD].records!, this.uuid, options);
+  }
+
+  /**
+   * What the latest run printed to stdout and stderr (its run record's `output.log`), as far as
+   * it got; undefined before a run printed anything.
+   */
+  output(): string | undefined {
+    return this.execution?.output();
+  }
+
   /** True while the latest run computes (started, not finished, heartbeat fresh). */
   isLive(): boolean {
     return this.status() === 'live';
@@ -495,8 +518,8 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
     return records.fromLocation(records.storage.locate([], path.includes('://') ? path : `file://${resolve(path)}`));
   }
 
-  /** The store this interface belongs to; one made with `new` joins the current project's. */
-  private async records(): Promise<Records> {
+  /** @internal The store this interface belongs to; one made with `new` joins the current project's. */
+  protected async records(): Promise<Records> {
     const state = this[RECORD];
     if (!state.records) {
       const { Project } = await import('../project/project.js');

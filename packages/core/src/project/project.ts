@@ -5,6 +5,7 @@ import type { Index } from '../index/index.js';
 import type { ElementClass } from '../interface/element.js';
 import { Execution } from '../execution/execution.js';
 import { Multiprocess } from '../execution/multiprocess.js';
+import { Manifest } from '../provenance/manifest.js';
 import { projectRootRow } from '../records/project-root.js';
 import { Records } from '../records/records.js';
 import type { ModuleSource } from '../records/module-source.js';
@@ -143,11 +144,12 @@ export class Project implements ModuleSource {
   }
 }
 
-/** A module loader with machinable's own modules registered: the executions. */
+/** A module loader with machinable's own modules registered: the executions and the manifest. */
 function builtinLoader(directory: string): ModuleLoader {
   const loader = new ModuleLoader(directory, importProvidersEarly);
   loader.register(Execution.module, Execution);
   loader.register(Multiprocess.module, Multiprocess);
+  loader.register(Manifest.module, Manifest);
   return loader;
 }
 

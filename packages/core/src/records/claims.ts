@@ -107,21 +107,30 @@ function readClaim(records: Records, location: string): ClaimContent | undefined
 /** Whether the holder of a claim is still computing (see `claimComputation`). */
 function isAlive(records: Records, location: string, claim: ClaimContent): boolean {
   const window = livenessWindowSeconds();
-  const local = claim.host === hostname();
-  if (local && claim.pid > 0 && !processAlive(claim.pid)) return false;
+  const nowMicros = Date.now() * 1000;
+  const local = claim.host === hostname() && claim.pid > 0;
+  if (local && !processAlive(claim.pid)) return false;
   const at = parseTimestampMicros(claim.at);
   const run = holderRun(records, location, claim, at);
   if (run !== undefined) {
-    const state = runState(readMarkersAt(records.storage, run.location), new Date(), window);
+    const markers = readMarkersAt(records.storage, run.location);
+    const state = runState(markers, new Date(nowMicros / 1000), window);
     if (state === 'live') return true;
     // A run that ended (or died) is the holder's only if the claim names it or it began after the
     // claim: an older run of the interface says nothing about this holder.
-    if ((state === 'died' || state === 'finished') && run.holders) return false;
+    if (run.holders && state === 'died') return false; // its heartbeat stopped: the holder hangs or is gone
+    if (run.holders && state === 'finished') {
+      // Ended a moment ago: the holder is marking it computed and releasing the claim. It is
+      // waited for while its process lives (this host), or for the window after (another host).
+      if (local) return true;
+      const finished = parseTimestampMicros(String(markers.finished_at ?? '').trim());
+      return finished !== undefined && nowMicros - finished <= window * 1e6;
+    }
     // pending: handed to a pool or a scheduler, not started yet; alive while its dispatcher is
     // (known on this host), and from another host for the window.
   }
-  if (local && claim.pid > 0) return true;
-  return at !== undefined && Date.now() * 1000 - at <= window * 1e6;
+  if (local) return true;
+  return at !== undefined && nowMicros - at <= window * 1e6;
 }
 
 /**

@@ -453,7 +453,7 @@ export class Records {
 
   /** The row of a record's latest run record (its newest child of kind `Execution`). */
   latestRunRow(recordId: string): IndexRow | undefined {
-    return this.index.search({ parent_id: recordId, kind: 'Execution', limit: 1, include_hidden: true }).items[0];
+    return this.index.latest(recordId, 'Execution');
   }
 
   /**

@@ -8,3 +8,6 @@ export const HOST_FILE = 'host.json';
 
 /** On an interface record, while it is being computed: who computes it (see `records/claims.ts`). */
 export const CLAIM_FILE = 'claim.json';
+
+/** On a run record: what the run wrote to stdout and stderr (the reference's `output.log`). */
+export const OUTPUT_FILE = 'output.log';

@@ -55,8 +55,14 @@ export function startRun<E extends Execution>(records: Records, item: Interface<
     const model = records.modelOf(execution, header, created, { predicate: { resources, started_at: stamp }, context: [] });
     const updatedAt = isoTimestamp(created);
     const files = recordFiles(header, model, updatedAt);
-    if (options.dispatched) files.set('dispatched_at', updatedAt);
-    else files.set(HOST_FILE, encodeFile(HOST_FILE, hostInfo())); // computed here, now
+    if (options.dispatched) {
+      files.set('dispatched_at', updatedAt);
+    } else {
+      // Computed here, from now: the record is born started, with its host.
+      files.set('started_at', updatedAt);
+      files.set('heartbeat_at', updatedAt);
+      files.set(HOST_FILE, encodeFile(HOST_FILE, hostInfo()));
+    }
     const location = records.storage.locate([pathSegment(header.identity_key), pathSegment(stamp)], parent.location);
     const row = rowOf({ header, model, location, updatedAtNs: timestampNs(updatedAt), storageId: records.storage.id });
     try {
@@ -71,15 +77,23 @@ export function startRun<E extends Execution>(records: Records, item: Interface<
     run[RECORD].records = records;
     records.bind(run, { header, model, modelJson: modelObject(model), location, updatedAtNs: row.updated_at_ns }, false);
     if (!options.dispatched) freshRuns.add(run);
+    mintedRuns.add(run);
     return run;
   }
 }
 
 const freshRuns = new WeakSet<object>();
+const mintedRuns = new WeakSet<object>();
+
+/** True when `startRun` made this run record (rather than continuing an unfinished one). */
+export function wasMinted(run: object): boolean {
+  return mintedRuns.has(run);
+}
 
 /**
- * True (once) for a run record `startRun` just made to compute in this process: it has no status
- * markers yet and has its `host.json`, so the compute protocol need not read or write them.
+ * True (once) for a run record `startRun` just made to compute in this process: it was created
+ * started (`started_at`, `heartbeat_at`) and with its `host.json`, so the compute protocol need
+ * not read or write them.
  */
 export function takeFreshRun(run: object): boolean {
   return freshRuns.delete(run);

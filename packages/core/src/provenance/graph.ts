@@ -1,0 +1,141 @@
+import { RELATIONS } from '../format/edges.js';
+import type { JsonObject, RecordModel } from '../format/model.js';
+import type { JsonValue } from '../format/json.js';
+import { toPlainNumbers } from '../format/json.js';
+import type { Records } from '../records/records.js';
+
+/** One record in a provenance graph. `attributes` is what its kind contributes (see {@link provenanceGraph}). */
+export interface ProvenanceNode {
+  readonly uuid: string;
+  readonly kind: string;
+  readonly module: string | null;
+  readonly version: JsonValue[];
+  readonly label: string | null;
+  readonly attributes: JsonObject;
+}
+
+/** A directed edge between two nodes: `derivation`, `runs`, `manifest` or `uses`. */
+export interface ProvenanceLink {
+  readonly source: string;
+  readonly target: string;
+  readonly rel: string;
+}
+
+/** The reference's provenance graph: a node-link DAG of how a result came to be. */
+export interface ProvenanceGraph {
+  readonly root: string;
+  readonly nodes: ProvenanceNode[];
+  readonly links: ProvenanceLink[];
+  /** True when the node cap ended the walk early. */
+  readonly truncated: boolean;
+}
+
+/** Options of {@link provenanceGraph}. */
+export interface ProvenanceOptions {
+  /** How many hops to follow (default 8). */
+  readonly depth?: number;
+  /** Follow only these edge labels, `depth` hops; by default derivation, runs and manifest deeply and uses one hop. */
+  readonly rels?: readonly string[];
+  /** At most this many nodes (default 200). */
+  readonly nodeCap?: number;
+}
+
+const DEEP = ['derivation', 'runs', 'manifest'];
+
+type Edge = readonly [source: string, rel: string, target: string];
+
+/**
+ * The provenance graph rooted at a record, as the reference assembles it: the recipe (derivation
+ * from other records, what it uses) and the history (its run records, each with the `Manifest`
+ * of the code state it ran at). Edges are oriented from cause to effect (`ancestor → derived`,
+ * `record → run`, `run → manifest`, `user → used`); a node shared by many (one manifest for many
+ * runs) appears once. Node attributes: a run record's seed, nickname and resources; a manifest's
+ * entries; any other record's config layers (and its context, if any). Plain JSON.
+ */
+export function provenanceGraph(records: Records, rootId: string, options: ProvenanceOptions = {}): ProvenanceGraph {
+  const depth = options.depth ?? 8;
+  const cap = options.nodeCap ?? 200;
+  const models = new Map<string, RecordModel | null>();
+  const model = (id: string): RecordModel | null => {
+    if (!models.has(id)) {
+      const row = records.index.get(id);
+      models.set(id, row ? (records.readRow(row)?.model ?? null) : null);
+    }
+    return models.get(id)!;
+  };
+  const nodes = new Map<string, ProvenanceNode>();
+  const links: ProvenanceLink[] = [];
+  const seenEdges = new Set<string>();
+  let truncated = false;
+  const addNode = (id: string): boolean => {
+    if (nodes.has(id)) return true;
+    const found = model(id);
+    if (found === null) return false;
+    if (nodes.size >= cap) {
+      truncated = true;
+      return false;
+    }
+    nodes.set(id, nodeOf(found));
+    return true;
+  };
+  const relOf = (target: string): string => (model(target)?.kind === 'Manifest' ? 'manifest' : 'uses');
+  const edgesOf = (id: string): Edge[] => {
+    const out: Edge[] = [];
+    for (const child of records.relatedIds(id, RELATIONS.derived.name)) out.push([id, 'derivation', child]);
+    for (const parent of records.relatedIds(id, RELATIONS.derived.name, true)) out.push([parent, 'derivation', id]);
+    for (const used of records.relatedIds(id, RELATIONS.uses.name)) out.push([id, relOf(used), used]);
+    for (const user of records.relatedIds(id, RELATIONS.uses.name, true)) out.push([user, relOf(id), id]);
+    const runs = records.index.all({ parent_id: id, kind: 'Execution', include_hidden: true, sort: [{ by: 'created_at_ns', direction: 'asc' }] });
+    for (const run of runs) out.push([id, 'runs', run.record_id]);
+    return out;
+  };
+
+  addNode(rootId);
+  const passes: [ReadonlySet<string>, number][] = options.rels ? [[new Set(options.rels), depth]] : [[new Set(DEEP), depth], [new Set(['uses']), 1]];
+  for (const [rels, hops] of passes) {
+    const seen = new Set([rootId]);
+    let frontier = [rootId];
+    for (let hop = 0; hop < hops && frontier.length > 0; hop++) {
+      const next: string[] = [];
+      for (const id of frontier) {
+        for (const [source, rel, target] of edgesOf(id)) {
+          if (!rels.has(rel)) continue;
+          const key = `${source} ${rel} ${target}`;
+          if (!seenEdges.has(key) && addNode(source) && addNode(target)) {
+            seenEdges.add(key);
+            links.push({ source, target, rel });
+          }
+          const neighbour = source === id ? target : source;
+          if (!seen.has(neighbour)) {
+            seen.add(neighbour);
+            next.push(neighbour);
+          }
+        }
+      }
+      frontier = next;
+    }
+  }
+  return { root: rootId, nodes: [...nodes.values()], links, truncated };
+}
+
+/** A record as a node: its kind's attributes (history kinds carry their fields, recipe kinds their config). */
+function nodeOf(model: RecordModel): ProvenanceNode {
+  const attributes: Record<string, JsonValue> = { ...(toPlainNumbers(model.extra) as JsonObject) };
+  if (model.kind !== 'Execution' && model.kind !== 'Manifest') {
+    attributes['config_layers'] = toPlainNumbers({
+      default: model.config.default,
+      version: model.config.version,
+      update: model.config.update,
+      resolved: model.config.resolved,
+    }) as JsonObject;
+    if (model.context.length > 0) attributes['context'] = toPlainNumbers(model.context) as JsonValue;
+  }
+  return {
+    uuid: model.uuid,
+    kind: model.kind,
+    module: model.module,
+    version: toPlainNumbers(model.version) as JsonValue[],
+    label: model.label,
+    attributes,
+  };
+}
