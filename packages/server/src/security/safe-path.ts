@@ -1,0 +1,45 @@
+import { realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { HttpError } from '../errors.js';
+
+/**
+ * The file a request names inside a record directory, or a 404 `HttpError`: the relative path is
+ * refused when it has an empty, `.` or `..` segment, a backslash, a NUL, or is absolute (after
+ * the router decoded it once, so `%2e%2e` and `%2F` arrive here as `..` and `/` and are judged as
+ * such); then its real path (symlinks followed) must lie inside the record directory and inside
+ * the storage root, and be a regular file. Every refusal reads "not found", so the answer does
+ * not tell what exists outside.
+ *
+ * @example
+ * safeRecordFile('/p/storage', '/p/storage/abc/def', 'result.json'); // '/p/storage/abc/def/result.json'
+ * safeRecordFile('/p/storage', '/p/storage/abc/def', '../../etc/passwd'); // throws HttpError(404)
+ */
+export function safeRecordFile(storageRoot: string, recordDirectory: string, requested: string): string {
+  const notFound = (): HttpError => new HttpError(404, `File not found: ${requested}`);
+  if (requested === '' || requested.includes('\0') || requested.includes('\\') || isAbsolute(requested)) throw notFound();
+  const segments = requested.split('/');
+  if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) throw notFound();
+  let real: string;
+  let root: string;
+  let record: string;
+  try {
+    root = realpathSync(storageRoot);
+    record = realpathSync(recordDirectory);
+    real = realpathSync(join(recordDirectory, ...segments));
+  } catch {
+    throw notFound();
+  }
+  if (!inside(root, record) || !inside(record, real) || real === record) throw notFound();
+  try {
+    if (!statSync(real).isFile()) throw notFound();
+  } catch {
+    throw notFound();
+  }
+  return real;
+}
+
+/** True when `path` is `directory` or lies below it. */
+export function inside(directory: string, path: string): boolean {
+  const rel = relative(directory, path);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}

@@ -1,0 +1,122 @@
+import {
+  CACHED_FILE,
+  FAILURE_FILE,
+  livenessWindowSeconds,
+  runState,
+  STATUS_MARKERS,
+  type FindRequest,
+  type IndexRow,
+  type Markers,
+  type Records,
+  type RelationRow,
+  type RunStatus,
+} from '@machinable/core';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { HttpError } from '../errors.js';
+
+/** A run record's status and its markers' times (ISO-8601 text as stored, `undefined` when unset). */
+export interface RunMarkers {
+  readonly status: RunStatus;
+  readonly markers: Markers;
+}
+
+/**
+ * Read-only access to a project's store for the server: index rows, status markers, files and
+ * relations, read as they are and never written. It goes around the parts of `Records` that
+ * repair as they read (a row whose directory is gone is dropped from the index by `readRow`):
+ * viewing a store must not change it.
+ *
+ * @example
+ * const reader = new StoreReader(await project.records());
+ * reader.row('q3ZxM0bT9aKe')?.module;
+ */
+export class StoreReader {
+  constructor(readonly records: Records) {}
+
+  /** The index row of a record id, hidden ones included. */
+  row(uuid: string): IndexRow | undefined {
+    return this.records.index.get(uuid);
+  }
+
+  /** The index row of a record id, or a 404. */
+  rowOrThrow(uuid: string, what = 'Interface'): IndexRow {
+    const row = /^[A-Za-z0-9_-]{1,128}$/.test(uuid) ? this.row(uuid) : undefined;
+    if (!row) throw new HttpError(404, `${what} not found: no record ${uuid} in this project's index`);
+    return row;
+  }
+
+  /** Rows matching a find request (the reference's find algebra; a bad request is a 400). */
+  search(request: FindRequest): { items: IndexRow[]; total: number } {
+    return this.records.index.search(request);
+  }
+
+  /** The record's run records (kind `Execution`, its children), newest first. */
+  runs(recordId: string, limit = 100): IndexRow[] {
+    return this.records.index.search({ parent_id: recordId, kind: 'Execution', limit, include_hidden: true }).items;
+  }
+
+  /** How many run records a record has. */
+  runCount(recordId: string): number {
+    return this.records.index.find({ parent_id: recordId, kind: 'Execution', limit: 1, include_hidden: true }).total;
+  }
+
+  /** The status of a record: a run record's own, another record's latest run's (see `Records.statusOf`). */
+  status(row: IndexRow): RunStatus {
+    if (!this.records.storage.exists(row.storage_uri)) return 'pending';
+    return this.records.statusOf(row.record_id, row.storage_uri, row.kind);
+  }
+
+  /** A run record's markers and status. */
+  runMarkers(row: IndexRow, now: Date = new Date()): RunMarkers {
+    const markers: Record<string, string> = {};
+    for (const marker of STATUS_MARKERS) {
+      const text = this.readText(row, marker);
+      if (text !== undefined && text.trim() !== '') markers[marker] = text.trim();
+    }
+    const state = runState(markers, now, livenessWindowSeconds());
+    const status: RunStatus = state === 'finished' && this.readBytes(row, FAILURE_FILE) !== undefined ? 'failed' : state;
+    return { status, markers };
+  }
+
+  /** True once the record is computed (its `cached` marker exists). */
+  cached(row: IndexRow): boolean {
+    return this.readBytes(row, CACHED_FILE) !== undefined;
+  }
+
+  /** The record's own files (no child records), without dot files (as the reference lists them). */
+  files(row: IndexRow): string[] {
+    if (!this.records.storage.exists(row.storage_uri)) return [];
+    return this.records.storage.files(row.storage_uri).filter((path) => !path.split('/').some((segment) => segment.startsWith('.')));
+  }
+
+  /** A file's bytes (undefined when absent). */
+  readBytes(row: IndexRow, path: string): Buffer | undefined {
+    return this.records.storage.readFile(row.storage_uri, path);
+  }
+
+  /** True when the record has the file (its bytes are not read). */
+  hasFile(row: IndexRow, path: string): boolean {
+    return existsSync(join(this.directory(row), path));
+  }
+
+  /** A file as UTF-8 text (undefined when absent). */
+  readText(row: IndexRow, path: string): string | undefined {
+    return this.readBytes(row, path)?.toString('utf8');
+  }
+
+  /** The record's local directory. */
+  directory(row: IndexRow): string {
+    return this.records.storage.directory(row.storage_uri);
+  }
+
+  /** Where the storage keeps its records. */
+  get storageRoot(): string {
+    return this.records.project.storageRoot;
+  }
+
+  /** Relation rows of a record: those it holds, and (`inverse`) those pointing at it. */
+  relations(recordId: string, inverse: boolean): RelationRow[] {
+    return this.records.index.relations(recordId, { inverse });
+  }
+}
