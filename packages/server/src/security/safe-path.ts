@@ -3,12 +3,13 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import { HttpError } from '../errors.js';
 
 /**
- * The file a request names inside a record directory, or a 404 `HttpError`: the relative path is
- * refused when it has an empty, `.` or `..` segment, a backslash, a NUL, or is absolute (after
- * the router decoded it once, so `%2e%2e` and `%2F` arrive here as `..` and `/` and are judged as
- * such); then its real path (symlinks followed) must lie inside the record directory and inside
- * the storage root, and be a regular file. Every refusal reads "not found", so the answer does
- * not tell what exists outside.
+ * The file a request names inside a record directory, or a 404 `HttpError`. The relative path
+ * (decoded once by the router, so `%2e%2e` and `%2F` arrive as `..` and `/` and are judged as
+ * such) is refused when it is absolute, holds a backslash or a NUL, or has an empty segment or
+ * one starting with `.` (`.`, `..`, and the store's own dot files); then its real path, symlinks
+ * followed, must lie inside the record directory, which must lie inside the storage root, and be
+ * a regular file. Every refusal reads "not found", so the answer tells nothing of what exists
+ * outside.
  *
  * @example
  * safeRecordFile('/p/storage', '/p/storage/abc/def', 'result.json'); // '/p/storage/abc/def/result.json'
@@ -18,7 +19,8 @@ export function safeRecordFile(storageRoot: string, recordDirectory: string, req
   const notFound = (): HttpError => new HttpError(404, `File not found: ${requested}`);
   if (requested === '' || requested.includes('\0') || requested.includes('\\') || isAbsolute(requested)) throw notFound();
   const segments = requested.split('/');
-  if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) throw notFound();
+  // Dot files (`.machinable`, temporary entries) are the store's own, and are not listed either.
+  if (segments.some((segment) => segment === '' || segment.startsWith('.'))) throw notFound();
   let real: string;
   let root: string;
   let record: string;
