@@ -237,7 +237,7 @@ describe('server API: a project with a sweep', { timeout: 10 * 60_000 }, () => {
       await stream.waitFor<{ type: string }>((e) => e.type === 'ready', 'the ready event');
       const launched = runScript(dir, `import { get } from '@machinable/core'; await (await get('slow', { name: 'evented' })).launch();`);
       const live = await stream.waitFor<{ type: string; status: string; parent_uuid: string }>((e) => e.type === 'status' && e.status === 'live', 'a live status event');
-      writeFileSync(join(dir, 'release'), '');
+      writeFileSync(join(dir, 'release-evented'), '');
       await stream.waitFor<{ type: string; status: string; parent_uuid: string }>((e) => e.type === 'status' && e.status === 'finished' && e.parent_uuid === live.parent_uuid, 'a finished status event');
       assert.equal((await launched).code, 0);
       assert.ok(stream.events.some((e) => (e as { type: string; module: string }).type === 'record' && (e as { module: string }).module === 'slow'), 'the new record was announced');

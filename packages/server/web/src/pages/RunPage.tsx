@@ -166,7 +166,7 @@ export function RunPage({ uuid, readOnly }: { uuid: string; readOnly: boolean })
           {open && (
             <div class="file-view" data-file={open.path}>
               <h4>{open.path}</h4>
-              <FileViewer uuid={uuid} entry={open} />
+              <FileViewer key={open.path} uuid={uuid} entry={open} />
             </div>
           )}
           {output && output.output !== null && (
