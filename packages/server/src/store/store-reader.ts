@@ -11,7 +11,7 @@ import {
   type RelationRow,
   type RunStatus,
 } from '@machinable/core';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { HttpError } from '../errors.js';
 
@@ -61,21 +61,43 @@ export class StoreReader {
     return this.records.index.find({ parent_id: recordId, kind: 'Execution', limit: 1, include_hidden: true }).total;
   }
 
-  /** The status of a record: a run record's own, another record's latest run's (see `Records.statusOf`). */
-  status(row: IndexRow): RunStatus {
-    if (!this.records.storage.exists(row.storage_uri)) return 'pending';
-    return this.records.statusOf(row.record_id, row.storage_uri, row.kind);
+  /**
+   * The status of a record and how many runs it has, from one index query and its latest run's
+   * markers: a run record's own status; for another record, its latest run's, else `finished`
+   * when it is marked computed, else `pending` (as `Records.statusOf` tells it).
+   */
+  runSummary(row: IndexRow): { status: RunStatus; count: number } {
+    if (row.kind === 'Execution') return { status: this.runMarkers(row).status, count: 0 };
+    const { items, total } = this.records.index.search({ parent_id: row.record_id, kind: 'Execution', limit: 1, include_hidden: true });
+    const latest = items[0];
+    if (latest && this.records.storage.exists(latest.storage_uri)) return { status: this.runMarkers(latest).status, count: total };
+    return { status: this.cached(row) ? 'finished' : 'pending', count: total };
   }
 
-  /** A run record's markers and status. */
+  /** The status of a record (see `runSummary`). */
+  status(row: IndexRow): RunStatus {
+    return this.runSummary(row).status;
+  }
+
+  /**
+   * A run record's markers and status. The directory is listed once and only the markers it
+   * holds are read (a missing file costs a thrown error per read).
+   */
   runMarkers(row: IndexRow, now: Date = new Date()): RunMarkers {
+    let present: Set<string>;
+    try {
+      present = new Set(readdirSync(this.directory(row)));
+    } catch {
+      present = new Set();
+    }
     const markers: Record<string, string> = {};
     for (const marker of STATUS_MARKERS) {
+      if (!present.has(marker)) continue;
       const text = this.readText(row, marker);
       if (text !== undefined && text.trim() !== '') markers[marker] = text.trim();
     }
     const state = runState(markers, now, livenessWindowSeconds());
-    const status: RunStatus = state === 'finished' && this.readBytes(row, FAILURE_FILE) !== undefined ? 'failed' : state;
+    const status: RunStatus = state === 'finished' && present.has(FAILURE_FILE) ? 'failed' : state;
     return { status, markers };
   }
 

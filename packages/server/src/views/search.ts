@@ -54,7 +54,8 @@ export function search(reader: StoreReader, body: unknown): SearchResponse {
   const { items, total } = reader.search(request);
   return {
     items: items.map((row) => {
-      const runStatus = includeStatus && row.kind !== 'Execution' ? reader.status(row) : null;
+      const summary = includeStatus && row.kind !== 'Execution' ? reader.runSummary(row) : null;
+      const runStatus = summary?.status ?? null;
       const item: SearchItem = {
         id: row.record_id,
         module: row.module,
@@ -66,7 +67,7 @@ export function search(reader: StoreReader, body: unknown): SearchResponse {
         label: row.label,
         status: runStatus === null ? null : lifecycleOf(runStatus),
         run_status: runStatus,
-        run_count: includeStatus && row.kind !== 'Execution' ? reader.runCount(row.record_id) : null,
+        run_count: summary?.count ?? null,
       };
       if (specs.length === 0) return item;
       return { ...item, values: valuesOf(reader, row, specs) };
