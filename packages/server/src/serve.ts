@@ -7,7 +7,9 @@ import { StatusFeed } from './live/status-feed.js';
 import { DEFAULT_HOST, DEFAULT_POLL_INTERVAL, DEFAULT_PORT, type ServeOptions } from './options.js';
 import { isLoopback, newToken } from './security/token.js';
 import type { ServerContext } from './server-context.js';
+import { ConfigMirror } from './store/config-mirror.js';
 import { IndexChanges } from './store/index-changes.js';
+import { openReadonlyIndex } from './store/readonly-index.js';
 import { StoreReader } from './store/store-reader.js';
 
 /** The built dashboard shipped in this package. */
@@ -44,8 +46,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const token = options.token ?? (isLoopback(host) ? undefined : newToken());
   const project = new Project(options.directory ?? process.cwd(), { storage: options.storage, index: options.index });
   const records = await project.records();
-  const reader = new StoreReader(records);
-  const changes = new IndexChanges(project.indexPath, records.index);
+  const db = openReadonlyIndex(project.indexPath);
+  const reader = new StoreReader(records, db && new ConfigMirror(db));
+  const changes = new IndexChanges(db, records.index);
   const feed = new StatusFeed(reader, changes, options.pollInterval ?? DEFAULT_POLL_INTERVAL);
   const launcher = options.allowLaunch ? new Launcher(project, reader) : undefined;
   const context: ServerContext = { project, reader, changes, feed, launcher, token, webRoot: options.webRoot ?? WEB_ROOT, startedAt: Date.now() };
@@ -53,7 +56,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const release = async (): Promise<void> => {
     feed.close();
     launcher?.close();
-    changes.close();
+    db?.close();
     await project.close();
   };
   try {

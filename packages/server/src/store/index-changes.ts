@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Index } from '@machinable/core';
 
 /** A module of the project and how many (non-hidden) records of a kind it has. */
@@ -17,7 +16,7 @@ export interface ModuleCount {
  * SQLite file (a registered `Index` adapter) gets the same answers, more slowly, through `Index`.
  *
  * @example
- * const changes = new IndexChanges(project.indexPath, index);
+ * const changes = new IndexChanges(openReadonlyIndex(project.indexPath), index);
  * const { ids, cursor } = changes.added(changes.cursor());
  */
 export class IndexChanges {
@@ -25,18 +24,10 @@ export class IndexChanges {
   readonly #index: Index;
   readonly #seen = new Set<string>();
 
-  constructor(indexPath: string, index: Index) {
+  /** `db`: a read-only connection to the index file (see `openReadonlyIndex`), if it is SQLite. */
+  constructor(db: Database.Database | undefined, index: Index) {
+    this.#db = db;
     this.#index = index;
-    if (existsSync(indexPath)) {
-      try {
-        this.#db = new Database(indexPath, { readonly: true, fileMustExist: true });
-        this.#db.pragma('busy_timeout = 5000');
-        this.#db.prepare("SELECT rowid FROM 'index' LIMIT 1").get();
-      } catch {
-        this.#db?.close();
-        this.#db = undefined;
-      }
-    }
   }
 
   /** Where the index is now: records added after it are what `added()` reports. */
@@ -78,8 +69,4 @@ export class IndexChanges {
     return [...counts.values()].sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
   }
 
-  /** Closes the read-only connection. */
-  close(): void {
-    this.#db?.close();
-  }
 }
