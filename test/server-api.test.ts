@@ -161,6 +161,36 @@ describe('server API: a project with a sweep', { timeout: 10 * 60_000 }, () => {
     assert.equal((await request(base, `/v1/interfaces/${baseline}/provenance?depth=x`)).status, 400);
   });
 
+  it('provenance: a Manifest a run used (the code state) is a node with its entries, linked from the run', async () => {
+    // What the provenance work records: a Manifest record, and the edge `run uses manifest`.
+    const [run] = (await request(base, `/v1/interfaces/${baseline}/executions`)).json<ExecutionInfo[]>();
+    const { SqliteIndex } = await import('@machinable/core/sqlite');
+    const index = new SqliteIndex(join(dir, '.machinable.sqlite'));
+    const entries = { entries: [{ kind: 'git', commit: 'abc123', dirty: false }] };
+    try {
+      index.ingest([
+        {
+          row: {
+            record_id: 'ManifestAbc1', kind: 'Manifest', module: 'machinable.manifest', identity_key: 'manifestkey', predicate_key: 'p', predicate: {}, parent_id: null,
+            storage_uri: 'file:///nowhere', local_uri: null, storage_id: null, hidden: false, bytes_missing: false,
+            config: { default: {}, version: [], update: {}, resolved: entries }, inherits: [], context: [], created_at_ns: 1n, updated_at_ns: 1n, created_by: 'spec', label: null, extra: {}, private: {},
+          },
+          relations: [],
+        },
+      ]);
+      index.relate([{ relation: 'Interface.Interface.using', record_id: run!.uuid, related_id: 'ManifestAbc1' }]);
+      const graph = (await request(base, `/v1/interfaces/${baseline}/provenance`)).json<ProvenanceGraph>();
+      assert.deepEqual(graph.links, [
+        { source: baseline, target: run!.uuid, rel: 'runs' },
+        { source: run!.uuid, target: 'ManifestAbc1', rel: 'manifest' },
+      ]);
+      assert.deepEqual(graph.nodes.find((node) => node.kind === 'Manifest')!.attributes, { config: entries });
+    } finally {
+      index.remove('ManifestAbc1');
+      index.close();
+    }
+  });
+
   it('GET /v1/interfaces/{uuid}/files: the record\'s own files with sizes and content types (no dot files)', async () => {
     const list = (await request(base, `/v1/interfaces/${baseline}/files`)).json<FileList>();
     assert.deepEqual(list.files, ['cached', 'id.json', 'log.jsonl', 'metrics.csv', 'model.json', 'notes.txt', 'plot.png', 'result.json', 'updated_at', 'weights.npy']);

@@ -2,7 +2,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { CLI_BIN, machinable } from './cli-helpers.js';
+import { temporaryDirectory } from './helpers.js';
 import { poll, request, sweepProject } from './server-helpers.js';
 
 interface Serving {
@@ -13,7 +16,12 @@ interface Serving {
 
 /** Starts `machinable serve <args>` in a project and waits until it printed its address. */
 async function start(cwd: string, ...args: string[]): Promise<Serving & { url: string }> {
-  const child = spawn(process.execPath, [CLI_BIN, 'serve', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startWith({}, cwd, ...args);
+}
+
+/** `start`, with variables added to the environment. */
+async function startWith(env: Record<string, string>, cwd: string, ...args: string[]): Promise<Serving & { url: string }> {
+  const child = spawn(process.execPath, [CLI_BIN, 'serve', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -72,6 +80,22 @@ describe('machinable serve', { timeout: 5 * 60_000 }, () => {
       const local = serving.url.replace('0.0.0.0', '127.0.0.1');
       assert.equal((await request(local, '/v1/health')).status, 401);
       assert.equal((await request(local, '/v1/health', { headers: { authorization: `Bearer ${token}` } })).json<{ read_only: boolean }>().read_only, false);
+    } finally {
+      serving.child.kill('SIGTERM');
+      await serving.exited;
+    }
+  });
+
+  it('--open hands the address to the system\'s opener (xdg-open)', async () => {
+    const dir = await sweepProject(false);
+    const bin = temporaryDirectory('opener');
+    const opened = join(bin, 'opened.txt');
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\necho "$1" > '${opened}'\n`);
+    chmodSync(join(bin, 'xdg-open'), 0o755);
+    const serving = await startWith({ PATH: `${bin}${delimiter}${process.env['PATH'] ?? ''}` }, dir, '--port', '0', '--open');
+    try {
+      const address = await poll(() => existsSync(opened) && readFileSync(opened, 'utf8').trim(), 'the opener to be called');
+      assert.equal(address, `${serving.url}/`);
     } finally {
       serving.child.kill('SIGTERM');
       await serving.exited;
