@@ -11,7 +11,8 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { serve, type RunningServer } from '@machinable/server';
-import { runScript, temporaryDirectory } from './helpers.js';
+import { SqliteIndex } from '@machinable/core/sqlite';
+import { recordsOnDisk, runScript, temporaryDirectory } from './helpers.js';
 import { poll, request, sweepProject } from './server-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -88,9 +89,20 @@ describe('dashboard in Chromium', { skip, timeout: 10 * 60_000 }, () => {
     await screenshot(page, 'runs-filtered-sorted');
   });
 
-  it('opens a run: config layers, its run\'s timeline, files shown by type', async () => {
+  it('opens a run: config layers, its run\'s timeline, files shown by type, output and provenance when recorded', async () => {
     const { items } = (await request(server.url, '/v1/interfaces/search', { body: { module: 'train', label: 'baseline' } })).json<{ items: { id: string }[] }>();
     const id = items[0]!.id;
+    // What the run output and provenance work record: the run's output.log, and a Manifest it used.
+    const run = recordsOnDisk(dir).find((record) => record.parent === id)!;
+    writeFileSync(join(run.directory, 'output.log'), 'hello from the run\n');
+    const index = new SqliteIndex(join(dir, '.machinable.sqlite'));
+    try {
+      const manifest = { entries: [{ kind: 'git', commit: 'abc123', dirty: false }] };
+      index.ingest([{ row: { ...index.get(id)!, record_id: 'ManifestBrw1', kind: 'Manifest', module: 'machinable.manifest', identity_key: 'manifestkey', parent_id: null, label: null, config: { default: {}, version: [], update: {}, resolved: manifest } }, relations: [] }]);
+      index.relate([{ relation: 'Interface.Interface.using', record_id: run.uuid, related_id: 'ManifestBrw1' }]);
+    } finally {
+      index.close();
+    }
     await page.goto(`${server.url}/#/module/train`);
     await page.click(`a[href="#/run/${id}"]`);
     await page.waitForSelector('.run-page');
@@ -118,6 +130,8 @@ describe('dashboard in Chromium', { skip, timeout: 10 * 60_000 }, () => {
     await page.click('.files a:text-is("plot.png")');
     await page.waitForSelector('.file-view[data-file="plot.png"] img');
     await poll(() => page.locator('.file-view img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth === 2), 'the image to load');
+    assert.equal(await page.locator('pre.output').innerText(), 'hello from the run\n');
+    assert.match(await page.locator('.run-page details').innerText(), /code state[\s\S]*abc123/);
     await screenshot(page, 'run-page');
   });
 
@@ -154,6 +168,27 @@ describe('dashboard in Chromium', { skip, timeout: 10 * 60_000 }, () => {
     assert.equal((await launch).code, 0);
     assert.equal(await page.evaluate<string>('window.marker'), 'same page', 'updated in place, not reloaded');
     await screenshot(page, 'live-finished');
+  });
+
+  it('with a token: the printed address sets the cookie, and the page works with it', async () => {
+    const guarded = await serve({ directory: dir, port: 0, token: 'browser-token' });
+    const context = await browser.newContext();
+    try {
+      const tab = await context.newPage();
+      const refused = await tab.goto(`${guarded.url}/`);
+      assert.equal(refused?.status(), 401);
+      await tab.goto(guarded.openUrl);
+      assert.equal(new URL(tab.url()).search, '', 'redirected to the page without the token in the address');
+      await tab.waitForSelector('table.runs tbody tr');
+      const cookie = (await context.cookies()).find((c) => c.name === 'machinable_token');
+      assert.equal(cookie?.httpOnly, true);
+      assert.equal(cookie?.sameSite, 'Strict');
+      await poll(() => tab.evaluate<boolean>("document.body.dataset.live === 'ready'"), 'the live feed to connect with the cookie');
+      await screenshot(tab, 'with-token');
+    } finally {
+      await context.close();
+      await guarded.close();
+    }
   });
 
   it('launches a run from the page when the server allows it', async () => {
