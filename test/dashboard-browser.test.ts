@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { serve, type RunningServer } from '@machinable/server';
 import { SqliteIndex } from '@machinable/core/sqlite';
 import { recordsOnDisk, runScript, temporaryDirectory } from './helpers.js';
-import { poll, request, sweepProject } from './server-helpers.js';
+import { poll, request, snapshot, sweepProject } from './server-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ci = process.env['CI'] === 'true';
@@ -150,6 +150,28 @@ describe('dashboard in Chromium', { skip, timeout: 10 * 60_000 }, () => {
     await page.click('form.plot-form button[type=submit]');
     await poll(() => page.evaluate<boolean>("document.body.dataset.plotted === '4'"), 'four points of seed 1');
     await screenshot(page, 'plot-line');
+  });
+
+  it('writes nothing to the store while browsing it', async () => {
+    const before = snapshot(join(dir, 'storage'));
+    await page.goto(`${server.url}/#/module/train`);
+    await page.waitForSelector('table.runs tbody tr');
+    await page.click('table.runs th:text-is("seed")');
+    const first = (await tableIds(page))[0]!;
+    await page.click(`a[href="#/run/${first}"]`);
+    await page.waitForSelector('.files li');
+    for (const file of await page.locator('.files li a').allTextContents()) {
+      await page.click(`.files a:text-is("${file}")`);
+      await page.waitForSelector(`.file-view[data-file="${file}"] :is(pre, table, img, .npy)`);
+    }
+    for (const tab of ['default', 'version', 'overrides', 'resolved']) await page.click(`.tabs button:text-is("${tab}")`);
+    await page.goto(`${server.url}/#/plot/train`);
+    await poll(() => page.locator('select[name=x] option').count().then((n) => n > 1), 'the config paths to load');
+    await page.selectOption('select[name=x]', 'seed');
+    await page.fill('input[name=y]', 'log.jsonl:loss');
+    await page.click('form.plot-form button[type=submit]');
+    await poll(() => page.evaluate<boolean>("document.body.dataset.plotted === '8'"), 'eight points plotted');
+    assert.deepEqual(snapshot(join(dir, 'storage')), before);
   });
 
   it('shows a run\'s status change live while another process launches it', async () => {
