@@ -8,7 +8,7 @@ export interface RelatedItem {
   readonly kind: string;
   readonly version: JsonValue[];
   readonly label: string | null;
-  /** What the neighbour is to this record: `uses`, `used_by`, `derived`, `ancestor`, `parent`, `child`, or the stored relation name. */
+  /** What the neighbour is to this record: `uses`, `used_by`, `derived`, `ancestor`, `parent`, or the stored relation name. */
   readonly relation: string;
 }
 
@@ -20,8 +20,9 @@ export interface RelatedResponse {
 
 /**
  * A record's neighbours, one hop: the records it uses and that use it, its derivation ancestor
- * and derivatives (from the index's relations), its parent record and child records other than
- * its run records (which the run page lists as executions).
+ * and derivatives (the index's relations, which every derived record has), and the record it is
+ * stored under (a run record's interface; the project root is left out). Run records are the run
+ * page's executions, not neighbours.
  *
  * @example
  * related(reader, row).related.map((item) => item.relation); // ['uses', 'ancestor']
@@ -41,9 +42,6 @@ export function related(reader: StoreReader, row: IndexRow): RelatedResponse {
   if (row.parent_id !== null) {
     const parent = reader.row(row.parent_id);
     if (parent && parent.kind !== 'Project') add(parent.record_id, 'parent');
-  }
-  for (const child of reader.search({ parent_id: row.record_id, limit: 1000, include_hidden: true }).items) {
-    if (child.kind !== 'Execution') add(child.record_id, 'child');
   }
   return { uuid: row.record_id, related: out };
 }
