@@ -42,14 +42,37 @@ const ok = (result: ProcessResult, what: string): ProcessResult => {
   return result;
 };
 
+/** Runs `machinable serve --port 0` in a project, calls `check` with its address, stops it; resolves to its exit code. */
+async function serveOnce(cwd: string, check: (url: string) => Promise<void>): Promise<number | null> {
+  const child = spawn(join(cwd, 'node_modules', '.bin', 'machinable'), ['serve', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  try {
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const match = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout);
+        if (match) resolve(match[1]!);
+      });
+      child.on('close', (code) => reject(new Error(`machinable serve exited (${code}) before it printed its address: ${stderr}`)));
+    });
+    await check(url);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  return exited;
+}
+
 describe('installed from packed tarballs into a fresh folder', { timeout: 20 * 60_000 }, () => {
   it('machinable init makes a project that npm installs, launches, reloads and typechecks', async () => {
     const work = temporaryDirectory('pack');
     const tarballs = join(work, 'tarballs');
     mkdirSync(tarballs);
-    ok(await sh(REPO, `npm pack --ignore-scripts --silent --pack-destination '${tarballs}' -w packages/core -w packages/storage-fs -w packages/cli`), 'npm pack');
+    ok(await sh(REPO, `npm pack --ignore-scripts --silent --pack-destination '${tarballs}' -w packages/core -w packages/storage-fs -w packages/server -w packages/cli`), 'npm pack');
     const packed = readdirSync(tarballs).sort();
-    assert.deepEqual(packed, ['machinable-cli-0.1.0.tgz', 'machinable-core-0.1.0.tgz', 'machinable-storage-fs-0.1.0.tgz']);
+    assert.deepEqual(packed, ['machinable-cli-0.1.0.tgz', 'machinable-core-0.1.0.tgz', 'machinable-server-0.1.0.tgz', 'machinable-storage-fs-0.1.0.tgz']);
 
     const init = ok(await sh(work, `'${process.execPath}' '${CLI_BIN}' init study`), 'machinable init');
     const printed = lines(init.stdout);
@@ -61,7 +84,7 @@ describe('installed from packed tarballs into a fresh folder', { timeout: 20 * 6
     // the tarballs stand in for it.
     const install = `npm install --no-audit --no-fund --prefer-offline ${packed.map((file) => `'${join(tarballs, file)}'`).join(' ')}`;
     ok(await sh(study, install), 'npm install of the tarballs');
-    for (const name of ['core', 'storage-fs', 'cli']) {
+    for (const name of ['core', 'storage-fs', 'server', 'cli']) {
       const installed = realpathSync(join(study, 'node_modules', '@machinable', name));
       assert.ok(installed.startsWith(realpathSync(study)), `@machinable/${name} is installed in the project, not linked: ${installed}`);
     }
@@ -80,5 +103,19 @@ describe('installed from packed tarballs into a fresh folder', { timeout: 20 * 6
     assert.equal(rows.filter((row) => row.kind === 'Execution').length, 1, 'computed once');
 
     ok(await sh(study, 'npm run --silent typecheck'), 'tsc --noEmit on the project');
+
+    // The dashboard ships built: `machinable serve` in the installed project serves the page and its run.
+    const served = await serveOnce(study, async (url) => {
+      const page = await fetch(`${url}/`);
+      assert.equal(page.status, 200);
+      const html = await page.text();
+      assert.match(html, /<div id="app">/);
+      const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
+      assert.ok(script, 'the page loads its script');
+      assert.equal((await fetch(`${url}/${script}`)).status, 200);
+      const found = (await (await fetch(`${url}/v1/interfaces/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"module": "estimate_pi"}' })).json()) as { total: number };
+      assert.equal(found.total, 1);
+    });
+    assert.equal(served, 0, 'machinable serve stops cleanly on SIGTERM');
   });
 });

@@ -1,0 +1,52 @@
+import type { IndexRow, JsonValue } from '@machinable/core';
+import type { StoreReader } from '../store/store-reader.js';
+import { cliString } from './cli-string.js';
+import { userConfig } from './execution-info.js';
+import { isoOf } from './timestamps.js';
+
+/**
+ * A stored record as the reference's API describes it (`InterfaceInfo`, `GET /v1/interfaces/{uuid}`):
+ * resolved config, predicate, version, the command that finds it again, whether it is computed,
+ * and its run records' count and latest id.
+ */
+export interface InterfaceInfo {
+  readonly uuid: string;
+  readonly module: string | null;
+  readonly kind: string;
+  readonly config: JsonValue;
+  readonly predicate: JsonValue;
+  readonly version: JsonValue[];
+  readonly cli: string;
+  readonly cached: boolean;
+  readonly created_at: string;
+  readonly created_by: string | null;
+  readonly label: string | null;
+  readonly meta: Record<string, JsonValue>;
+  readonly execution_count: number;
+  readonly latest_execution_uuid: string | null;
+}
+
+/**
+ * The `InterfaceInfo` of a record's index row (reads its `cached` marker and counts its runs).
+ *
+ * @example
+ * interfaceInfo(reader, reader.rowOrThrow(id)).cached; // true
+ */
+export function interfaceInfo(reader: StoreReader, row: IndexRow, runs: readonly IndexRow[] = reader.runs(row.record_id, 1)): InterfaceInfo {
+  return {
+    uuid: row.record_id,
+    module: row.module,
+    kind: row.kind,
+    config: userConfig(row.config.resolved),
+    predicate: row.predicate as JsonValue,
+    version: [...row.config.version] as JsonValue[],
+    cli: cliString(row.module, row.config.version as JsonValue[]),
+    cached: reader.cached(row),
+    created_at: isoOf(row.created_at_ns),
+    created_by: row.created_by,
+    label: row.label,
+    meta: {},
+    execution_count: runs.length <= 1 ? reader.runCount(row.record_id) : runs.length,
+    latest_execution_uuid: runs[0]?.record_id ?? null,
+  };
+}

@@ -1,0 +1,26 @@
+import type { RunStatus } from '@machinable/core';
+
+/** The reference's `LifecycleStatus`: where a config sits in its compute lifecycle. */
+export type LifecycleStatus = 'draft' | 'running' | 'cached' | 'failed';
+
+/**
+ * A run status of the format (pending, live, died, finished, failed) in the reference API's
+ * vocabulary: never started is `draft`, live is `running`, finished is `cached`, and a run that
+ * died or stored an error is `failed`.
+ *
+ * @example
+ * lifecycleOf('live'); // 'running'
+ */
+export function lifecycleOf(status: RunStatus): LifecycleStatus {
+  switch (status) {
+    case 'pending':
+      return 'draft';
+    case 'live':
+      return 'running';
+    case 'finished':
+      return 'cached';
+    case 'died':
+    case 'failed':
+      return 'failed';
+  }
+}

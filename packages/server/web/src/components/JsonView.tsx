@@ -1,0 +1,4 @@
+/** A JSON value pretty-printed. */
+export function JsonView({ value }: { value: unknown }) {
+  return <pre class="json">{JSON.stringify(value, null, 2)}</pre>;
+}

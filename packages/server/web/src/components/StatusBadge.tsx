@@ -1,0 +1,5 @@
+/** A run status as a coloured badge (pending, live, died, finished, failed). */
+export function StatusBadge({ status }: { status: string | null | undefined }) {
+  const value = status ?? 'unknown';
+  return <span class={`badge badge-${value}`} data-status={value}>{value}</span>;
+}
