@@ -97,8 +97,9 @@ describe('dashboard in Chromium', { skip, timeout: 10 * 60_000 }, () => {
     writeFileSync(join(run.directory, 'output.log'), 'hello from the run\n');
     const index = new SqliteIndex(join(dir, '.machinable.sqlite'));
     try {
-      const manifest = { entries: [{ kind: 'git', commit: 'abc123', dirty: false }] };
-      index.ingest([{ row: { ...index.get(id)!, record_id: 'ManifestBrw1', kind: 'Manifest', module: 'machinable.manifest', identity_key: 'manifestkey', parent_id: null, label: null, config: { default: {}, version: [], update: {}, resolved: manifest } }, relations: [] }]);
+      // As a Manifest record is indexed: its entries are the kind's field (`extra`).
+      const entries = [{ provider: 'git', component: 'source', token: { commit: 'abc123', dirty: false }, meta: { branch: 'main', remote: null, toplevel: '/x' } }];
+      index.ingest([{ row: { ...index.get(id)!, record_id: 'ManifestBrw1', kind: 'Manifest', module: 'machinable.manifest', identity_key: 'manifestkey', parent_id: null, label: null, config: { default: {}, version: [], update: {}, resolved: {} }, extra: { entries } }, relations: [] }]);
       index.relate([{ relation: 'Interface.Interface.using', record_id: run.uuid, related_id: 'ManifestBrw1' }]);
     } finally {
       index.close();

@@ -166,14 +166,14 @@ describe('server API: a project with a sweep', { timeout: 10 * 60_000 }, () => {
     const [run] = (await request(base, `/v1/interfaces/${baseline}/executions`)).json<ExecutionInfo[]>();
     const { SqliteIndex } = await import('@machinable/core/sqlite');
     const index = new SqliteIndex(join(dir, '.machinable.sqlite'));
-    const entries = { entries: [{ kind: 'git', commit: 'abc123', dirty: false }] };
+    const entries = [{ provider: 'git', component: 'source', token: { commit: 'abc123', dirty: false }, meta: { branch: 'main', remote: null, toplevel: '/x' } }];
     try {
       index.ingest([
         {
           row: {
             record_id: 'ManifestAbc1', kind: 'Manifest', module: 'machinable.manifest', identity_key: 'manifestkey', predicate_key: 'p', predicate: {}, parent_id: null,
             storage_uri: 'file:///nowhere', local_uri: null, storage_id: null, hidden: false, bytes_missing: false,
-            config: { default: {}, version: [], update: {}, resolved: entries }, inherits: [], context: [], created_at_ns: 1n, updated_at_ns: 1n, created_by: 'spec', label: null, extra: {}, private: {},
+            config: { default: {}, version: [], update: {}, resolved: {} }, inherits: [], context: [], created_at_ns: 1n, updated_at_ns: 1n, created_by: 'spec', label: null, extra: { entries }, private: {},
           },
           relations: [],
         },
@@ -184,7 +184,7 @@ describe('server API: a project with a sweep', { timeout: 10 * 60_000 }, () => {
         { source: baseline, target: run!.uuid, rel: 'runs' },
         { source: run!.uuid, target: 'ManifestAbc1', rel: 'manifest' },
       ]);
-      assert.deepEqual(graph.nodes.find((node) => node.kind === 'Manifest')!.attributes, { config: entries });
+      assert.deepEqual(graph.nodes.find((node) => node.kind === 'Manifest')!.attributes, { entries });
     } finally {
       index.remove('ManifestAbc1');
       index.close();

@@ -7,7 +7,6 @@ import { StatusFeed } from './live/status-feed.js';
 import { DEFAULT_HOST, DEFAULT_POLL_INTERVAL, DEFAULT_PORT, type ServeOptions } from './options.js';
 import { isLoopback, newToken } from './security/token.js';
 import type { ServerContext } from './server-context.js';
-import { ConfigMirror } from './store/config-mirror.js';
 import { IndexChanges } from './store/index-changes.js';
 import { openReadonlyIndex } from './store/readonly-index.js';
 import { StoreReader } from './store/store-reader.js';
@@ -47,7 +46,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const project = new Project(options.directory ?? process.cwd(), { storage: options.storage, index: options.index });
   const records = await project.records();
   const db = openReadonlyIndex(project.indexPath);
-  const reader = new StoreReader(records, db && new ConfigMirror(db));
+  const reader = new StoreReader(records);
   const changes = new IndexChanges(db, records.index);
   const feed = new StatusFeed(reader, changes, options.pollInterval ?? DEFAULT_POLL_INTERVAL);
   const launcher = options.allowLaunch ? new Launcher(project, reader) : undefined;

@@ -1,5 +1,6 @@
 import { RELATIONS } from '../format/edges.js';
-import type { JsonObject, RecordModel } from '../format/model.js';
+import type { JsonObject } from '../format/model.js';
+import type { IndexRow } from '../index/index.js';
 import type { JsonValue } from '../format/json.js';
 import { toPlainNumbers } from '../format/json.js';
 import type { Records } from '../records/records.js';
@@ -55,13 +56,11 @@ type Edge = readonly [source: string, rel: string, target: string];
 export function provenanceGraph(records: Records, rootId: string, options: ProvenanceOptions = {}): ProvenanceGraph {
   const depth = options.depth ?? 8;
   const cap = options.nodeCap ?? 200;
-  const models = new Map<string, RecordModel | null>();
-  const model = (id: string): RecordModel | null => {
-    if (!models.has(id)) {
-      const row = records.index.get(id);
-      models.set(id, row ? (records.readRow(row)?.model ?? null) : null);
-    }
-    return models.get(id)!;
+  // From index rows alone: a graph reads no record directory and changes nothing (a viewer's).
+  const rows = new Map<string, IndexRow | null>();
+  const model = (id: string): IndexRow | null => {
+    if (!rows.has(id)) rows.set(id, records.index.get(id) ?? null);
+    return rows.get(id)!;
   };
   const nodes = new Map<string, ProvenanceNode>();
   const links: ProvenanceLink[] = [];
@@ -119,23 +118,23 @@ export function provenanceGraph(records: Records, rootId: string, options: Prove
 }
 
 /** A record as a node: its kind's attributes (history kinds carry their fields, recipe kinds their config). */
-function nodeOf(model: RecordModel): ProvenanceNode {
-  const attributes: Record<string, JsonValue> = { ...(toPlainNumbers(model.extra) as JsonObject) };
-  if (model.kind !== 'Execution' && model.kind !== 'Manifest') {
+function nodeOf(row: IndexRow): ProvenanceNode {
+  const attributes: Record<string, JsonValue> = { ...(toPlainNumbers(row.extra) as JsonObject) };
+  if (row.kind !== 'Execution' && row.kind !== 'Manifest') {
     attributes['config_layers'] = toPlainNumbers({
-      default: model.config.default,
-      version: model.config.version,
-      update: model.config.update,
-      resolved: model.config.resolved,
+      default: row.config.default,
+      version: row.config.version,
+      update: row.config.update,
+      resolved: row.config.resolved,
     }) as JsonObject;
-    if (model.context.length > 0) attributes['context'] = toPlainNumbers(model.context) as JsonValue;
+    if (row.context.length > 0) attributes['context'] = toPlainNumbers(row.context) as JsonValue;
   }
   return {
-    uuid: model.uuid,
-    kind: model.kind,
-    module: model.module,
-    version: toPlainNumbers(model.version) as JsonValue[],
-    label: model.label,
+    uuid: row.record_id,
+    kind: row.kind,
+    module: row.module,
+    version: toPlainNumbers(row.config.version) as JsonValue[],
+    label: row.label,
     attributes,
   };
 }

@@ -14,7 +14,6 @@ import {
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { HttpError } from '../errors.js';
-import type { ConfigMirror } from './config-mirror.js';
 
 /** A run record's status and its markers' times (ISO-8601 text as stored, `undefined` when unset). */
 export interface RunMarkers {
@@ -33,11 +32,7 @@ export interface RunMarkers {
  * reader.row('q3ZxM0bT9aKe')?.module;
  */
 export class StoreReader {
-  /** `mirror`: answers searches with config filters faster, where it can (see `ConfigMirror`). */
-  constructor(
-    readonly records: Records,
-    private readonly mirror?: ConfigMirror,
-  ) {}
+  constructor(readonly records: Records) {}
 
   /** The index row of a record id, hidden ones included. */
   row(uuid: string): IndexRow | undefined {
@@ -53,8 +48,6 @@ export class StoreReader {
 
   /** Rows matching a find request (the reference's find algebra; a bad request is a 400). */
   search(request: FindRequest): { items: IndexRow[]; total: number } {
-    const mirrored = this.mirror?.search(request);
-    if (mirrored) return { items: mirrored.ids.map((id) => this.records.index.get(id)).filter((row): row is IndexRow => row !== undefined), total: mirrored.total };
     return this.records.index.search(request);
   }
 

@@ -138,7 +138,7 @@ export function RunPage({ uuid, readOnly }: { uuid: string; readOnly: boolean })
                   <summary>
                     code state <span class="mono">{node.uuid}</span>
                   </summary>
-                  <JsonView value={node.attributes['config']} />
+                  <JsonView value={node.attributes['entries'] ?? null} />
                 </details>
               ))}
             </>
