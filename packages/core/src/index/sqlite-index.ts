@@ -194,7 +194,7 @@ export class SqliteIndex implements Index {
     this.claimTx = db.transaction((row: IndexRow, create: () => void, force: boolean): Claim => {
       // The record id first, and before create(): a clash found only at the INSERT would come after
       // create() had written a directory that the rollback cannot take back.
-      const same = this.stmt.get.get(row.record_id);
+      const same = this.stmt.keys.get(row.record_id) === undefined ? undefined : this.stmt.get.get(row.record_id);
       if (same !== undefined) {
         if (same.identity_key !== row.identity_key || same.predicate_key !== row.predicate_key) {
           throw new IndexCollisionError(row.record_id, same, row, `${row.storage_uri} (indexed at ${same.storage_uri})`);
@@ -214,7 +214,7 @@ export class SqliteIndex implements Index {
         throw new TypeError('claim(): create() must write the record synchronously, not return a promise');
       }
       this.stmt.insert.run(...rowValues(row, row.hidden, row.bytes_missing, canonicalJson(row.private)));
-      return { row: this.get(row.record_id)!, created: true };
+      return { row, created: true };
     });
 
     this.ingestTx = db.transaction((items: Iterable<IngestItem>): number => {
