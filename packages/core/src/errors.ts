@@ -182,3 +182,25 @@ export class CollectionSizeError extends MachinableError {
     super(`expected exactly one item in the collection, but ${found}; ${fix}`);
   }
 }
+
+/**
+ * A Slurm client command (`sbatch`, `squeue`, `scancel`) is not installed here or failed. The
+ * message names the command line, what it printed on stderr, and the fix.
+ */
+export class SlurmError extends MachinableError {
+  constructor(
+    message: string,
+    /** The command line that was run. */
+    readonly command: readonly string[],
+    /** What the command wrote on stderr (empty when it could not be started). */
+    readonly stderr = '',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A run was cancelled (`cancel()`, `machinable cancel`): its run record is marked `cancelled`
+ * and is not computed (again) by the process it was handed to.
+ */
+export class RunCancelledError extends MachinableError {}

@@ -20,6 +20,8 @@ export {
   FileFormatError,
   NpyFormatError,
   CollectionSizeError,
+  SlurmError,
+  RunCancelledError,
   type ConfigIssue,
   type ConfigIssueCode,
 } from './errors.js';
@@ -125,17 +127,27 @@ export { verifyRecords, directoryProblems, type RecordProblem, type VerifyReport
 // interfaces and executions
 export { Element, isElementClass, type ElementClass } from './interface/element.js';
 export { Interface, type RunStatus, type RunFailure } from './interface/interface.js';
-export { FAILURE_FILE, HOST_FILE, CLAIM_FILE, OUTPUT_FILE } from './records/reserved-files.js';
-export { claimComputation, claimOf, type ClaimContent, type ClaimOutcome } from './records/claims.js';
+export { FAILURE_FILE, HOST_FILE, CLAIM_FILE, OUTPUT_FILE, CANCELLED_FILE } from './records/reserved-files.js';
+export { claimComputation, tryClaim, claimOf, type ClaimContent, type ClaimOutcome } from './records/claims.js';
 export { Experiment } from './interface/experiment.js';
 export { Aggregate, type GridItem } from './interface/aggregate.js';
 export { Scope, scope, currentScope } from './context/scope.js';
 export { storage } from './context/storage-context.js';
 export { Execution, type ExecutionOptions } from './execution/execution.js';
 export { computeRun } from './execution/compute.js';
-export { heartbeatSeconds, livenessWindowSeconds } from './execution/settings.js';
+export { heartbeatSeconds, livenessWindowSeconds, takeOutputRedirected } from './execution/settings.js';
 export { Multiprocess, MultiprocessConfig } from './execution/multiprocess.js';
 export { dispatch, type DispatchOptions } from './execution/dispatch.js';
+export { cancelRun, type CancelResult } from './execution/cancel.js';
+export type { ComputeResources, SchedulerOptionValue } from './execution/compute-resources.js';
+export type { ComputeOptions } from './execution/compute.js';
+
+// clusters: Slurm
+export { Slurm, SlurmConfig } from './slurm/slurm.js';
+export { sbatchOptions, optionName, type SbatchOptions, type ResourceLayer } from './slurm/sbatch-options.js';
+export { batchScript, shellQuote, type BatchScript, type BatchScriptSpec } from './slurm/sbatch-script.js';
+export { readJobFile, jobIdAt, SLURM_JOB_FILE, SLURM_SCRIPT_FILE, type SlurmJobFile } from './slurm/job-file.js';
+export { jobStates, isJobActive, type JobState } from './slurm/commands.js';
 export { InterfaceCollection, type SortKey, type SortOptions } from './interface/collection.js';
 export { toRows, rowsToCsv, formatVersion, columnsOf, type Row, type CellValue, type ToRowsOptions } from './interface/rows.js';
 export { get, GetQuery } from './interface/get.js';

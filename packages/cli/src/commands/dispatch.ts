@@ -26,7 +26,7 @@ The project is the current directory.`;
     const { args, flags } = await this.parse(Dispatch);
     const core = await import('@machinable/core');
     try {
-      await core.dispatch(args.id, { run: flags.run });
+      await core.dispatch(args.id, { run: flags.run, captureOutput: !core.takeOutputRedirected() });
     } catch (error) {
       if (error instanceof core.RecordNotFoundError) throw new UsageError(`${error.message}; machinable ls lists the stored runs`);
       const run = await core.get.byId(args.id).catch(() => undefined);

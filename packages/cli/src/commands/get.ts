@@ -14,7 +14,7 @@ interface OpenedContext {
 }
 
 /** Context names built into `get`; any other context must be a project module whose class is an Execution. */
-const BUILTIN_CONTEXTS = ['scope', 'storage', 'execution', 'multiprocess'] as const;
+const BUILTIN_CONTEXTS = ['scope', 'storage', 'execution', 'multiprocess', 'slurm'] as const;
 
 export default class Get extends MachinableCommand {
   static override summary = 'Get a run of a module (stored, or new), launch it and call its methods.';
@@ -23,7 +23,7 @@ export default class Get extends MachinableCommand {
 
 Versions follow the module and apply left to right: ~name or ~name(key=value, ...) calls a @Version() method, key=value sets a config value (dotted keys reach into nested configs: optimizer.momentum=0.95), and {key: value, ...} is a whole config object. Values are passed as written and converted to the declared type (seed=3 is the integer 3 for an int field); a value starting with [ { ' or " is a literal: layers=[1,2], name="'[draft]'".
 
-Several modules: every module but the last opens a context around the last one. Built in: multiprocess (processes=N: launches run in a pool of N child processes), execution, scope (key=value tags every run made inside), storage (root=DIR keeps records under DIR). A project module whose class extends Execution works as a context too.
+Several modules: every module but the last opens a context around the last one. Built in: multiprocess (processes=N: launches run in a pool of N child processes), slurm (partition=, cpus=, memory=, time=, gres=, sbatch.<option>=, dry=true, wait=true: each launch is a Slurm job; see machinable cancel), execution, scope (key=value tags every run made inside), storage (root=DIR keeps records under DIR). A project module whose class extends Execution works as a context too.
 
 --launch computes the run unless it is stored as computed. --<method> calls a method of the interface and prints what it returns (strings as they are, objects as JSON); --<method>(args) passes arguments (quote it for the shell); --<property> prints a property (--uuid, --config); --path prints the run's directory.
 
@@ -36,6 +36,7 @@ The project is the current directory.`;
     { description: 'A version, then config values (dotted keys reach into nested configs):', command: '<%= config.bin %> get train ~adam seed=1 optimizer.momentum=0.95 --launch' },
     { description: 'A version with arguments, and a method with arguments (quoted for the shell):', command: `<%= config.bin %> get train '~adam(lr=3e-4)' seed=1 '--loss(2)'` },
     { description: 'Launch in a pool of two child processes:', command: '<%= config.bin %> get multiprocess processes=2 train ~adam seed=1 --launch' },
+    { description: 'Submit a run as a Slurm job (its output goes to the run record\'s output.log):', command: '<%= config.bin %> get slurm partition=debug time=1:00:00 train ~adam seed=1 --launch' },
     { description: 'Where a run is stored, and its status:', command: '<%= config.bin %> get train seed=1 --path --status' },
   ];
 
@@ -121,6 +122,8 @@ async function openContext(core: Core, request: ModuleRequest, executions: boole
       return executions ? new core.Execution(version) : undefined;
     case 'multiprocess':
       return executions ? new core.Multiprocess(version) : undefined;
+    case 'slurm':
+      return executions ? new core.Slurm(version) : undefined;
   }
   const project = core.Project.current();
   const cls = await project.load(module);
@@ -141,8 +144,8 @@ async function versionOf(core: Core, request: ModuleRequest): Promise<VersionIte
   const { module } = request;
   if (module === 'scope') return typedVersion(request, () => undefined, core);
   if (module === 'storage') return typedVersion(request, () => 'string', core);
-  const cls: { Config?: unknown } =
-    module === 'execution' ? core.Execution : module === 'multiprocess' ? core.Multiprocess : await core.Project.current().load(module);
+  const builtin: Record<string, { Config?: unknown }> = { execution: core.Execution, multiprocess: core.Multiprocess, slurm: core.Slurm };
+  const cls: { Config?: unknown } = builtin[module] ?? (await core.Project.current().load(module));
   return typedVersion(request, (path) => declaredType(cls.Config, path)?.kind, core);
 }
 

@@ -12,19 +12,21 @@ export interface LsRow {
   readonly module: string | null;
   /** The version as given. */
   readonly version: JsonValue[];
-  /** `pending`, `live`, `died`, `finished` or `failed`. */
+  /** `pending`, `live`, `died`, `finished`, `failed` or `cancelled`. */
   readonly status: string;
   readonly label: string | null;
   /** ISO-8601 creation time. */
   readonly created: string;
   /** The command that gets this run again (when its module loads). */
   readonly command?: string;
+  /** For a failed or cancelled run: its stored error and the path of its output. */
+  readonly failure?: { readonly name: string; readonly message: string; readonly output?: string };
 }
 
 export default class Ls extends MachinableCommand {
   static override summary = 'List stored runs, oldest first.';
 
-  static override description = `Lists the runs stored in the project (all of them, or those of one module), oldest first: record id, module, version (the tokens to pass to machinable get <module>), status (pending, live, died, finished, failed) and creation time. Run records (executions) are left out unless --all is given, hidden runs unless --hidden is. Records written by Python machinable are listed too. Long cells are cut at ${MAX_CELL_WIDTH} characters (--json has them whole); machinable find searches and picks columns.
+  static override description = `Lists the runs stored in the project (all of them, or those of one module), oldest first: record id, module, version (the tokens to pass to machinable get <module>), status (pending, live, died, finished, failed, cancelled) and creation time; for each failed or cancelled run, its error and the path of its output.log follow on stderr. Run records (executions) are left out unless --all is given, hidden runs unless --hidden is. Records written by Python machinable are listed too. Long cells are cut at ${MAX_CELL_WIDTH} characters (--json has them whole); machinable find searches and picks columns.
 
 The project is the current directory.`;
 
@@ -60,6 +62,7 @@ The project is the current directory.`;
       if (args.module && rows.length === 0) await project.load(args.module); // an unknown module is an error, with near matches
 
       const out: LsRow[] = [];
+      const failures: string[] = [];
       const shown: string[][] = [];
       for (const row of rows) {
         let stored;
@@ -80,7 +83,9 @@ The project is the current directory.`;
         const status = stored ? records.statusOf(row.record_id, row.storage_uri, row.kind) : '-';
         const created = new Date(Number(row.created_at_ns / 1_000_000n)).toISOString();
         const command = run && run.module === row.module && (await project.load(run.module).then(() => true, () => false)) ? toCli(run) : undefined;
-        out.push({ uuid: row.record_id, kind: row.kind, module: row.module, version, status, label: row.label, created, ...(command ? { command } : {}) });
+        const failure = status === 'failed' || status === 'cancelled' ? failureOf(core, run) : undefined;
+        if (failure) failures.push(`${status}: ${row.module ?? row.kind} ${row.record_id}: ${failure.name}: ${failure.message}${failure.output ? ` (output: ${failure.output})` : ''}`);
+        out.push({ uuid: row.record_id, kind: row.kind, module: row.module, version, status, label: row.label, created, ...(command ? { command } : {}), ...(failure ? { failure } : {}) });
         shown.push([
           row.record_id,
           row.module ?? row.kind,
@@ -91,6 +96,8 @@ The project is the current directory.`;
       }
       if (out.length === 0) this.log(args.module ? `no stored runs of ${args.module}` : `no stored runs in ${project.storageRoot}`);
       else this.log(formatTable(['id', 'module', 'version', 'status', 'created'], shown));
+      // Why runs failed, and where their output is, without opening each one.
+      for (const line of failures) process.stderr.write(`${line}\n`);
       // Nothing stays out of view silently: directories the listing cannot show are named.
       const problems = [...records.storage.walk()].flatMap((entry) => core.directoryProblems(records.storage, entry).problems);
       for (const { problem, message } of problems) process.stderr.write(`warning: ${problem}: ${message}\n`);
@@ -100,6 +107,15 @@ The project is the current directory.`;
       await project.close();
     }
   }
+}
+
+/** The stored error of a failed (or cancelled) run, or run record, and where its output is. */
+function failureOf(core: typeof import('@machinable/core'), record: Interface | undefined): LsRow['failure'] {
+  const run = record instanceof core.Execution ? record : record?.execution;
+  const failure = run?.failure();
+  if (!run || !failure) return undefined;
+  const output = run.localDirectory(core.OUTPUT_FILE);
+  return { name: failure.name, message: failure.message.split('\n')[0] ?? '', ...(existsSync(output) ? { output } : {}) };
 }
 
 /** `2026-11-24 14:22:03` in local time. */

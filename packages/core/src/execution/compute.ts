@@ -1,13 +1,22 @@
-import { readMarkers, takeFreshRun, writeMarkers } from '../records/run-records.js';
+import { finishWithFailure, readMarkers, takeFreshRun, writeMarkers } from '../records/run-records.js';
 import { RECORD } from '../records/record-state.js';
 import { hostInfo } from '../records/host-info.js';
-import type { Interface, RunFailure } from '../interface/interface.js';
-import { FAILURE_FILE, HOST_FILE } from '../records/reserved-files.js';
+import type { Interface } from '../interface/interface.js';
+import { HOST_FILE } from '../records/reserved-files.js';
 import { encodeFile } from '../files/file-codecs.js';
 import type { Execution } from './execution.js';
 import { capturingOutput } from './output-capture.js';
 import { heartbeatSeconds } from './settings.js';
 
+/** Options of {@link computeRun}. */
+export interface ComputeOptions {
+  /**
+   * Copy what the run prints into its run record's `output.log` (default true). A scheduler's job
+   * whose stdout and stderr already go to that file (`sbatch --output`) turns it off, or every
+   * line would be there twice.
+   */
+  readonly captureOutput?: boolean;
+}
 
 /**
  * The compute protocol every execution follows, in whichever process: mark the run record
@@ -17,7 +26,7 @@ import { heartbeatSeconds } from './settings.js';
  * interface computed (`cached`); or store the error in the run record, mark it finished, and
  * rethrow.
  */
-export async function computeRun(item: Interface<object>, run: Execution<object>): Promise<void> {
+export async function computeRun(item: Interface<object>, run: Execution<object>, options: ComputeOptions = {}): Promise<void> {
   const records = run[RECORD].records!;
   // A run record made here a moment ago was created started, with its host.json.
   if (!takeFreshRun(run)) {
@@ -28,18 +37,17 @@ export async function computeRun(item: Interface<object>, run: Execution<object>
   const beat = setInterval(() => writeMarkers(records, run, 'heartbeat_at'), heartbeatSeconds() * 1000);
   beat.unref();
   try {
-    await capturingOutput(records.storage, run[RECORD].stored!.location, async () => {
+    const compute = async (): Promise<void> => {
       await item.onBeforeLaunch();
       await item.run();
       await item.onAfterLaunch();
-    });
+    };
+    if (options.captureOutput === false) await compute();
+    else await capturingOutput(records.storage, run[RECORD].stored!.location, compute);
     writeMarkers(records, run, 'finished_at');
     records.setCached(item, true, 'finished');
   } catch (error) {
-    const failure = error instanceof Error ? error : new Error(String(error));
-    const stored: RunFailure = { name: failure.name, message: failure.message, stack: failure.stack, at: new Date().toISOString() };
-    records.storage.writeFile(run[RECORD].stored!.location, FAILURE_FILE, encodeFile(FAILURE_FILE, stored));
-    writeMarkers(records, run, 'finished_at');
+    finishWithFailure(records, run, error instanceof Error ? error : new Error(String(error)));
     if (typeof error === 'object' && error !== null) storedFailures.add(error);
     throw error;
   } finally {

@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
-import { RecordNotFoundError } from '../errors.js';
+import { MachinableError, RecordNotFoundError, RunCancelledError } from '../errors.js';
 import type { Interface } from '../interface/interface.js';
 import type { Records } from '../records/records.js';
 import { Project } from '../project/project.js';
 import { computeRun } from './compute.js';
-import { handOnClaim, releaseClaim } from '../records/claims.js';
+import { claimOf, releaseClaim, takeHandedClaim } from '../records/claims.js';
+import { RECORD } from '../records/record-state.js';
+import { CANCELLED_FILE } from '../records/reserved-files.js';
+import { isCancelledAt, readMarkers, writeMarkers } from '../records/run-records.js';
 import { Execution } from './execution.js';
 
 /** Options of {@link dispatch}. */
@@ -14,6 +17,11 @@ export interface DispatchOptions {
    * that dispatched the run; without it, a new run record is made here.
    */
   readonly run?: string;
+  /**
+   * Copy what the run prints into its run record's `output.log` (default true); off in a
+   * scheduler's job whose output already goes there (see `ComputeOptions`).
+   */
+  readonly captureOutput?: boolean;
 }
 
 /**
@@ -31,10 +39,27 @@ export async function dispatch(target: string, options: DispatchOptions = {}): P
   if (options.run !== undefined) {
     const run = await load(records, options.run);
     if (!(run instanceof Execution)) throw new RecordNotFoundError(`${options.run} is not a run record (an Execution record)`);
-    // The dispatcher claimed the computation for this run record: the claim moves to this process.
-    handOnClaim(records, item, run.uuid);
+    const location = run[RECORD].stored!.location;
+    if (isCancelledAt(records.storage, location)) {
+      throw new RunCancelledError(`${item.module} ${item.uuid}: its run record ${run.uuid} was cancelled (${run.localDirectory(CANCELLED_FILE)}); launch it again to compute it anew`);
+    }
+    if (item.cached()) {
+      // Computed by someone else while this run waited (in a queue): nothing left to do.
+      console.log(`${item.module} ${item.uuid} is computed already; run record ${run.uuid} ends without computing it`);
+      if (readMarkers(records, run).finished_at === undefined) writeMarkers(records, run, 'finished_at');
+      return item;
+    }
+    // The dispatcher claimed the computation for this run record: the claim moves to this process,
+    // unless another live holder computes the interface (then this process must not).
+    if (!takeHandedClaim(records, item, run.uuid)) {
+      const holder = claimOf(records, item);
+      throw new MachinableError(
+        `${item.module} ${item.uuid} is being computed by another process (${holder ? `${holder.host}, pid ${holder.pid}` : 'unknown'}); ` +
+          `run record ${run.uuid} is left as it is (relaunch once that computation ended)`,
+      );
+    }
     try {
-      await computeRun(item, run);
+      await computeRun(item, run, { captureOutput: options.captureOutput });
     } finally {
       releaseClaim(records, item);
     }

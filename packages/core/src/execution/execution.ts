@@ -9,7 +9,9 @@ import type { Markers } from '../format/run-state.js';
 import { parseTimestamp } from '../format/timestamp.js';
 import { configureElement } from '../interface/element.js';
 import { Interface, type RunFailure, type RunStatus } from '../interface/interface.js';
-import { FAILURE_FILE, OUTPUT_FILE } from '../records/reserved-files.js';
+import { CANCELLED_FILE, FAILURE_FILE, OUTPUT_FILE } from '../records/reserved-files.js';
+import { InterfaceStateError } from '../errors.js';
+import { cancelRun, type CancelResult } from './cancel.js';
 import { RECORD } from '../records/record-state.js';
 import { readMarkers, runStatusAt, startRun, wasMinted } from '../records/run-records.js';
 import { recordManifest } from '../provenance/record-manifest.js';
@@ -208,7 +210,31 @@ export class Execution<C extends object = object> extends Interface<C> implement
     return this.resumedAt() !== undefined;
   }
 
-  /** The run state (`pending`, `live`, `died`, `finished`), with a failed run told apart as `failed`. */
+  /** When the run was cancelled (see `cancel()`). */
+  cancelledAt(): Date | undefined {
+    if (!this.isMaterialized) return undefined;
+    return parseTimestamp(this[RECORD].records!.readFile(this, CANCELLED_FILE)?.toString('utf8'));
+  }
+
+  /**
+   * Cancels this run, unless it finished: its Slurm job is cancelled (`scancel`), or the process
+   * computing it on this host is sent SIGTERM; then the run record is marked cancelled (the
+   * `cancelled` marker, the reason in `failure.json`, `finished_at`), so it reads as `cancelled`
+   * and a later launch computes the interface in a new run record. Cancelling again does nothing
+   * (`already`). A run computing on another host is an error (signal it there).
+   *
+   * @example
+   * run.execution?.cancel(); // { run: 'r4Nd0mRunId1', was: 'live', job: '1234', already: false }
+   */
+  override cancel(): CancelResult {
+    if (!this.isMaterialized) throw new InterfaceStateError(`${this.module}: not a stored run record, so there is nothing to cancel`);
+    return cancelRun(this);
+  }
+
+  /**
+   * The run state (`pending`, `live`, `died`, `finished`), with a failed run told apart as
+   * `failed` and a cancelled one as `cancelled`.
+   */
   override status(now: Date = new Date()): RunStatus {
     const state = this[RECORD];
     return state.stored ? runStatusAt(state.records!.storage, state.stored.location, now) : 'pending';

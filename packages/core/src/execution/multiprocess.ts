@@ -9,7 +9,7 @@ import { FAILURE_FILE, OUTPUT_FILE } from '../records/reserved-files.js';
 import { RECORD } from '../records/record-state.js';
 import { startRun, wasMinted } from '../records/run-records.js';
 import { recordManifest } from '../provenance/record-manifest.js';
-import { underClaim } from '../records/claims.js';
+import { handOnClaim, underClaim } from '../records/claims.js';
 import { Execution } from './execution.js';
 
 @Config()
@@ -56,6 +56,9 @@ export class Multiprocess extends Execution<MultiprocessConfig> {
     await underClaim(records, item, async () => {
       const run = startRun(records, item, this, { dispatched: true });
       if (wasMinted(run)) await recordManifest(records, run);
+      // The claim names the run record it is handed on with, so the child takes it over (and a
+      // child of an older dispatch, or a claim someone else holds, is told apart).
+      handOnClaim(records, item, run.uuid);
       failure = await this.spawnChild(item, run);
     });
     return failure;

@@ -13,6 +13,17 @@ export function livenessWindowSeconds(): number {
   return positive(process.env['MACHINABLE_LIVENESS_WINDOW']) ?? DEFAULT_WINDOW_SECONDS;
 }
 
+/**
+ * True when this process's stdout and stderr already go to its run record's `output.log` (a Slurm
+ * job script sets `MACHINABLE_OUTPUT_REDIRECTED=1`), so the run's output must not be copied there
+ * too. The variable is removed at once: processes the run starts capture their own output.
+ */
+export function takeOutputRedirected(): boolean {
+  const redirected = process.env['MACHINABLE_OUTPUT_REDIRECTED'] === '1';
+  delete process.env['MACHINABLE_OUTPUT_REDIRECTED'];
+  return redirected;
+}
+
 function positive(text: string | undefined): number | undefined {
   const value = Number(text);
   return text !== undefined && text !== '' && Number.isFinite(value) && value > 0 ? value : undefined;

@@ -21,12 +21,15 @@ import { InterfaceCollection } from './collection.js';
 import { Element, resolutionOf } from './element.js';
 import { deepFreeze } from './freeze.js';
 import type { Execution } from '../execution/execution.js';
+import type { CancelResult } from '../execution/cancel.js';
+import type { ComputeResources } from '../execution/compute-resources.js';
 
 /**
  * Where a run stands. The format's run states (`pending`, `live`, `died`, `finished`), with a run
- * that finished by throwing told apart as `failed`.
+ * that finished by throwing told apart as `failed`, and one that was cancelled (`cancel()`) as
+ * `cancelled`.
  */
-export type RunStatus = RunState | 'failed';
+export type RunStatus = RunState | 'failed' | 'cancelled';
 
 /** The error a failed run stored (`failure.json` in its run record). */
 export interface RunFailure {
@@ -127,6 +130,19 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   /** Hook: extra values (not config) that make runs distinct, e.g. `{ dataset: hashOf(files) }`. */
   onComputePredicate(): Record<string, unknown> {
     return {};
+  }
+
+  /**
+   * Hook: what a run of this interface needs from a cluster (CPUs, memory, time, GPUs, a
+   * partition, any other sbatch option). A cluster execution (`Slurm`) merges it under its own
+   * config, so an explicit `new Slurm({ time: '1:00:00' })` wins over it, and records the result
+   * in the run record's predicate (`resources`). Local executions ignore it.
+   *
+   * @example
+   * onComputeResources() { return { cpus: this.config.workers, memory: '8G', gres: 'gpu:1' }; }
+   */
+  onComputeResources(): ComputeResources | undefined {
+    return undefined;
   }
 
   /** Hook: before the record is written. */
@@ -384,13 +400,28 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
     return this.execution?.output();
   }
 
+  /**
+   * Cancels the latest run, which must not be finished: a Slurm job is cancelled (`scancel`), a
+   * run computing in a process of this host is sent SIGTERM, and the run record is marked
+   * `cancelled` (see `Execution.cancel()`). A later launch computes it anew.
+   *
+   * @example
+   * run.cancel(); // { run: 'r4Nd0mRunId1', was: 'pending', job: '1234', already: false }
+   * run.status(); // 'cancelled'
+   */
+  cancel(): CancelResult {
+    const run = this.execution;
+    if (!run) throw new InterfaceStateError(`${this.module} ${this.uuid} has no run to cancel: it was never launched`);
+    return run.cancel();
+  }
+
   /** True while the latest run computes (started, not finished, heartbeat fresh). */
   isLive(): boolean {
     return this.status() === 'live';
   }
 
   /**
-   * `pending`, `live`, `died`, `finished` or `failed`: the latest run's state. Without a run, an
+   * `pending`, `live`, `died`, `finished`, `failed` or `cancelled`: the latest run's state. Without a run, an
    * interface marked computed reads as `finished`, else `pending`.
    */
   status(): RunStatus {

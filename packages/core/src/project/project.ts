@@ -5,6 +5,7 @@ import type { Index } from '../index/index.js';
 import type { ElementClass } from '../interface/element.js';
 import { Execution } from '../execution/execution.js';
 import { Multiprocess } from '../execution/multiprocess.js';
+import { Slurm } from '../slurm/slurm.js';
 import { Manifest } from '../provenance/manifest.js';
 import { projectRootRow } from '../records/project-root.js';
 import { Records } from '../records/records.js';
@@ -149,6 +150,7 @@ function builtinLoader(directory: string): ModuleLoader {
   const loader = new ModuleLoader(directory, importProvidersEarly);
   loader.register(Execution.module, Execution);
   loader.register(Multiprocess.module, Multiprocess);
+  loader.register(Slurm.module, Slurm);
   loader.register(Manifest.module, Manifest);
   return loader;
 }

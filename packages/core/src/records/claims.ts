@@ -5,6 +5,7 @@ import { parseJson } from '../format/json.js';
 import { runState } from '../format/run-state.js';
 import { parseTimestampMicros, isoTimestamp } from '../format/timestamp.js';
 import type { Interface } from '../interface/interface.js';
+import { queuedJobAlive } from '../slurm/job-liveness.js';
 import { storedOf } from './record-state.js';
 import type { Records } from './records.js';
 import { readMarkersAt } from './run-records.js';
@@ -20,6 +21,12 @@ export interface ClaimContent {
   readonly pid: number;
   /** ISO-8601 time the claim was made (or last handed on). */
   readonly at: string;
+  /**
+   * Set when the claim was handed to a scheduler's job (`'slurm'`): the run record it names is
+   * computed by that job, and the process named (the submitter) need not live on. The job takes
+   * the claim over when it starts (see `takeHandedClaim`).
+   */
+  readonly scheduler?: string;
 }
 
 /** How a wait for another computation ended. */
@@ -39,10 +46,24 @@ export type ClaimOutcome = 'claimed' | 'computed';
  * few microseconds could both remove it, one the other's fresh claim; only then can two compute.)
  */
 export async function claimComputation(records: Records, item: Interface<object>, options: { readonly pollMs?: number } = {}): Promise<ClaimOutcome> {
-  const location = storedOf(item).location;
   let poll = options.pollMs ?? 100;
+  for (;;) {
+    const outcome = tryClaim(records, item);
+    if (outcome === 'claimed' || outcome === 'computed') return outcome;
+    await sleep(poll);
+    poll = Math.min(poll * 2, 1000);
+  }
+}
+
+/**
+ * One attempt at `claimComputation` that does not wait: `claimed` (this process may compute),
+ * `computed` (it is computed already), or the claim of the live holder computing it (a
+ * scheduler's submitter skips such a run rather than waiting for it).
+ */
+export function tryClaim(records: Records, item: Interface<object>): ClaimOutcome | ClaimContent {
+  const location = storedOf(item).location;
   // Callers looked at `cached` just before; it is looked at again once the claim is made (a holder
-  // may have finished and released in between) or found held (then on every poll).
+  // may have finished and released in between) or found held.
   for (;;) {
     if (records.storage.createFile(location, CLAIM_FILE, claimText(null))) {
       if (records.isCached(item)) {
@@ -53,26 +74,51 @@ export async function claimComputation(records: Records, item: Interface<object>
     }
     if (records.isCached(item)) return 'computed';
     const held = readClaim(records, location);
-    if (held !== undefined && !isAlive(records, location, held)) {
-      // Taken over only if it is still the claim found dead (another process may have done so first).
-      const again = readClaim(records, location);
-      if (again !== undefined && again.at === held.at && again.pid === held.pid && again.run === held.run) {
-        records.storage.removeFile(location, CLAIM_FILE);
-      }
-      continue;
-    }
-    await sleep(poll);
-    poll = Math.min(poll * 2, 1000);
+    if (held === undefined) continue; // released in between: try again
+    if (isAlive(records, location, held)) return held;
+    removeIfStill(records, location, held);
+  }
+}
+
+/** Removes a claim found dead, only if it is still that claim (another process may have taken it over first). */
+function removeIfStill(records: Records, location: string, held: ClaimContent): void {
+  const again = readClaim(records, location);
+  if (again !== undefined && again.at === held.at && again.pid === held.pid && again.run === held.run) {
+    records.storage.removeFile(location, CLAIM_FILE);
   }
 }
 
 /**
- * Moves a claim to this process and names the run record it computes (`dispatch` in a child
- * process or a cluster job continuing a run its dispatcher made). A claim made where it is
+ * Moves a claim to this process and names the run record it computes. A dispatcher (a process
+ * pool, a scheduler's submitter) does this before it hands the run on, with `scheduler` when a
+ * scheduler's job will compute it (then this process need not live on). A claim made where it is
  * computed names no run: its holder's run is the interface's latest.
  */
-export function handOnClaim(records: Records, item: Interface<object>, run: string): void {
-  records.storage.writeFile(storedOf(item).location, CLAIM_FILE, claimText(run));
+export function handOnClaim(records: Records, item: Interface<object>, run: string, options: { readonly scheduler?: string } = {}): void {
+  records.storage.writeFile(storedOf(item).location, CLAIM_FILE, claimText(run, options.scheduler));
+}
+
+/**
+ * Takes over, in the process that computes a handed-on run record (`dispatch` with a run), the
+ * claim its dispatcher handed on: true when the claim is now this process's (it named this run
+ * record, or there was none, or its holder is dead), false when another live holder computes the
+ * interface (then this process must not).
+ */
+export function takeHandedClaim(records: Records, item: Interface<object>, run: string): boolean {
+  const location = storedOf(item).location;
+  for (;;) {
+    const held = readClaim(records, location);
+    if (held === undefined) {
+      if (records.storage.createFile(location, CLAIM_FILE, claimText(run))) return true;
+      continue;
+    }
+    if (held.run === run) {
+      records.storage.writeFile(location, CLAIM_FILE, claimText(run));
+      return true;
+    }
+    if (isAlive(records, location, held)) return false;
+    removeIfStill(records, location, held);
+  }
 }
 
 /** Ends a claim (after the computation, successful or not). */
@@ -80,13 +126,24 @@ export function releaseClaim(records: Records, item: Interface<object>): void {
   records.storage.removeFile(storedOf(item).location, CLAIM_FILE);
 }
 
+/**
+ * Removes the claim on the interface record at `location` when `whose` says it is the holder's
+ * that ended (`cancel()`: the job or process it stopped will not release it itself).
+ */
+export function releaseClaimAt(records: Records, location: string, whose: (claim: ClaimContent) => boolean): boolean {
+  const held = readClaim(records, location);
+  if (held === undefined || !whose(held)) return false;
+  removeIfStill(records, location, held);
+  return true;
+}
+
 /** The claim on an interface, if one is held. */
 export function claimOf(records: Records, item: Interface<object>): ClaimContent | undefined {
   return readClaim(records, storedOf(item).location);
 }
 
-function claimText(run: string | null): string {
-  const content: ClaimContent = { run, host: hostname(), pid: process.pid, at: isoTimestamp() };
+function claimText(run: string | null, scheduler?: string): string {
+  const content: ClaimContent = { run, host: hostname(), pid: process.pid, at: isoTimestamp(), ...(scheduler ? { scheduler } : {}) };
   return JSON.stringify(content);
 }
 
@@ -96,7 +153,8 @@ function readClaim(records: Records, location: string): ClaimContent | undefined
   try {
     const value = parseJson(text) as Partial<ClaimContent>;
     if (typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.at === 'string') {
-      return { run: typeof value.run === 'string' ? value.run : null, host: value.host, pid: value.pid, at: value.at };
+      const scheduler = typeof value.scheduler === 'string' && value.scheduler !== '' ? { scheduler: value.scheduler } : {};
+      return { run: typeof value.run === 'string' ? value.run : null, host: value.host, pid: value.pid, at: value.at, ...scheduler };
     }
   } catch {
     // a claim cut short by a crash: judged by its age below
@@ -104,14 +162,31 @@ function readClaim(records: Records, location: string): ClaimContent | undefined
   return { run: null, host: '', pid: -1, at: '' };
 }
 
-/** Whether the holder of a claim is still computing (see `claimComputation`). */
+/**
+ * Whether the holder of a claim is still computing (see `claimComputation`). A claim handed to a
+ * scheduler's job (`scheduler` set) is the job's until the job starts and takes it over: it lives
+ * as long as Slurm has the job queued or running (`queuedJobAlive`), however long the queue wait,
+ * and not as long as its submitter, which may have exited; the run record's markers (of an
+ * earlier attempt, when the job continues a run that died) say nothing about it.
+ */
 function isAlive(records: Records, location: string, claim: ClaimContent): boolean {
   const window = livenessWindowSeconds();
   const nowMicros = Date.now() * 1000;
   const local = claim.host === hostname() && claim.pid > 0;
-  if (local && !processAlive(claim.pid)) return false;
   const at = parseTimestampMicros(claim.at);
   const run = holderRun(records, location, claim, at);
+  if (claim.scheduler !== undefined) {
+    if (run !== undefined) {
+      // Finished without the job taking the claim over: cancelled, or marked failed for its job.
+      if (readMarkersAt(records.storage, run.location).finished_at !== undefined) return false;
+      const queued = queuedJobAlive(records.storage, run.location);
+      if (queued !== undefined) return queued;
+    }
+    // Not submitted yet: the submitter is between handing the claim on and sbatch.
+    if (local) return processAlive(claim.pid);
+    return at !== undefined && nowMicros - at <= window * 1e6;
+  }
+  if (local && !processAlive(claim.pid)) return false;
   if (run !== undefined) {
     const markers = readMarkersAt(records.storage, run.location);
     const state = runState(markers, new Date(nowMicros / 1000), window);
@@ -126,8 +201,8 @@ function isAlive(records: Records, location: string, claim: ClaimContent): boole
       const finished = parseTimestampMicros(String(markers.finished_at ?? '').trim());
       return finished !== undefined && nowMicros - finished <= window * 1e6;
     }
-    // pending: handed to a pool or a scheduler, not started yet; alive while its dispatcher is
-    // (known on this host), and from another host for the window.
+    // pending: handed to a pool, not started yet; alive while its dispatcher is (known on this
+    // host), and from another host for the window.
   }
   if (local) return true;
   return at !== undefined && nowMicros - at <= window * 1e6;

@@ -11,3 +11,9 @@ export const CLAIM_FILE = 'claim.json';
 
 /** On a run record: what the run wrote to stdout and stderr (the reference's `output.log`). */
 export const OUTPUT_FILE = 'output.log';
+
+/**
+ * On a run record: it was cancelled (`cancel()`, `machinable cancel`); holds the time. The
+ * reference's marker of the same name; its run record is finished and reads as `cancelled`.
+ */
+export const CANCELLED_FILE = 'cancelled';

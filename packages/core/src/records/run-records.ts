@@ -3,7 +3,7 @@ import type { RecordHeader } from '../format/header.js';
 import type { JsonValue } from '../format/json.js';
 import { pathSegment } from '../format/keys.js';
 import { FORMAT_VERSION } from '../format/layout.js';
-import { modelObject } from '../format/model.js';
+import { modelObject, type JsonObject } from '../format/model.js';
 import { newRecordId } from '../format/record-id.js';
 import { runState, STATUS_MARKERS, type Markers, type StatusMarker } from '../format/run-state.js';
 import type { Storage } from '../storage/storage.js';
@@ -11,8 +11,8 @@ import { livenessWindowSeconds } from '../execution/settings.js';
 import { dispatchStamp, isoTimestamp, nowNs, timestampNs } from '../format/timestamp.js';
 import { rowOf } from '../index/row.js';
 import { resolutionOf, restoreElement } from '../interface/element.js';
-import type { Interface, RunStatus } from '../interface/interface.js';
-import { FAILURE_FILE, HOST_FILE } from './reserved-files.js';
+import type { Interface, RunFailure, RunStatus } from '../interface/interface.js';
+import { CANCELLED_FILE, FAILURE_FILE, HOST_FILE } from './reserved-files.js';
 import { hostInfo } from './host-info.js';
 import { encodeFile } from '../files/file-codecs.js';
 import type { Execution } from '../execution/execution.js';
@@ -31,16 +31,22 @@ const STAMP_ATTEMPTS = 60;
  * died, or one dispatched and not started yet): the reference resumes it in place.
  *
  * With `dispatched`, the record starts with a `dispatched_at` marker (a pool or a scheduler hands
- * it to another process, which continues it).
+ * it to another process, which continues it). `resources` are what its predicate records as the
+ * run's resources (default: the execution's own, `execution.resources`).
  */
-export function startRun<E extends Execution>(records: Records, item: Interface<object>, execution: E, options: { readonly dispatched?: boolean } = {}): E {
+export function startRun<E extends Execution>(
+  records: Records,
+  item: Interface<object>,
+  execution: E,
+  options: { readonly dispatched?: boolean; readonly resources?: JsonObject | null } = {},
+): E {
   const latest = item.execution;
   if (latest && latest.identityKey === execution.identityKey && latest.finishedAt() === undefined) {
     return latest as E;
   }
   const parent = storedOf(item);
   const resolution = resolutionOf(execution);
-  const resources = (execution.resources ?? null) as JsonValue;
+  const resources = ((options.resources !== undefined ? options.resources : execution.resources) ?? null) as JsonValue;
   for (let attempt = 0; ; attempt++) {
     const stamp = dispatchStamp(Date.now() + attempt * 1000);
     const created = nowNs();
@@ -130,9 +136,37 @@ export function readMarkersAt(storage: Storage, location: string): Markers {
 
 /**
  * The status of a run record at a location: the format's run state from its markers, with a
- * finished run that stored an error told apart as `failed`.
+ * finished run that was cancelled told apart as `cancelled` and one that stored an error as
+ * `failed`.
  */
 export function runStatusAt(storage: Storage, location: string, now: Date = new Date()): RunStatus {
   const state = runState(readMarkersAt(storage, location), now, livenessWindowSeconds());
-  return state === 'finished' && storage.readFile(location, FAILURE_FILE) !== undefined ? 'failed' : state;
+  if (state !== 'finished') return state;
+  if (storage.readFile(location, CANCELLED_FILE) !== undefined) return 'cancelled';
+  return storage.readFile(location, FAILURE_FILE) !== undefined ? 'failed' : state;
+}
+
+/**
+ * Ends a run record with an error: `failure.json` (name, message, stack, time), then
+ * `finished_at`, so that whoever reads the record finds the error once it reads as finished.
+ */
+export function finishWithFailure(records: Records, run: Interface<object>, error: { readonly name: string; readonly message: string; readonly stack?: string }): void {
+  const stored: RunFailure = { name: error.name, message: error.message, ...(error.stack !== undefined ? { stack: error.stack } : {}), at: new Date().toISOString() };
+  records.storage.writeFile(storedOf(run).location, FAILURE_FILE, encodeFile(FAILURE_FILE, stored));
+  writeMarkers(records, run, 'finished_at');
+}
+
+/**
+ * Marks a run record cancelled: the `cancelled` marker (the time), the reason as its failure
+ * (`RunCancelled`), then `finished_at`; it reads as `cancelled` from then on, and a later launch
+ * makes a new run record rather than continuing it.
+ */
+export function markCancelled(records: Records, run: Interface<object>, message: string): void {
+  records.storage.writeFile(storedOf(run).location, CANCELLED_FILE, isoTimestamp());
+  finishWithFailure(records, run, { name: 'RunCancelled', message });
+}
+
+/** True when a run record was cancelled (it has the `cancelled` marker). */
+export function isCancelledAt(storage: Storage, location: string): boolean {
+  return storage.readFile(location, CANCELLED_FILE) !== undefined;
 }

@@ -5,7 +5,7 @@ import { isoOf } from './timestamps.js';
 
 /**
  * A run record as the reference's API describes it (`ExecutionInfo`, `GET /v1/executions/{uuid}`),
- * with what this server adds: `status` (pending, live, died, finished, failed), `dispatched_at`
+ * with what this server adds: `status` (pending, live, died, finished, failed, cancelled), `dispatched_at`
  * and whether the run recorded output (`has_output`).
  */
 export interface ExecutionInfo {

@@ -4,9 +4,9 @@ import type { RunStatus } from '@machinable/core';
 export type LifecycleStatus = 'draft' | 'running' | 'cached' | 'failed';
 
 /**
- * A run status of the format (pending, live, died, finished, failed) in the reference API's
+ * A run status of the format (pending, live, died, finished, failed, cancelled) in the reference API's
  * vocabulary: never started is `draft`, live is `running`, finished is `cached`, and a run that
- * died or stored an error is `failed`.
+ * died, stored an error or was cancelled is `failed` (the reference has no cancelled state).
  *
  * @example
  * lifecycleOf('live'); // 'running'
@@ -21,6 +21,7 @@ export function lifecycleOf(status: RunStatus): LifecycleStatus {
       return 'cached';
     case 'died':
     case 'failed':
+    case 'cancelled':
       return 'failed';
   }
 }

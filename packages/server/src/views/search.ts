@@ -25,7 +25,7 @@ export interface SearchItem {
   readonly label: string | null;
   /** With `include_status`: the reference's lifecycle word (draft, running, cached, failed). */
   readonly status: LifecycleStatus | null;
-  /** With `include_status`: the format's run status (pending, live, died, finished, failed). */
+  /** With `include_status`: the format's run status (pending, live, died, finished, failed, cancelled). */
   readonly run_status: RunStatus | null;
   readonly run_count: number | null;
   readonly values?: Record<string, CellValue>;
@@ -40,7 +40,7 @@ export interface SearchResponse {
 /**
  * Runs a search: the find algebra over the index (a bad request is a `FindRequestError`), then,
  * for the page of hits only, statuses (`include_status`: the status of each hit's latest run, as
- * the format names it: pending, live, died, finished, failed) and the asked-for column values.
+ * the format names it: pending, live, died, finished, failed, cancelled) and the asked-for column values.
  *
  * @example
  * search(reader, { module: 'train', include_status: true, columns: ['result.json:loss'] });

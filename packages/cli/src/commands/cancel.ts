@@ -1,0 +1,39 @@
+import { Args } from '@oclif/core';
+import type { CancelResult, Execution, Interface } from '@machinable/core';
+import { MachinableCommand } from '../base-command.js';
+import { UsageError } from '../errors.js';
+
+export default class Cancel extends MachinableCommand {
+  static override summary = 'Cancel a run that has not finished: its Slurm job, or the process computing it.';
+
+  static override description = `Cancels the latest run of <id> (a run's record id), or the run record <id> itself. A run handed to Slurm has its job cancelled (scancel), queued or running; a run computing in a process on this host (machinable get ... --launch, a multiprocess pool) has that process sent SIGTERM. The run record is then marked cancelled (the "cancelled" marker, the reason in failure.json, finished_at): it reads as cancelled in machinable ls, and launching the run again computes it in a new run record. A finished run has nothing to cancel (exit 1); cancelling a cancelled run again does nothing.
+
+The project is the current directory.`;
+
+  static override examples = ['<%= config.bin %> cancel q3ZxM0bT9aKe', { description: 'A run record (machinable ls --all lists them):', command: '<%= config.bin %> cancel r4Nd0mRunId1' }];
+
+  static override args = {
+    id: Args.string({ description: 'record id of a run, or of one of its run records', required: true }),
+  };
+
+  async run(): Promise<void> {
+    const { args } = await this.parse(Cancel);
+    const core = await import('@machinable/core');
+    try {
+      const record = await core.get.byId(args.id);
+      if (!record) throw new UsageError(`no record '${args.id}' in this project; machinable ls lists the stored runs (--all with their run records)`);
+      const run: Execution | undefined = record instanceof core.Execution ? record : (record as Interface).execution;
+      if (!run) throw new UsageError(`${record.module} ${record.uuid} has not been launched: there is nothing to cancel`);
+      const what = record instanceof core.Execution ? `run record ${run.uuid}` : `${record.module} ${record.uuid} (run record ${run.uuid})`;
+      this.log(describe(what, run.cancel()));
+    } finally {
+      await core.Project.current().close();
+    }
+  }
+}
+
+function describe(what: string, result: CancelResult): string {
+  if (result.already) return `${what} was cancelled before; nothing to do`;
+  const how = result.job !== undefined ? `: Slurm job ${result.job} cancelled` : result.pid !== undefined ? `: process ${result.pid} sent SIGTERM` : '';
+  return `cancelled ${what}, which was ${result.was}${how}`;
+}

@@ -1,0 +1,106 @@
+import { ConfigurationError } from '../errors.js';
+import type { ComputeResources, SchedulerOptionValue } from '../execution/compute-resources.js';
+
+/** sbatch options by long name (`--partition`), each with its value, or `true` for a flag. */
+export type SbatchOptions = Record<string, string | true>;
+
+/** One layer of resources and where it comes from (named in errors). */
+export interface ResourceLayer {
+  readonly resources: ComputeResources;
+  /** e.g. `the Slurm execution's config`, `train.onComputeResources()`. */
+  readonly source: string;
+}
+
+/** sbatch's one-letter options and their long names (as the reference's `canonicalize_resources`). */
+const SHORT_OPTIONS: Readonly<Record<string, string>> = {
+  A: 'account', B: 'extra-node-info', C: 'constraint', c: 'cpus-per-task', d: 'dependency', D: 'chdir',
+  e: 'error', F: 'nodefile', G: 'gpus', H: 'hold', i: 'input', J: 'job-name', k: 'no-kill', L: 'licenses',
+  M: 'clusters', m: 'distribution', N: 'nodes', n: 'ntasks', O: 'overcommit', o: 'output', p: 'partition',
+  q: 'qos', Q: 'quiet', s: 'oversubscribe', t: 'time', w: 'nodelist', x: 'exclude',
+};
+
+/** The named resources and the sbatch option each one is. */
+const NAMED: readonly (readonly [keyof ComputeResources, string])[] = [
+  ['partition', '--partition'],
+  ['cpus', '--cpus-per-task'],
+  ['memory', '--mem'],
+  ['time', '--time'],
+  ['gres', '--gres'],
+  ['nodes', '--nodes'],
+];
+
+/**
+ * The sbatch options of layers of resources, later layers overriding earlier ones option by
+ * option (a `null` or `false` in `sbatch` unsets an option an earlier layer set). Option names
+ * are made canonical (`qos`, `-q` → `--qos`), so two layers spelling one option differently meet.
+ * A wrong value (a CPU count that is not a positive integer, a value with a line break, an
+ * unknown short option) is a `ConfigurationError` naming the layer and the key.
+ *
+ * @example
+ * sbatchOptions([{ resources: { cpus: 2 }, source: 'train' }, { resources: { sbatch: { '-p': 'gpu' } }, source: 'config' }]);
+ * // { '--cpus-per-task': '2', '--partition': 'gpu' }
+ */
+export function sbatchOptions(layers: readonly ResourceLayer[]): SbatchOptions {
+  const options: SbatchOptions = {};
+  for (const { resources, source } of layers) {
+    for (const [key, option] of NAMED) {
+      const value = resources[key];
+      if (value === undefined || value === null) continue;
+      if (key === 'cpus' || key === 'nodes') {
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+          throw ConfigurationError.of('type', key, `${key} must be a positive integer, not ${JSON.stringify(value)}`, source);
+        }
+      } else if (typeof value !== 'string' || value.trim() === '') {
+        throw ConfigurationError.of('type', key, `${key} must be a non-empty string (as sbatch writes it, e.g. ${example(key)}), not ${JSON.stringify(value)}`, source);
+      }
+      options[option] = checkedValue(String(value), key, source);
+    }
+    for (const [key, value] of Object.entries(resources.sbatch ?? {})) {
+      const option = optionName(key, source);
+      const set = optionValue(value as unknown, `sbatch.${key}`, source);
+      if (set === undefined) delete options[option];
+      else options[option] = set;
+    }
+  }
+  return options;
+}
+
+/** `qos`, `--qos`, `-q` and `q` → `--qos`. */
+export function optionName(key: string, source = 'sbatch options'): string {
+  const trimmed = key.trim();
+  if (trimmed.startsWith('--') && trimmed.length > 2) return trimmed;
+  const short = trimmed.startsWith('-') ? trimmed.slice(1) : trimmed.length === 1 ? trimmed : undefined;
+  if (short !== undefined) {
+    const long = short.length === 1 ? SHORT_OPTIONS[short] : undefined;
+    if (long === undefined) {
+      throw ConfigurationError.of('unknown-key', `sbatch.${key}`, `sbatch.${key}: '${key}' is not an sbatch short option this knows; write the long name (e.g. 'qos' or '--qos')`, source);
+    }
+    return `--${long}`;
+  }
+  if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(trimmed)) {
+    throw ConfigurationError.of('unknown-key', `sbatch.${key}`, `sbatch.${key}: '${key}' is not an sbatch option name; write it as sbatch does, e.g. 'qos' or '--qos'`, source);
+  }
+  return `--${trimmed}`;
+}
+
+function optionValue(value: unknown, path: string, source: string): string | true | undefined {
+  if (value === null || value === false) return undefined;
+  if (value === true) return true;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string') return checkedValue(value, path, source);
+  throw ConfigurationError.of('type', path, `${path} must be a string, a number, true (a flag), or null/false (unset), not ${JSON.stringify(value) ?? typeof value}`, source);
+}
+
+function checkedValue(value: string, path: string, source: string): string {
+  if (/[\r\n]/.test(value)) throw ConfigurationError.of('type', path, `${path} must be one line (it becomes an #SBATCH line), not ${JSON.stringify(value)}`, source);
+  return value;
+}
+
+function example(key: string): string {
+  return key === 'memory' ? "'16G'" : key === 'time' ? "'2:00:00'" : key === 'gres' ? "'gpu:1'" : "'debug'";
+}
+
+/** How an option is written in sbatch's command line and `#SBATCH` lines: `--name=value`, or `--name` for a flag. */
+export function optionArgument(name: string, value: string | true): string {
+  return value === true ? name : `${name}=${value}`;
+}

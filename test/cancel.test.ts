@@ -1,0 +1,113 @@
+/**
+ * Cancelling a run that has not finished (`run.cancel()`, `machinable cancel <id>`), for runs
+ * computed on this host: the process computing it (an `Execution`'s, a `Multiprocess` child) is
+ * sent SIGTERM, and the run record reads as cancelled. (Slurm jobs: test/slurm.test.ts.)
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { CLAIM_FILE, RunCancelledError, Slurm, dispatch, get, project } from '@machinable/core';
+import { CORE_URL, makeProject, outputOf } from './helpers.js';
+import { machinable } from './cli-helpers.js';
+import { until } from './slurm-helpers.js';
+
+const WORK = `
+import { appendFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Interface, Config, Field, Project } from '@machinable/core';
+@Config() class C { @Field({ type: 'int' }) seed = 0; @Field() mode = 'ok'; }
+export default class Work extends Interface<C> {
+  static Config = C;
+  async run() {
+    const dir = Project.current().directory;
+    appendFileSync(join(dir, 'runs.log'), this.uuid + ' ' + process.pid + '\\n');
+    if (this.config.mode === 'hang' && !existsSync(join(dir, 'fixed'))) await new Promise((r) => setTimeout(r, 1e9));
+    this.saveFile('out.json', { seed: this.config.seed });
+  }
+}`;
+
+const runsOf = (dir: string): string[][] =>
+  existsSync(join(dir, 'runs.log')) ? readFileSync(join(dir, 'runs.log'), 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(' ')) : [];
+
+/** Launches `work` with a config in another Node process, in the given execution (a core expression). */
+function launchElsewhere(dir: string, config: object, execution = 'new Execution()') {
+  const source = `const { Execution, Multiprocess, get } = await import(${JSON.stringify(CORE_URL)});
+    await ${execution}.within(async () => (await get('work', ${JSON.stringify(config)})).launch());`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', source], { cwd: dir });
+  return { child, done: outputOf(child) };
+}
+
+describe('cancel: a run computing on this host', () => {
+  it('sends the process computing it SIGTERM and marks its run record cancelled; a relaunch computes it anew', async () => {
+    const dir = makeProject({ 'work.ts': WORK });
+    const { child, done } = launchElsewhere(dir, { seed: 1, mode: 'hang' });
+    await until('the run to start', () => runsOf(dir).length === 1, 30_000);
+    await project(dir).within(async () => {
+      const run = await get('work', { seed: 1, mode: 'hang' });
+      const result = run.cancel();
+      assert.deepEqual(result, { run: run.execution!.uuid, was: 'live', pid: child.pid, already: false });
+      await done;
+      assert.equal(child.signalCode, 'SIGTERM');
+      assert.equal(run.status(), 'cancelled');
+      assert.equal(run.failure()?.name, 'RunCancelled');
+      assert.match(run.failure()!.message, new RegExp(`\\(process ${child.pid} sent SIGTERM\\)$`));
+      assert.equal(existsSync(join(run.localDirectory(), CLAIM_FILE)), false, 'its claim is released');
+      assert.deepEqual(run.cancel(), { run: run.execution!.uuid, was: 'cancelled', already: true }, 'cancelling again does nothing');
+
+      writeFileSync(join(dir, 'fixed'), '');
+      await run.launch();
+      assert.equal(run.status(), 'finished');
+      assert.equal((await run.executions()).length, 2, 'in a new run record');
+    });
+  });
+
+  it("cancels a process pool's child: the pool reports the run cancelled", async () => {
+    const dir = makeProject({ 'work.ts': WORK });
+    const { child, done } = launchElsewhere(dir, { seed: 2, mode: 'hang' }, 'new Multiprocess({ processes: 1 })');
+    await until('the run to start', () => runsOf(dir).length === 1, 30_000);
+    const [, computing] = runsOf(dir)[0]!;
+    assert.notEqual(Number(computing), child.pid, 'computed in a child of the pool');
+    const cancelled = await machinable(dir, 'cancel', (await project(dir).within(() => get('work', { seed: 2, mode: 'hang' }))).uuid);
+    assert.equal(cancelled.code, 0, cancelled.stderr);
+    assert.match(cancelled.stdout, new RegExp(`which was live: process ${computing} sent SIGTERM`));
+    const pool = await done;
+    assert.equal(pool.code, 1);
+    assert.match(pool.stderr, /failed in a child process: RunCancelled: cancelled by /);
+    await project(dir).within(async () => assert.equal((await get('work', { seed: 2, mode: 'hang' })).status(), 'cancelled'));
+  });
+
+  it('a run handed to another process and cancelled before it started is not computed by it', async () => {
+    const dir = makeProject({ 'work.ts': WORK });
+    await project(dir).within(async () => {
+      const run = await get('work', { seed: 3 });
+      // A run record made for another process (as a pool or a scheduler makes it), not started yet.
+      await new Slurm({ dry: true }).within(() => run.launch());
+      const record = run.execution!;
+      assert.deepEqual(run.cancel(), { run: record.uuid, was: 'pending', already: false });
+      await assert.rejects(dispatch(run.localDirectory(), { run: record.localDirectory() }), (error: Error) => {
+        assert.ok(error instanceof RunCancelledError);
+        assert.match(error.message, /was cancelled .*launch it again to compute it anew/);
+        return true;
+      });
+      assert.deepEqual(runsOf(dir), []);
+    });
+  });
+});
+
+describe('cancel: nothing to cancel', () => {
+  it('machinable cancel: a finished run, a run never launched, an unknown id exit 1 with one line', async () => {
+    const dir = makeProject({ 'work.ts': WORK });
+    const done = await machinable(dir, 'get', 'work', 'seed=4', '--launch', '--uuid');
+    const never = await project(dir).within(async () => (await (await get('work', { seed: 5 })).materialize()).uuid);
+    const finished = await machinable(dir, 'cancel', done.stdout.trim());
+    assert.equal(finished.code, 1);
+    assert.match(finished.stderr, /^Error: run record \w+ has finished \(.*\): there is nothing to cancel\n$/);
+    const unlaunched = await machinable(dir, 'cancel', never);
+    assert.match(unlaunched.stderr, new RegExp(`^Error: work ${never} has not been launched: there is nothing to cancel\\n$`));
+    const unknown = await machinable(dir, 'cancel', 'nope');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /^Error: no record 'nope' in the index of .*; check the id with `machinable ls`/);
+  });
+});
