@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { CLAIM_FILE, RunCancelledError, Slurm, dispatch, get, project } from '@machinable/core';
+import { CANCELLED_FILE, CLAIM_FILE, RunCancelledError, Slurm, dispatch, finishedRunStatus, get, project } from '@machinable/core';
 import { CORE_URL, makeProject, outputOf } from './helpers.js';
 import { machinable } from './cli-helpers.js';
 import { until } from './slurm-helpers.js';
@@ -92,6 +92,22 @@ describe('cancel: a run computing on this host', () => {
         return true;
       });
       assert.deepEqual(runsOf(dir), []);
+    });
+  });
+});
+
+describe('cancel: the marker as the reference writes it', () => {
+  it('a cancelled marker on a run that finished without failure (the reference API writes it on any run) leaves it finished', async () => {
+    const dir = makeProject({ 'work.ts': WORK });
+    await project(dir).within(async () => {
+      const run = await get('work', { seed: 6 });
+      await run.launch();
+      writeFileSync(run.execution!.localDirectory(CANCELLED_FILE), 'cancelled');
+      assert.equal(run.execution!.status(), 'finished');
+      assert.equal(run.status(), 'finished');
+      assert.equal(finishedRunStatus(true, true), 'cancelled');
+      assert.equal(finishedRunStatus(true, false), 'failed');
+      assert.equal(finishedRunStatus(false, true), 'finished');
     });
   });
 });

@@ -44,7 +44,7 @@ describe('dashboard in Chromium', { skip, timeout: 10 * 60_000 }, () => {
     if (missing) throw new Error(`${CHROMIUM} is missing and CI=true: the browser specs must run in CI (bash .ci/chromium installs Debian's chromium)`);
     dir = await sweepProject();
     // A run of `slow` stored but not launched, for the live specs.
-    const made = await runScript(dir, `import { get } from '@machinable/core'; for (const name of ['watched', 'clicked']) await (await get('slow', { name })).materialize();`);
+    const made = await runScript(dir, `import { get } from '@machinable/core'; for (const name of ['watched', 'clicked', 'stopped']) await (await get('slow', { name })).materialize();`);
     assert.equal(made.code, 0, made.stderr);
     server = await serve({ directory: dir, port: 0, pollInterval: 100 });
     const { chromium } = await import('playwright-core');
@@ -56,7 +56,7 @@ describe('dashboard in Chromium', { skip, timeout: 10 * 60_000 }, () => {
   after(async () => {
     await browser?.close();
     await server?.close();
-    if (dir) for (const name of ['watched', 'clicked']) writeFileSync(join(dir, `release-${name}`), '');
+    if (dir) for (const name of ['watched', 'clicked', 'stopped']) writeFileSync(join(dir, `release-${name}`), '');
   });
 
   it('opens on the runs table of the sweep: config columns, status badges, labels', async () => {
@@ -228,6 +228,38 @@ describe('dashboard in Chromium', { skip, timeout: 10 * 60_000 }, () => {
       await poll(async () => /finished/.test(await page.locator('.run-page h2').innerText()), 'the run page to show the run finished');
       await screenshot(page, 'launched-from-page');
     } finally {
+      await launching.close();
+    }
+  });
+
+  it('cancels a live run from the page when the server allows it (and offers no Cancel when read-only)', async () => {
+    const launching = await serve({ directory: dir, port: 0, allowLaunch: true, pollInterval: 100 });
+    const readOnly = await serve({ directory: dir, port: 0, pollInterval: 100 });
+    try {
+      const { items } = (await request(launching.url, '/v1/interfaces/search', { body: { module: 'slow', config: { filters: [{ path: 'name', op: 'eq', value: 'stopped' }] } } })).json<{ items: { id: string }[] }>();
+      const id = items[0]!.id;
+      await page.goto(`${launching.url}/#/run/${id}`);
+      await page.waitForSelector('.run-page');
+      assert.equal(await page.locator('button.cancel').count(), 0, 'no Cancel before there is a run');
+      await page.click('button:text-is("Launch")');
+      await poll(async () => /live/.test(await page.locator('.run-page h2').innerText()), 'the run page to show the run live');
+
+      const viewer = await browser.newPage();
+      try {
+        await viewer.goto(`${readOnly.url}/#/run/${id}`);
+        await viewer.waitForSelector('.run-page .runs-list .badge[data-status="live"]');
+        assert.equal(await viewer.locator('button.cancel').count(), 0, 'a read-only server offers no Cancel');
+      } finally {
+        await viewer.close();
+      }
+
+      await page.click('.runs-list button.cancel');
+      await poll(async () => /cancelled/.test(await page.locator('.run-page h2').innerText()), 'the run page to show the run cancelled');
+      assert.equal(await page.locator('.runs-list .badge').first().getAttribute('data-status'), 'cancelled');
+      assert.equal(await page.locator('button.cancel').count(), 0, 'no Cancel for a cancelled run');
+      await screenshot(page, 'cancelled-from-page');
+    } finally {
+      await readOnly.close();
       await launching.close();
     }
   });

@@ -437,9 +437,63 @@ describe('server API: launching, with allowLaunch', { timeout: 5 * 60_000 }, () 
       }
       const unknown = await request(server.url, '/v1/executions', { body: { interfaces: [{ target: 'nosuchmodule' }] } });
       assert.equal(unknown.status, 400);
-      assert.equal((await request(server.url, `/v1/executions/${run.uuid}/cancel`, { method: 'POST' })).status, 501);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('POST /v1/executions/{uuid}/cancel stops a run launched from the page and marks it cancelled (204, as the reference)', async () => {
+    const dir = await sweepProject(false);
+    const server = await serve({ directory: dir, port: 0, allowLaunch: true });
+    try {
+      const answer = await request(server.url, '/v1/executions', { body: { interfaces: [{ target: 'slow', version: [{ name: 'to-cancel' }] }] } });
+      assert.equal(answer.status, 200, answer.text());
+      const run = answer.json<ExecutionInfo>();
+      await poll(async () => (await request(server.url, `/v1/executions/${run.uuid}`)).json<ExecutionInfo>().status === 'live', 'the launched run to go live');
+      const pid = JSON.parse(readFileSync(join(recordDirectory(dir, run.uuid), 'host.json'), 'utf8')).pid as number;
+
+      const cancelled = await request(server.url, `/v1/executions/${run.uuid}/cancel`, { method: 'POST' });
+      assert.equal(cancelled.status, 204, cancelled.text());
+      assert.equal(cancelled.text(), '');
+      const info = (await request(server.url, `/v1/executions/${run.uuid}`)).json<ExecutionInfo>();
+      assert.equal(info.status, 'cancelled');
+      assert.notEqual(info.finished_at, null);
+      await poll(async () => !alive(pid), 'the process computing the run to end');
+      const page = (await request(server.url, `/v1/interfaces/${run.parent_uuid}`)).json<RecordPage>();
+      assert.equal(page.status, 'cancelled');
+      assert.equal(page.lifecycle, 'failed', "the reference's words have no cancelled");
+      assert.equal((await request(server.url, `/v1/executions/${run.uuid}/cancel`, { method: 'POST' })).status, 204, 'cancelling again does nothing');
+
+      const done = (await request(server.url, '/v1/executions', { body: { interfaces: [{ target: 'train', version: [{ lr: 0.7 }] }] } })).json<ExecutionInfo>();
+      await poll(async () => (await request(server.url, `/v1/executions/${done.uuid}`)).json<ExecutionInfo>().status === 'finished', 'a run to finish');
+      const finished = await request(server.url, `/v1/executions/${done.uuid}/cancel`, { method: 'POST' });
+      assert.equal(finished.status, 409);
+      assert.match(finished.json<{ detail: string }>().detail, new RegExp(`run record ${done.uuid} has finished .*nothing to cancel`));
+      const unknown = await request(server.url, '/v1/executions/nosuchrecord/cancel', { method: 'POST' });
+      assert.equal(unknown.status, 404);
+      assert.match(unknown.json<{ detail: string }>().detail, /^Execution not found: no record 'nosuchrecord'/);
+      const notRun = await request(server.url, `/v1/executions/${done.parent_uuid}/cancel`, { method: 'POST' });
+      assert.equal(notRun.status, 404);
+      assert.match(notRun.json<{ detail: string }>().detail, /is a train record, not a run record/);
     } finally {
       await server.close();
     }
   });
 });
+
+/** True while a process with this pid exists. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The directory of a record, by id. */
+function recordDirectory(dir: string, id: string): string {
+  const found = recordsOnDisk(dir).find((record) => record.uuid === id);
+  assert.ok(found, `record ${id} on disk`);
+  return found.directory;
+}

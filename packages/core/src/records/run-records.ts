@@ -142,8 +142,22 @@ export function readMarkersAt(storage: Storage, location: string): Markers {
 export function runStatusAt(storage: Storage, location: string, now: Date = new Date()): RunStatus {
   const state = runState(readMarkersAt(storage, location), now, livenessWindowSeconds());
   if (state !== 'finished') return state;
-  if (storage.readFile(location, CANCELLED_FILE) !== undefined) return 'cancelled';
-  return storage.readFile(location, FAILURE_FILE) !== undefined ? 'failed' : state;
+  return finishedRunStatus(storage.readFile(location, FAILURE_FILE) !== undefined, storage.readFile(location, CANCELLED_FILE) !== undefined);
+}
+
+/**
+ * How a finished run record ended, from which of `failure.json` and the `cancelled` marker it
+ * holds: `cancelled` with both (a cancel stores its reason as the failure), `failed` with a
+ * failure, else `finished`. A `cancelled` marker without a failure does not count: the
+ * reference's API writes it into any run, a no-op on one that finished.
+ *
+ * @example
+ * finishedRunStatus(true, true); // 'cancelled'
+ * finishedRunStatus(false, true); // 'finished'
+ */
+export function finishedRunStatus(hasFailure: boolean, hasCancelMarker: boolean): 'finished' | 'failed' | 'cancelled' {
+  if (!hasFailure) return 'finished';
+  return hasCancelMarker ? 'cancelled' : 'failed';
 }
 
 /**

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { get, type Interface, type Project, type VersionSpec } from '@machinable/core';
+import { Execution, InterfaceStateError, RecordNotFoundError, SlurmError, get, type CancelResult, type Interface, type Project, type VersionSpec } from '@machinable/core';
 import { HttpError } from '../errors.js';
 import type { StoreReader } from '../store/store-reader.js';
 import { executionInfo, type ExecutionInfo } from '../views/execution-info.js';
@@ -29,7 +29,9 @@ const START_TIMEOUT_MS = 10_000;
  * is found or materialized here (its module is loaded in the server to compute the identity),
  * and computed in a child process (`launch-main.js`, core's `dispatch`), so a long run never
  * blocks the server. Answers once the run record exists. Children are stopped when the server
- * closes. Cancelling a run is not offered: core has no cancel yet.
+ * closes. A run that has not finished is cancelled through core's `cancel()` (its Slurm job
+ * `scancel`ed, or the process computing it on this host, a launch of this server's included, sent
+ * SIGTERM; the run record marked `cancelled`).
  *
  * @example
  * await launcher.launch({ interfaces: [{ target: 'train', version: [{ lr: 0.1 }] }] });
@@ -76,6 +78,26 @@ export class Launcher {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     throw new HttpError(500, `the launch of ${item.target} (${run.uuid}) did not start a run within ${START_TIMEOUT_MS / 1000} s`);
+  }
+
+  /**
+   * Cancels the run record `uuid` (core's `Execution.cancel()`): a 404 when no run record has
+   * that id, a 409 when it finished or computes on another host (the message says which), a 502 when
+   * `scancel` failed.
+   */
+  async cancel(uuid: string): Promise<CancelResult> {
+    const record = await this.project.within(() => get.byId(uuid)).catch((error: unknown) => {
+      throw error instanceof RecordNotFoundError ? new HttpError(404, `Execution not found: ${error.message}`) : error;
+    });
+    if (!(record instanceof Execution)) throw new HttpError(404, `Execution not found: ${uuid} is a ${record.module} record, not a run record; cancel one of its executions`);
+    try {
+      return record.cancel();
+    } catch (error) {
+      if (error instanceof InterfaceStateError) throw new HttpError(409, error.message);
+      // scancel failed: the cluster's answer, not the request, is at fault.
+      if (error instanceof SlurmError) throw new HttpError(502, error.message);
+      throw error;
+    }
   }
 
   /** Stops the runs launched from the page that are still going. */

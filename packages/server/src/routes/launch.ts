@@ -5,7 +5,9 @@ import type { ServerContext } from '../server-context.js';
 /**
  * `POST /v1/executions`: launches a run (the reference's dispatch route and `DispatchRequest`),
  * only on a server started with `allowLaunch`; otherwise a 403 saying how to allow it.
- * `POST /v1/executions/{uuid}/cancel` is a 501: core cannot cancel a run yet.
+ * `POST /v1/executions/{uuid}/cancel` cancels a run record that has not finished (core's
+ * `cancel()`) and answers 204 as the reference does; cancelling one cancelled before is a 204
+ * too. Both only with `allowLaunch`.
  *
  * @example
  * app.register(launchRoutes(context));
@@ -16,9 +18,10 @@ export function launchRoutes(context: ServerContext) {
       if (!context.launcher) throw new HttpError(403, 'this server is read-only; start it with --allow-launch (serve({ allowLaunch: true })) to launch runs from the page');
       return context.launcher.launch(request.body);
     });
-    app.post('/v1/executions/:uuid/cancel', async () => {
-      if (!context.launcher) throw new HttpError(403, 'this server is read-only; start it with --allow-launch to launch runs from the page');
-      throw new HttpError(501, 'cancelling a run is not supported yet (machinable core has no cancel); stop its process instead');
+    app.post<{ Params: { uuid: string } }>('/v1/executions/:uuid/cancel', async (request, reply) => {
+      if (!context.launcher) throw new HttpError(403, 'this server is read-only; start it with --allow-launch to launch or cancel runs from the page');
+      await context.launcher.cancel(request.params.uuid);
+      return reply.code(204).send();
     });
   };
 }

@@ -1,6 +1,8 @@
 import {
   CACHED_FILE,
+  CANCELLED_FILE,
   FAILURE_FILE,
+  finishedRunStatus,
   livenessWindowSeconds,
   runState,
   STATUS_MARKERS,
@@ -97,7 +99,7 @@ export class StoreReader {
       if (text !== undefined && text.trim() !== '') markers[marker] = text.trim();
     }
     const state = runState(markers, now, livenessWindowSeconds());
-    const status: RunStatus = state === 'finished' && present.has(FAILURE_FILE) ? 'failed' : state;
+    const status: RunStatus = state === 'finished' ? finishedRunStatus(present.has(FAILURE_FILE), present.has(CANCELLED_FILE)) : state;
     return { status, markers };
   }
 

@@ -73,7 +73,8 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
     }
     throw new ApiError(response.status, detail);
   }
-  return JSON.parse(text) as T;
+  // 204 (cancel) has no body.
+  return (text === '' ? undefined : JSON.parse(text)) as T;
 }
 
 const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -87,6 +88,7 @@ export const api = {
   file: (uuid: string, path: string) => call<unknown>(fileUrl(uuid, path, false)),
   provenance: (uuid: string) => call<ProvenanceGraph>(`v1/interfaces/${encodeURIComponent(uuid)}/provenance`),
   output: (uuid: string) => call<OutputChunk>(`v1/executions/${encodeURIComponent(uuid)}/output?tail=65536`),
+  cancel: (run: string) => call<void>(`v1/executions/${encodeURIComponent(run)}/cancel`, { method: 'POST' }),
   launch: (target: string, version: unknown[]) => call<ExecutionInfo | { uuid: string; cached: true }>('v1/executions', json({ interfaces: [{ target, version }] })),
 };
 

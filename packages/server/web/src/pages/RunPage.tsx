@@ -9,7 +9,33 @@ import { useLive } from '../live.js';
 const LAYERS = ['resolved', 'default', 'version', 'update'] as const;
 const LAYER_NAMES: Record<(typeof LAYERS)[number], string> = { resolved: 'resolved', default: 'default', version: 'version', update: 'overrides' };
 
-function Timeline({ run }: { run: ExecutionInfo }) {
+/** Statuses of a run that can still be cancelled. */
+const CANCELLABLE = new Set(['pending', 'live']);
+
+/** A Cancel button for a run that has not finished (on a server that allows launching). */
+function CancelButton({ run }: { run: ExecutionInfo }) {
+  const [state, setState] = useState<string | null>(null);
+  return (
+    <>
+      <button
+        class="cancel"
+        disabled={state === 'cancelling…'}
+        onClick={() => {
+          setState('cancelling…');
+          api.cancel(run.uuid).then(
+            () => setState('cancelled'),
+            (e: Error) => setState(e.message),
+          );
+        }}
+      >
+        Cancel
+      </button>{' '}
+      {state && <span class="muted cancel-state">{state}</span>}
+    </>
+  );
+}
+
+function Timeline({ run, readOnly }: { run: ExecutionInfo; readOnly: boolean }) {
   const steps: Array<[string, string | null]> = [
     ['dispatched', run.dispatched_at],
     ['started', run.started_at],
@@ -20,7 +46,8 @@ function Timeline({ run }: { run: ExecutionInfo }) {
   return (
     <li class="run" data-run={run.uuid}>
       <div>
-        <b class="mono">{run.uuid}</b> <StatusBadge status={run.status} /> <span class="muted">{run.nickname}</span>
+        <b class="mono">{run.uuid}</b> <StatusBadge status={run.status} /> <span class="muted">{run.nickname}</span>{' '}
+        {!readOnly && CANCELLABLE.has(run.status) && <CancelButton run={run} />}
       </div>
       <ol class="timeline">
         {steps
@@ -117,7 +144,7 @@ export function RunPage({ uuid, readOnly }: { uuid: string; readOnly: boolean })
             </>
           )}
           <h3>Runs ({record.execution_count})</h3>
-          {record.executions.length === 0 ? <p class="muted">not launched</p> : <ul class="runs-list">{record.executions.map((run) => <Timeline key={run.uuid} run={run} />)}</ul>}
+          {record.executions.length === 0 ? <p class="muted">not launched</p> : <ul class="runs-list">{record.executions.map((run) => <Timeline key={run.uuid} run={run} readOnly={readOnly} />)}</ul>}
           <h3>Relations</h3>
           {record.related.length === 0 ? (
             <p class="muted">none</p>
