@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
-import type { CancelResult, Execution, Interface } from '@machinable/core';
+import type { CancelResult } from '@machinable/core';
 import { MachinableCommand } from '../base-command.js';
-import { UsageError } from '../errors.js';
+import { latestRun } from '../latest-run.js';
 
 export default class Cancel extends MachinableCommand {
   static override summary = 'Cancel a run that has not finished: its Slurm job, or the process computing it.';
@@ -20,11 +20,8 @@ The project is the current directory.`;
     const { args } = await this.parse(Cancel);
     const core = await import('@machinable/core');
     try {
-      const record = await core.get.byId(args.id);
-      if (!record) throw new UsageError(`no record '${args.id}' in this project; machinable ls lists the stored runs (--all with their run records)`);
-      const run: Execution | undefined = record instanceof core.Execution ? record : (record as Interface).execution;
-      if (!run) throw new UsageError(`${record.module} ${record.uuid} has not been launched: there is nothing to cancel`);
-      const what = record instanceof core.Execution ? `run record ${run.uuid}` : `${record.module} ${record.uuid} (run record ${run.uuid})`;
+      const { run, direct, record } = await latestRun(core, args.id, 'there is nothing to cancel');
+      const what = direct ? `run record ${run.uuid}` : `${record.module} ${record.uuid} (run record ${run.uuid})`;
       this.log(describe(what, run.cancel()));
     } finally {
       await core.Project.current().close();

@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Args, Flags } from '@oclif/core';
-import type { Execution, Interface } from '@machinable/core';
 import { MachinableCommand } from '../base-command.js';
-import { UsageError } from '../errors.js';
+import { latestRun } from '../latest-run.js';
 
 /** How often `--follow` looks for new output. */
 const FOLLOW_MS = 250;
@@ -28,10 +27,7 @@ The project is the current directory.`;
     const { args, flags } = await this.parse(Logs);
     const core = await import('@machinable/core');
     try {
-      const record = await core.get.byId(args.id);
-      if (!record) throw new UsageError(`no record '${args.id}' in this project; machinable ls lists the stored runs (--all with their run records)`);
-      const run: Execution | undefined = record instanceof core.Execution ? record : (record as Interface).execution;
-      if (!run) throw new UsageError(`${record.module} ${record.uuid} has not been launched: there is no output yet`);
+      const { run } = await latestRun(core, args.id, 'there is no output yet');
       let shown = 0;
       const show = (): void => {
         const text = run.output() ?? '';
