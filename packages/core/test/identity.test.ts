@@ -17,6 +17,7 @@ import {
   compileSchema,
   configIdentity,
   identityKey,
+  newRecordId,
   pyFloatRepr,
   resolveConfig,
   sha256Hex,
@@ -344,5 +345,18 @@ describe('identity: config identity', () => {
   it('marks float fields as PyFloat through typedConfig and leaves ints alone', () => {
     const typed = typedConfig({ lr: 1, layers: 3, optimizer: { momentum: 1 } }, schema);
     assert.deepEqual(typed, { lr: new PyFloat(1), layers: 3, optimizer: { momentum: new PyFloat(1) } });
+  });
+});
+
+describe('identity: record ids', () => {
+  it('are 12 base62 characters, distinct across more ids than one draw of random bytes covers, and use the whole alphabet evenly', () => {
+    const ids = Array.from({ length: 5000 }, () => newRecordId());
+    for (const id of ids) assert.match(id, /^[A-Za-z0-9]{12}$/);
+    assert.equal(new Set(ids).size, ids.length);
+    const counts = new Map<string, number>();
+    for (const id of ids) for (const c of id) counts.set(c, (counts.get(c) ?? 0) + 1);
+    assert.equal(counts.size, 62);
+    // 60,000 characters: ~968 each; a character of a biased draw (byte % 62 without rejecting 248..255) would reach ~1,100.
+    for (const [c, n] of counts) assert.ok(n > 800 && n < 1140, `${c} drawn ${n} times`);
   });
 });

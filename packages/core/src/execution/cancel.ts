@@ -1,8 +1,8 @@
-import { hostname } from 'node:os';
 import { InterfaceStateError, MachinableError } from '../errors.js';
 import type { RunStatus } from '../interface/interface.js';
 import { currentUser } from '../index/row.js';
 import { releaseClaimAt } from '../records/claims.js';
+import { thisHost } from '../records/host-info.js';
 import { RECORD, storedOf } from '../records/record-state.js';
 import { HOST_FILE } from '../records/reserved-files.js';
 import { markCancelled } from '../records/run-records.js';
@@ -52,13 +52,13 @@ export function cancelRun(run: Execution<object>, options: { readonly reason?: s
   } else if (was === 'live') {
     pid = signalLocal(run);
   }
-  const by = `${currentUser()}@${hostname()}`;
+  const by = `${currentUser()}@${thisHost()}`;
   const what = job !== undefined ? ` (Slurm job ${job})` : pid !== undefined ? ` (process ${pid} sent SIGTERM)` : '';
   markCancelled(records, run, `${options.reason ?? `cancelled by ${by}`} at ${new Date().toISOString()}${what}`);
   // The job or process stopped here will not release its claim: release it, if it is theirs.
   const parent = header.parent ? records.index.get(header.parent)?.storage_uri : undefined;
   if (parent !== undefined && (job !== undefined || pid !== undefined)) {
-    releaseClaimAt(records, parent, (claim) => claim.run === run.uuid || (claim.run === null && claim.pid === pid && claim.host === hostname()));
+    releaseClaimAt(records, parent, (claim) => claim.run === run.uuid || (claim.run === null && claim.pid === pid && claim.host === thisHost()));
   }
   return { run: run.uuid, was, already: false, ...(job !== undefined ? { job } : {}), ...(pid !== undefined ? { pid } : {}) };
 }
@@ -70,8 +70,8 @@ function signalLocal(run: Execution<object>): number {
   if (pid === undefined || typeof host?.hostname !== 'string') {
     throw new MachinableError(`run record ${run.uuid} is live but its ${HOST_FILE} does not say which process computes it (${run.localDirectory(HOST_FILE)}); stop that process by hand`);
   }
-  if (host.hostname !== hostname()) {
-    throw new InterfaceStateError(`run record ${run.uuid} computes on host ${host.hostname} (pid ${pid}), not here (${hostname()}): cancel it on that host (machinable cancel ${run.uuid})`);
+  if (host.hostname !== thisHost()) {
+    throw new InterfaceStateError(`run record ${run.uuid} computes on host ${host.hostname} (pid ${pid}), not here (${thisHost()}): cancel it on that host (machinable cancel ${run.uuid})`);
   }
   if (pid === process.pid) {
     throw new InterfaceStateError(`run record ${run.uuid} is computed by this very process (pid ${pid}): cancel it from another process, or throw from the run`);

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { livenessWindowSeconds } from '../execution/settings.js';
 import { parseJson } from '../format/json.js';
@@ -6,6 +5,7 @@ import { runState } from '../format/run-state.js';
 import { parseTimestampMicros, isoTimestamp } from '../format/timestamp.js';
 import type { Interface } from '../interface/interface.js';
 import { queuedJobAlive } from '../slurm/job-liveness.js';
+import { thisHost } from './host-info.js';
 import { storedOf } from './record-state.js';
 import type { Records } from './records.js';
 import { readMarkersAt } from './run-records.js';
@@ -143,7 +143,7 @@ export function claimOf(records: Records, item: Interface<object>): ClaimContent
 }
 
 function claimText(run: string | null, scheduler?: string): string {
-  const content: ClaimContent = { run, host: hostname(), pid: process.pid, at: isoTimestamp(), ...(scheduler ? { scheduler } : {}) };
+  const content: ClaimContent = { run, host: thisHost(), pid: process.pid, at: isoTimestamp(), ...(scheduler ? { scheduler } : {}) };
   return JSON.stringify(content);
 }
 
@@ -172,7 +172,7 @@ function readClaim(records: Records, location: string): ClaimContent | undefined
 function isAlive(records: Records, location: string, claim: ClaimContent): boolean {
   const window = livenessWindowSeconds();
   const nowMicros = Date.now() * 1000;
-  const local = claim.host === hostname() && claim.pid > 0;
+  const local = claim.host === thisHost() && claim.pid > 0;
   const at = parseTimestampMicros(claim.at);
   const run = holderRun(records, location, claim, at);
   if (claim.scheduler !== undefined) {

@@ -1,12 +1,22 @@
 import { arch, hostname } from 'node:os';
 import { currentUser } from '../index/row.js';
 
+let host: string | undefined;
+
+/**
+ * This machine's host name (`os.hostname()`), asked once per process: claims and `host.json`
+ * name it on every launch, and the name a process started under is the one it keeps.
+ */
+export function thisHost(): string {
+  return (host ??= hostname());
+}
+
 /** What a run record's `host.json` holds: the reference's fields, with Node's version for Python's. */
 export function hostInfo(): Record<string, unknown> {
-  const host = hostname();
+  const name = thisHost();
   return {
-    network_name: host,
-    hostname: host,
+    network_name: name,
+    hostname: name,
     machine: arch(),
     node_version: process.versions.node,
     user: currentUser(),
