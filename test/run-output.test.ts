@@ -105,8 +105,8 @@ describe('run output: output.log', () => {
     }
   });
 
-  it('machinable logs names what is missing: an unknown id, a run never launched', async () => {
-    const dir = makeProject({ 'chatty.ts': CHATTY });
+  it('machinable logs names what is missing: an unknown id, a run never launched, a run that printed nothing', async () => {
+    const dir = makeProject({ 'chatty.ts': CHATTY, 'quiet.ts': `import { Interface } from '@machinable/core';\nexport default class Quiet extends Interface { run() {} }\n` });
     const pending = await project(dir).within(async () => (await get('chatty', { name: 'never' })).materialize());
     const unknown = await machinable(dir, 'logs', 'nosuchrecord');
     assert.equal(unknown.code, 1);
@@ -114,6 +114,12 @@ describe('run output: output.log', () => {
     const never = await machinable(dir, 'logs', pending.uuid);
     assert.equal(never.code, 1);
     assert.match(never.stderr, new RegExp(`^Error: chatty ${pending.uuid} has not been launched: there is no output yet`));
+ 
+    const quiet = await project(dir).within(async () => (await get('quiet')).launch());
+    const silent = await machinable(dir, 'logs', quiet.uuid);
+    assert.equal(silent.code, 0, silent.stderr);
+    assert.equal(silent.stdout, '');
+    assert.match(silent.stderr, new RegExp(`^run record ${quiet.execution!.uuid} \\(finished\\) has no output: the run printed nothing \\(.*output\\.log\\)\n$`));
   });
 });
 

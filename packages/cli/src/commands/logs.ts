@@ -35,13 +35,16 @@ The project is the current directory.`;
         shown = Math.max(shown, text.length);
       };
       show();
-      if (!flags.follow) return;
-      if (run.status() === 'pending') process.stderr.write(`waiting for run ${run.uuid} to start\n`);
-      while (run.status() === 'pending' || run.status() === 'live') {
-        await sleep(FOLLOW_MS);
+      if (flags.follow) {
+        if (run.status() === 'pending') process.stderr.write(`waiting for run ${run.uuid} to start\n`);
+        while (run.status() === 'pending' || run.status() === 'live') {
+          await sleep(FOLLOW_MS);
+          show();
+        }
         show();
       }
-      show();
+      // Nothing on stdout: say why on stderr, so an empty answer is not taken for a lost log.
+      if (shown === 0) process.stderr.write(`run record ${run.uuid} (${run.status()}) has no output: the run printed nothing${run.status() === 'pending' ? ' yet' : ''} (${run.localDirectory('output.log')})\n`);
     } finally {
       await core.Project.current().close();
     }
