@@ -7,7 +7,6 @@ import {
   linkSync,
   mkdirSync,
   openSync,
-  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -15,7 +14,6 @@ import {
   unlinkSync,
   writeFileSync,
   writeSync,
-  type Dirent,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
@@ -35,6 +33,7 @@ import {
 
 import { atomicWriteFile, isTemporary, temporaryIn, temporarySibling } from './atomic.js';
 import { accessing, storageAccessError } from './access-error.js';
+import { directoryEntries } from './directory-entries.js';
 import { RecordPathError } from './errors.js';
 import { fileLocation, locationPath } from './location.js';
 import { inside, normalizeRecordPath } from './record-path.js';
@@ -250,13 +249,8 @@ export class FsStorage implements Storage {
     const directory = locationPath(location);
     const out: string[] = [];
     const walk = (dir: string, prefix: string): void => {
-      let entries: Dirent[];
-      try {
-        entries = readdirSync(dir, { withFileTypes: true });
-      } catch (error) {
-        if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return;
-        throw error;
-      }
+      const entries = directoryEntries(dir);
+      if (entries === undefined) return;
       for (const entry of entries) {
         if (isTemporary(entry.name)) continue;
         const path = prefix + entry.name;
@@ -287,14 +281,8 @@ export class FsStorage implements Storage {
     const stack: string[] = [start];
     while (stack.length > 0) {
       const dir = stack.pop()!;
-      let entries: Dirent[];
-      try {
-        entries = readdirSync(dir, { withFileTypes: true });
-      } catch (error) {
-        const code = errorCode(error);
-        if (code === 'ENOENT' || code === 'ENOTDIR') continue;
-        throw error;
-      }
+      const entries = directoryEntries(dir);
+      if (entries === undefined) continue;
       let sentinel = false;
       let header = false;
       const children: string[] = [];

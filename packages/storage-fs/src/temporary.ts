@@ -1,7 +1,8 @@
-import { lstatSync, readdirSync, rmSync, type Dirent } from 'node:fs';
+import { lstatSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { isTemporary } from './atomic.js';
+import { directoryEntries } from './directory-entries.js';
 import { errorCode } from './system-error.js';
 
 /** Options of {@link cleanTemporary}. */
@@ -37,14 +38,8 @@ export function cleanTemporary(root: string, options: CleanTemporaryOptions = {}
   const stack = [root];
   while (stack.length > 0) {
     const dir = stack.pop()!;
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch (error) {
-      const code = errorCode(error);
-      if (code === 'ENOENT' || code === 'ENOTDIR') continue;
-      throw error;
-    }
+    const entries = directoryEntries(dir);
+    if (entries === undefined) continue;
     for (const entry of entries) {
       const path = join(dir, entry.name);
       if (!isTemporary(entry.name)) {
