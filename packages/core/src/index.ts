@@ -77,7 +77,7 @@ export {
 } from './format/layout.js';
 
 // storage and index contracts
-export { STORAGE, type Storage, type WalkEntry } from './storage/storage.js';
+export { STORAGE, hasFile, type Storage, type WalkEntry } from './storage/storage.js';
 export {
   INDEX,
   type Index,

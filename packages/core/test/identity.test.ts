@@ -19,6 +19,7 @@ import {
   identityKey,
   newRecordId,
   pyFloatRepr,
+  pyJson,
   resolveConfig,
   sha256Hex,
   typedConfig,
@@ -138,6 +139,24 @@ describe('identity: canonical JSON strings', () => {
     // cj("\ud800") == '"\\ud800"'; cj("a\udc00b") == '"a\\udc00b"'
     assert.equal(canonicalJson('\ud800'), '"\\ud800"');
     assert.equal(canonicalJson('a\udc00b'), '"a\\udc00b"');
+  });
+});
+
+describe('format: JSON strings as model.json writes them (no ensure_ascii)', () => {
+  it('keeps non-ASCII, DEL and astral characters as they are', () => {
+    // json.dumps("café \u007f 😀", ensure_ascii=False) == '"café \u007f 😀"'
+    assert.equal(pyJson('café \u007f 😀', { ensureAscii: false }), '"café \u007f 😀"');
+  });
+
+  it('still escapes quotes, backslashes and control characters', () => {
+    // json.dumps('a"b\\c\n\u0001', ensure_ascii=False) == '"a\\"b\\\\c\\n\\u0001"'
+    assert.equal(pyJson('a"b\\c\n\u0001', { ensureAscii: false }), '"a\\"b\\\\c\\n\\u0001"');
+    assert.equal(pyJson({ 'k"ey': 'v\t' }, { ensureAscii: false }), '{"k\\"ey": "v\\t"}');
+  });
+
+  it('writes a plain string between quotes, unchanged', () => {
+    assert.equal(pyJson('2026-11-30T22:40:40.743802+00:00', { ensureAscii: false }), '"2026-11-30T22:40:40.743802+00:00"');
+    assert.equal(pyJson('', { ensureAscii: true }), '""');
   });
 });
 

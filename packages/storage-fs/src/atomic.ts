@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 
 import { TEMPORARY_PREFIX } from '@machinable/core';
 
@@ -11,7 +11,8 @@ export function temporarySibling(path: string): string {
 
 /** `<directory>/.tmp-<label>-<random>`: a hidden name that no reader mistakes for a record. */
 export function temporaryIn(directory: string, label: string): string {
-  return join(directory, `${TEMPORARY_PREFIX}${label}-${randomSuffix()}`);
+  const name = `${TEMPORARY_PREFIX}${label}-${randomSuffix()}`;
+  return sep === '/' ? `${directory}/${name}` : join(directory, name);
 }
 
 // Random per process, then a counter: unique across processes (random prefix, pid) and within

@@ -15,7 +15,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 
 import {
   CACHED_FILE,
@@ -86,7 +86,9 @@ export class FsStorage implements Storage {
   locate(segments: readonly string[], parent?: string): string {
     const base = parent === undefined ? this.root : locationPath(parent);
     for (const segment of segments) checkSegment(segment);
-    return fileLocation(join(base, ...segments));
+    // The base is a resolved directory and each segment one plain name (checked above): joined by
+    // concatenation, the result is already resolved.
+    return fileLocation(sep === '/' ? `${base}/${segments.join('/')}` : join(base, ...segments));
   }
 
   /**
@@ -103,14 +105,11 @@ export class FsStorage implements Storage {
       const parent = dirname(target);
       // mkdirSync, not mkdtempSync: mkdtemp makes the directory 0700 and the record would keep that.
       const temporary = temporaryIn(parent, target.slice(parent.length + 1));
-      try {
-        mkdirSync(temporary);
-      } catch (error) {
-        // The parent (`<root>/<identity_key>`) is made on the first record of an identity only.
-        if (errorCode(error) !== 'ENOENT') throw error;
-        mkdirSync(parent, { recursive: true });
-        mkdirSync(temporary);
-      }
+      // The parent (`<root>/<identity_key>`) is new for the first record of an identity. A recursive
+      // mkdir does not throw when it exists; trying the temporary directory first did, for every new
+      // identity, and an exception costs more than the system call.
+      mkdirSync(parent, { recursive: true });
+      mkdirSync(temporary);
       try {
         // The sentinel last: a directory with it is a whole record.
         const ordered = relative.filter(([path]) => path !== SENTINEL_FILE);
@@ -168,6 +167,11 @@ export class FsStorage implements Storage {
     }
   }
 
+  /** True when the record has this file; a missing one costs no exception (unlike `readFile`). */
+  hasFile(location: string, path: string): boolean {
+    return existsSync(inside(locationPath(location), normalizeRecordPath(path)));
+  }
+
   /**
    * Writes a file of a record atomically (temporary file + rename), creating nested directories.
    * Timestamps are the exception, for speed: see `rewriteInPlace` and `createStamp`.
@@ -216,7 +220,7 @@ export class FsStorage implements Storage {
       const file = inside(directory, relative);
       this.checkRecord(directory, path);
       const temporary = temporarySibling(file);
-      this.intoRecord(directory, path, file, () => writeFileSync(temporary, data, { flag: 'wx' }));
+      this.intoRecord(directory, path, file, () => writeFileSync(temporary, data, NEW_FILE));
       try {
         linkSync(temporary, file);
         return true;
@@ -401,6 +405,14 @@ function checkSegment(segment: string): void {
   }
 }
 
+/**
+ * `writeFileSync` options for a file that must not exist yet. The encoding is spelled out: Node
+ * (20) takes its one-call native path for a string only when the options object names `utf8`
+ * (an object without it is not merged with the defaults), otherwise it opens, writes and closes
+ * in three calls after copying the string into a Buffer.
+ */
+const NEW_FILE = { flag: 'wx', encoding: 'utf8' } as const;
+
 /** How many records {@link FsStorage} remembers as seen before it starts over. */
 const SEEN_LIMIT = 10_000;
 
@@ -445,7 +457,7 @@ function rewriteInPlace(file: string, data: Uint8Array | string, likelyExists: b
  */
 function createStamp(file: string, data: Uint8Array | string): boolean {
   try {
-    writeFileSync(file, data, { flag: 'wx' });
+    writeFileSync(file, data, NEW_FILE);
     return true;
   } catch (error) {
     if (errorCode(error) === 'EEXIST') return false;
@@ -464,8 +476,7 @@ function removeIfThere(file: string): void {
 
 /** Writes a file into a directory that no one else sees yet (no temp + rename needed). */
 function writeNew(directory: string, path: string, data: Uint8Array | string): void {
-  const file = join(directory, path);
-  const parent = dirname(file);
-  if (parent !== directory) mkdirSync(parent, { recursive: true });
-  writeFileSync(file, data, { flag: 'wx' });
+  const file = inside(directory, path);
+  if (path.includes('/')) mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, data, NEW_FILE);
 }

@@ -21,7 +21,7 @@ import fs, {
 } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import {
@@ -318,6 +318,18 @@ describe('fs storage: locations and directories', () => {
     assert.equal(locationPath('/srv/runs/a'), '/srv/runs/a');
     assert.equal(locationPath('relative/dir'), join(process.cwd(), 'relative/dir'));
     assert.throws(() => locationPath('gs://bucket/a'), (error: unknown) => error instanceof RecordPathError && error.path === 'gs://bucket/a');
+  });
+
+  it('gives what resolve() gives for every spelling of a path, normal or not', () => {
+    const spellings = [
+      '/', '/a', '/a/b', '/a/b/', '//a', '/a//b', '/a/./b', '/a/../b', '/a/..', '/a/.', '/..', '/.a/b..', '/a/.tmp/..b',
+      '/a/b.', '/a/...', 'a/b', './a', '../a', 'a/../../b',
+    ];
+    for (const path of spellings) {
+      assert.equal(locationPath(path), resolve(path), path);
+      assert.equal(locationPath(`file://${path.startsWith('/') ? '' : '/'}${path}`), resolve('/', path), path);
+      assert.equal(fileLocation(path), `file://${resolve(path)}`, path);
+    }
   });
 
   it('takes a file:// location with a trailing slash as the directory it names, like a plain path with one', () => {
@@ -967,6 +979,28 @@ describe('fs storage: files', () => {
   it('is empty for a location with nothing there', () => {
     const storage = freshStorage();
     assert.deepEqual(storage.files(storage.locate([IDENTITY, PREDICATE])), []);
+  });
+});
+
+describe('fs storage: hasFile', () => {
+  it('is true for a file of the record, empty or not, and false for one it does not have', () => {
+    const storage = freshStorage();
+    const location = createRecord(storage, [IDENTITY, PREDICATE], { 'result.json': '{}', 'cached': '', 'logs/a.txt': 'x' });
+    assert.equal(storage.hasFile(location, 'result.json'), true);
+    assert.equal(storage.hasFile(location, 'cached'), true);
+    assert.equal(storage.hasFile(location, 'logs/a.txt'), true);
+    assert.equal(storage.hasFile(location, 'logs/./a.txt'), true);
+    assert.equal(storage.hasFile(location, 'missing.json'), false);
+    assert.equal(storage.hasFile(location, 'missing/a.txt'), false);
+    storage.removeFile(location, 'cached');
+    assert.equal(storage.hasFile(location, 'cached'), false);
+  });
+
+  it('is false where there is no record, and refuses a path that leaves the record', () => {
+    const storage = freshStorage();
+    assert.equal(storage.hasFile(storage.locate([IDENTITY, PREDICATE]), 'cached'), false);
+    const location = createRecord(storage);
+    assert.throws(() => storage.hasFile(location, '../x'), RecordPathError);
   });
 });
 

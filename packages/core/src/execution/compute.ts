@@ -1,9 +1,8 @@
 import { finishWithFailure, readMarkers, takeFreshRun, writeMarkers } from '../records/run-records.js';
 import { RECORD } from '../records/record-state.js';
-import { hostInfo } from '../records/host-info.js';
+import { hostInfoText } from '../records/host-info.js';
 import type { Interface } from '../interface/interface.js';
 import { HOST_FILE } from '../records/reserved-files.js';
-import { encodeFile } from '../files/file-codecs.js';
 import type { Execution } from './execution.js';
 import { capturingOutput } from './output-capture.js';
 import { heartbeatSeconds } from './settings.js';
@@ -32,7 +31,7 @@ export async function computeRun(item: Interface<object>, run: Execution<object>
   if (!takeFreshRun(run)) {
     const resumed = readMarkers(records, run).started_at !== undefined;
     writeMarkers(records, run, resumed ? 'resumed_at' : 'started_at', 'heartbeat_at');
-    records.storage.writeFile(run[RECORD].stored!.location, HOST_FILE, encodeFile(HOST_FILE, hostInfo()));
+    records.storage.writeFile(run[RECORD].stored!.location, HOST_FILE, hostInfoText());
   }
   const beat = setInterval(() => writeMarkers(records, run, 'heartbeat_at'), heartbeatSeconds() * 1000);
   beat.unref();

@@ -1,6 +1,7 @@
 import { decodeFile } from '../files/file-codecs.js';
 import { toPlainNumbers } from '../format/json.js';
 import { CACHED_FILE } from '../format/layout.js';
+import { hasFile } from '../storage/storage.js';
 import type { IndexRow } from '../index/index.js';
 import type { RunStatus } from '../interface/interface.js';
 import type { Records } from '../records/records.js';
@@ -64,7 +65,7 @@ export class RecordView implements ColumnSource {
   }
 
   cached(): boolean {
-    return this.records.storage.readFile(this.row.storage_uri, CACHED_FILE) !== undefined;
+    return hasFile(this.records.storage, this.row.storage_uri, CACHED_FILE);
   }
 
   loadFile<T>(name: string, fallback?: T): T {

@@ -189,7 +189,7 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
       execution.queue(this);
       return this;
     }
-    if (this.cached()) return this;
+    // dispatch() computes only what is not cached (a cached launch is a no-op there).
     await this[RECORD].records!.defaultExecution().dispatch([this]);
     return this;
   }

@@ -24,3 +24,15 @@ export function hostInfo(): Record<string, unknown> {
     pid: process.pid,
   };
 }
+
+let hostText: { readonly argv: string; readonly text: string } | undefined;
+
+/**
+ * `host.json`'s text, as `encodeFile` writes {@link hostInfo}: made once per process (and again
+ * only if `process.argv` was changed since), since every run record started here holds the same.
+ */
+export function hostInfoText(): string {
+  const argv = process.argv.join('\0');
+  if (hostText?.argv !== argv) hostText = { argv, text: `${JSON.stringify(hostInfo(), null, 2)}\n` };
+  return hostText.text;
+}

@@ -37,7 +37,7 @@ import {
 import { deepFreeze } from '../interface/freeze.js';
 import { Interface, type RunStatus } from '../interface/interface.js';
 import { runStatusAt } from './run-records.js';
-import type { Storage } from '../storage/storage.js';
+import { hasFile, type Storage } from '../storage/storage.js';
 import type { ModuleSource } from './module-source.js';
 import { readStored } from './read-stored.js';
 import { recordFiles } from './record-files.js';
@@ -465,7 +465,7 @@ export class Records {
     if (kind === 'Execution') return runStatusAt(this.storage, location);
     const run = this.latestRunRow(recordId);
     if (run && this.storage.exists(run.storage_uri)) return runStatusAt(this.storage, run.storage_uri);
-    return this.storage.readFile(location, CACHED_FILE) !== undefined ? 'finished' : 'pending';
+    return hasFile(this.storage, location, CACHED_FILE) ? 'finished' : 'pending';
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -474,7 +474,7 @@ export class Records {
   /** True when the interface has been computed (its `cached` marker exists). */
   isCached(instance: Interface<object>): boolean {
     const { stored } = instance[RECORD];
-    return stored !== undefined && this.storage.readFile(stored.location, CACHED_FILE) !== undefined;
+    return stored !== undefined && hasFile(this.storage, stored.location, CACHED_FILE);
   }
 
   /** Sets (with a reason, `finished` after a run) or clears the `cached` marker. */

@@ -6,14 +6,14 @@ import { FORMAT_VERSION } from '../format/layout.js';
 import { modelObject, type JsonObject } from '../format/model.js';
 import { newRecordId } from '../format/record-id.js';
 import { runState, STATUS_MARKERS, type Markers, type StatusMarker } from '../format/run-state.js';
-import type { Storage } from '../storage/storage.js';
+import { hasFile, type Storage } from '../storage/storage.js';
 import { livenessWindowSeconds } from '../execution/settings.js';
 import { dispatchStamp, isoTimestamp, nowNs, timestampNs } from '../format/timestamp.js';
 import { rowOf } from '../index/row.js';
 import { resolutionOf, restoreElement } from '../interface/element.js';
 import type { Interface, RunFailure, RunStatus } from '../interface/interface.js';
 import { CANCELLED_FILE, FAILURE_FILE, HOST_FILE } from './reserved-files.js';
-import { hostInfo } from './host-info.js';
+import { hostInfoText } from './host-info.js';
 import { encodeFile } from '../files/file-codecs.js';
 import type { Execution } from '../execution/execution.js';
 import { recordFiles } from './record-files.js';
@@ -67,7 +67,7 @@ export function startRun<E extends Execution>(
       // Computed here, from now: the record is born started, with its host.
       files.set('started_at', updatedAt);
       files.set('heartbeat_at', updatedAt);
-      files.set(HOST_FILE, encodeFile(HOST_FILE, hostInfo()));
+      files.set(HOST_FILE, hostInfoText());
     }
     const location = records.storage.locate([pathSegment(header.identity_key), pathSegment(stamp)], parent.location);
     const row = rowOf({ header, model, location, updatedAtNs: timestampNs(updatedAt), storageId: records.storage.id });
@@ -142,7 +142,7 @@ export function readMarkersAt(storage: Storage, location: string): Markers {
 export function runStatusAt(storage: Storage, location: string, now: Date = new Date()): RunStatus {
   const state = runState(readMarkersAt(storage, location), now, livenessWindowSeconds());
   if (state !== 'finished') return state;
-  return finishedRunStatus(storage.readFile(location, FAILURE_FILE) !== undefined, storage.readFile(location, CANCELLED_FILE) !== undefined);
+  return finishedRunStatus(hasFile(storage, location, FAILURE_FILE), hasFile(storage, location, CANCELLED_FILE));
 }
 
 /**
@@ -182,5 +182,5 @@ export function markCancelled(records: Records, run: Interface<object>, message:
 
 /** True when a run record was cancelled (it has the `cancelled` marker). */
 export function isCancelledAt(storage: Storage, location: string): boolean {
-  return storage.readFile(location, CANCELLED_FILE) !== undefined;
+  return hasFile(storage, location, CANCELLED_FILE);
 }

@@ -1,4 +1,4 @@
-import type { Storage } from '../storage/storage.js';
+import { hasFile, type Storage } from '../storage/storage.js';
 import { CANCELLED_FILE } from '../records/reserved-files.js';
 import { isJobActive, jobStates } from './commands.js';
 import { jobIdAt } from './job-file.js';
@@ -19,7 +19,7 @@ const answers = new Map<string, { at: number; active: boolean | undefined }>();
 export function queuedJobAlive(storage: Storage, runLocation: string): boolean | undefined {
   const job = jobIdAt(storage, runLocation);
   if (job === undefined) return undefined;
-  if (storage.readFile(runLocation, CANCELLED_FILE) !== undefined) return false;
+  if (hasFile(storage, runLocation, CANCELLED_FILE)) return false;
   const now = Date.now();
   const known = answers.get(job);
   if (known && now - known.at < REUSE_MS) return known.active ?? true;

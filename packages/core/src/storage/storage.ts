@@ -47,6 +47,14 @@ export interface Storage {
   readFile(location: string, path: string): Buffer | undefined;
 
   /**
+   * Optional: true when a record has this file (empty or not), without reading it. Markers such
+   * as `cached` are mostly asked about while absent, which `readFile` may answer slowly (the
+   * filesystem storage's read throws and catches a missing file); without this method, core asks
+   * `readFile` (see `hasFile`).
+   */
+  hasFile?(location: string, path: string): boolean;
+
+  /**
    * Writes a file of a record atomically (temp + rename); nested paths are created.
    *
    * @throws RecordNotFoundError when there is no record at `location` (nothing is created then).
@@ -96,4 +104,15 @@ export interface Storage {
    * or nothing (what `importDirectory()` needs).
    */
   copyIn?(directory: string, location: string): void;
+}
+
+/**
+ * Whether the record at `location` has the file `path`: the storage's `hasFile` when it has one,
+ * else whether `readFile` finds it.
+ *
+ * @example
+ * hasFile(storage, location, 'cached'); // true once the record is computed
+ */
+export function hasFile(storage: Storage, location: string, path: string): boolean {
+  return storage.hasFile ? storage.hasFile(location, path) : storage.readFile(location, path) !== undefined;
 }
