@@ -355,7 +355,9 @@ describe('slurm: failures', { skip: SLURM_SKIP, timeout: 300_000 }, () => {
       const run = await get('work', { seed: 42, mode: 'hang' });
       const first = slurm({ wait: true }).within(() => run.launch());
       first.catch(() => undefined); // awaited below
-      await until('the job to start the run', () => run.execution?.isStarted() && existsSync(run.execution.localDirectory('host.json')));
+      // Until it printed: started_at and host.json come before run(), so they alone would let the
+      // kill below come before the line that the output check at the end looks for.
+      await until('the job to start the run', () => run.execution?.isStarted() && existsSync(run.execution.localDirectory('host.json')) && /computing seed 42\n/.test(run.execution.output() ?? ''));
       const record = run.execution!;
       const job = jobOf(record);
       const { pid } = JSON.parse(readFileSync(record.localDirectory('host.json'), 'utf8')) as { pid: number };

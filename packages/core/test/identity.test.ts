@@ -154,6 +154,22 @@ describe('format: JSON strings as model.json writes them (no ensure_ascii)', () 
     assert.equal(pyJson({ 'k"ey': 'v\t' }, { ensureAscii: false }), '{"k\\"ey": "v\\t"}');
   });
 
+  it('refuses what JSON cannot hold, naming where it is', () => {
+    const cycle: Record<string, unknown> = { a: [1, { b: null }] };
+    (cycle['a'] as unknown[])[1] = cycle;
+    assert.throws(() => pyJson(cycle), /^TypeError: cannot write the value at \$\.a\[1\] as JSON: it contains itself \(a cycle\)$/);
+    assert.throws(() => pyJson({ x: { y: [0, Number.NaN] } }), /^TypeError: cannot write NaN at \$\.x\.y\[1\] as JSON/);
+    // eslint-disable-next-line no-sparse-arrays
+    assert.throws(() => pyJson({ s: [1, , 3] }), /cannot write the array at \$\.s as JSON: index 1 is a hole/);
+    assert.throws(() => pyJson([{ when: new Date(0) }]), /cannot write a Date .* at \$\[0\]\.when as JSON/);
+    assert.throws(() => pyJson(undefined), /cannot write undefined at \$ as JSON/);
+  });
+
+  it('writes the same object twice when it is not a cycle, and empty containers', () => {
+    const shared = { k: 1 };
+    assert.equal(pyJson({ a: shared, b: [shared, {}, []] }, { compact: true }), '{"a":{"k":1},"b":[{"k":1},{},[]]}');
+  });
+
   it('writes a plain string between quotes, unchanged', () => {
     assert.equal(pyJson('2026-11-30T22:40:40.743802+00:00', { ensureAscii: false }), '"2026-11-30T22:40:40.743802+00:00"');
     assert.equal(pyJson('', { ensureAscii: true }), '""');

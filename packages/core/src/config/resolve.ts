@@ -74,7 +74,9 @@ export function resolveConfig<C extends object>(
     defaults: clonePlain(schema.defaults),
     version: items,
     layers,
-    resolved: instanceToPlain(instance),
+    // Without computed values the instance is the one `coerced` was read from (validation only
+    // reads it): reading it again would give the same plain data.
+    resolved: computed === coerced ? coerced : instanceToPlain(instance),
   };
 }
 

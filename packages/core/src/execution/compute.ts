@@ -2,6 +2,7 @@ import { finishWithFailure, readMarkers, takeFreshRun, writeMarkers } from '../r
 import { RECORD } from '../records/record-state.js';
 import { hostInfoText } from '../records/host-info.js';
 import type { Interface } from '../interface/interface.js';
+import { isPending } from '../interface/pending.js';
 import { HOST_FILE } from '../records/reserved-files.js';
 import type { Execution } from './execution.js';
 import { capturingOutput } from './output-capture.js';
@@ -37,9 +38,11 @@ export async function computeRun(item: Interface<object>, run: Execution<object>
   beat.unref();
   try {
     const compute = async (): Promise<void> => {
-      await item.onBeforeLaunch();
-      await item.run();
-      await item.onAfterLaunch();
+      // Hooks and run() are awaited only when they return a promise (see isPending).
+      for (const step of [item.onBeforeLaunch, item.run, item.onAfterLaunch]) {
+        const pending: unknown = step.call(item);
+        if (isPending(pending)) await pending;
+      }
     };
     if (options.captureOutput === false) await compute();
     else await capturingOutput(records.storage, run[RECORD].stored!.location, compute);

@@ -34,15 +34,21 @@ export const MAX_JSON_DEPTH = 1000;
  */
 export function pyJson(value: unknown, options: PyJsonOptions = {}): string {
   const writer = new Writer(options.sortKeys ?? false, options.ensureAscii ?? true, options.compact ?? false);
-  writer.write(value, '$', 0);
+  writer.write(value);
   return writer.out;
 }
 
+/**
+ * Writes one value. The containers being written are kept on a stack (a cycle is one of them met
+ * again) with the key or index each is being written at, from which an error's path (`$.a[2].b`)
+ * is made only when there is an error: most values are written without any.
+ */
 class Writer {
   out = '';
   private readonly itemSeparator: string;
   private readonly keySeparator: string;
-  private readonly stack = new Set<object>();
+  private readonly containers: object[] = [];
+  private readonly keys: (string | number)[] = [];
 
   constructor(
     private readonly sortKeys: boolean,
@@ -53,7 +59,7 @@ class Writer {
     this.keySeparator = compact ? ':' : ': ';
   }
 
-  write(value: unknown, path: string, depth: number): void {
+  write(value: unknown): void {
     if (value === null) {
       this.out += 'null';
       return;
@@ -66,7 +72,7 @@ class Writer {
         this.out += quote(value, this.ensureAscii);
         return;
       case 'number':
-        if (!Number.isFinite(value)) throw new TypeError(`cannot write ${value} at ${path} as JSON: NaN and Infinity have no JSON form`);
+        if (!Number.isFinite(value)) throw new TypeError(`cannot write ${value} at ${this.path()} as JSON: NaN and Infinity have no JSON form`);
         this.out += Number.isInteger(value) ? integerText(value) : pyFloatRepr(value);
         return;
       case 'bigint':
@@ -75,41 +81,61 @@ class Writer {
       case 'object':
         break;
       default:
-        throw new TypeError(`cannot write ${describe(value)} at ${path} as JSON`);
+        throw new TypeError(`cannot write ${describe(value)} at ${this.path()} as JSON`);
     }
     if (value instanceof PyFloat) {
       this.out += pyFloatRepr(value.value);
       return;
     }
-    if (depth >= MAX_JSON_DEPTH) throw new TypeError(`cannot write the value at ${path} as JSON: nested deeper than ${MAX_JSON_DEPTH} levels`);
-    if (this.stack.has(value)) throw new TypeError(`cannot write the value at ${path} as JSON: it contains itself (a cycle)`);
+    const depth = this.containers.length;
+    if (depth >= MAX_JSON_DEPTH) throw new TypeError(`cannot write the value at ${this.path()} as JSON: nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (this.containers.includes(value)) throw new TypeError(`cannot write the value at ${this.path()} as JSON: it contains itself (a cycle)`);
     if (Array.isArray(value)) {
-      this.stack.add(value);
+      this.containers.push(value);
+      this.keys.push(0);
       this.out += '[';
       for (let i = 0; i < value.length; i++) {
-        if (!(i in value)) throw new TypeError(`cannot write the array at ${path} as JSON: index ${i} is a hole (a sparse array)`);
+        this.keys[depth] = i;
+        if (!(i in value)) throw new TypeError(`cannot write the array at ${this.path(depth)} as JSON: index ${i} is a hole (a sparse array)`);
         if (i > 0) this.out += this.itemSeparator;
-        this.write(value[i], `${path}[${i}]`, depth + 1);
+        this.write(value[i]);
       }
       this.out += ']';
-      this.stack.delete(value);
+      this.containers.pop();
+      this.keys.pop();
       return;
     }
-    if (!isPlain(value)) throw new TypeError(`cannot write ${describe(value)} at ${path} as JSON`);
-    this.stack.add(value);
+    if (!isPlain(value)) throw new TypeError(`cannot write ${describe(value)} at ${this.path()} as JSON`);
     const record = value as Record<string, unknown>;
     const keys = Object.keys(record);
+    if (keys.length === 0) {
+      this.out += '{}';
+      return;
+    }
     if (this.sortKeys) keys.sort(byCodePoint);
+    this.containers.push(value);
+    this.keys.push('');
     this.out += '{';
-    let first = true;
-    for (const key of keys) {
-      if (!first) this.out += this.itemSeparator;
-      first = false;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      this.keys[depth] = key;
+      if (i > 0) this.out += this.itemSeparator;
       this.out += quote(key, this.ensureAscii) + this.keySeparator;
-      this.write(record[key], `${path}.${key}`, depth + 1);
+      this.write(record[key]);
     }
     this.out += '}';
-    this.stack.delete(value);
+    this.containers.pop();
+    this.keys.pop();
+  }
+
+  /** The path of the value being written (`$.a[2].b`), or of the container at `depth`. */
+  private path(depth = this.keys.length): string {
+    let path = '$';
+    for (let i = 0; i < depth; i++) {
+      const key = this.keys[i]!;
+      path += typeof key === 'number' ? `[${key}]` : `.${key}`;
+    }
+    return path;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Config } from '../config/config.decorator.js';
 import type { ConfigClass } from '../config/metadata.js';
+import { metadata } from '../config/metadata.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import type { VersionItem, VersionSpec } from '../config/version.js';
 import { InterfaceStateError } from '../errors.js';
@@ -96,18 +97,37 @@ export function configureElement<T extends Element<object>>(element: T, module: 
 /** The element's resolution; an element made with `new` and never configured resolves its defaults. */
 export function resolutionOf<C extends object>(element: Element<C>): ResolvedConfig<C> {
   const state = stateOf(element);
-  if (!state.resolved) {
-    const cls = element.constructor as ElementClass;
-    try {
-      state.resolved = resolveConfig(configClassOf(cls), [], { host: element });
-    } catch (error) {
-      throw new InterfaceStateError(
-        `${cls.name} has no config yet: make it with get(${JSON.stringify(element.module)}, version) rather than new ${cls.name}() (${(error as Error).message})`,
-      );
-    }
-    deepFreeze(state.resolved.config);
-  }
+  state.resolved ??= defaultResolution(element);
   return state.resolved as ResolvedConfig<C>;
+}
+
+/**
+ * The defaults of classes without `@ConfigMethod()`s, resolved once: nothing of the instance can
+ * enter them then (an empty version calls no `@Version()` method), and every `new Execution()`
+ * of a plain `launch()` asks for them. Frozen whole, since instances share them.
+ */
+const defaultResolutions = new WeakMap<Function, ResolvedConfig<object>>();
+
+function defaultResolution(element: Element<object>): ResolvedConfig<object> {
+  const cls = element.constructor as ElementClass;
+  const cached = defaultResolutions.get(cls);
+  if (cached) return cached;
+  let resolved: ResolvedConfig<object>;
+  try {
+    resolved = resolveConfig(configClassOf(cls), [], { host: element });
+  } catch (error) {
+    throw new InterfaceStateError(
+      `${cls.name} has no config yet: make it with get(${JSON.stringify(element.module)}, version) rather than new ${cls.name}() (${(error as Error).message})`,
+    );
+  }
+  if (metadata.configMethodsOf(cls).length > 0) {
+    deepFreeze(resolved.config);
+    return resolved;
+  }
+  // Everything but the schema (the config class's compiled one, which is not ours to freeze).
+  for (const part of [resolved.config, resolved.defaults, resolved.version, resolved.layers, resolved.resolved]) deepFreeze(part);
+  defaultResolutions.set(cls, resolved);
+  return resolved;
 }
 
 /** The resolution made so far, without resolving. */

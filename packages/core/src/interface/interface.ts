@@ -165,7 +165,7 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
    * process stored the same run first, this interface becomes that record.
    */
   async materialize(): Promise<this> {
-    const records = await this.records();
+    const records = this[RECORD].records ?? (await this.records());
     await records.materialize(this);
     return this;
   }

@@ -134,7 +134,12 @@ export class Project implements ModuleSource {
   }
 
   /** A new instance of a module class, as the project's container resolves it. */
-  instantiate<T>(cls: new () => T): Promise<T> {
+  async instantiate<T>(cls: new () => T): Promise<T> {
+    return this.providers.instantiate(cls);
+  }
+
+  /** Like `instantiate()`, without a promise when the class needs no container (what `get()` uses). */
+  newInstance<T>(cls: new () => T): T | Promise<T> {
     return this.providers.instantiate(cls);
   }
 

@@ -55,9 +55,9 @@ export class Providers {
    * could use injection (tsyringe never loaded, a constructor without parameters) that is
    * `new cls()`, made without loading tsyringe.
    */
-  async instantiate<T>(cls: new () => T): Promise<T> {
+  instantiate<T>(cls: new () => T): T | Promise<T> {
     if (cls.length === 0 && !injectionInUse()) return new cls();
-    return (await this.container()).resolve(cls);
+    return this.container().then((container) => container.resolve(cls));
   }
 
   /** Closes the index (a later call reopens it). */

@@ -252,7 +252,9 @@ export function underClaim(records: Records, item: Interface<object>, compute: (
   const running = inflight.get(records)?.get(item.uuid);
   if (running) return running.then(() => 'computed' as const);
   const promise = (async (): Promise<ClaimOutcome> => {
-    const outcome = await claimComputation(records, item);
+    // One attempt without waiting first: usually the claim is free, and then no promise is made.
+    const first = tryClaim(records, item);
+    const outcome = first === 'claimed' || first === 'computed' ? first : await claimComputation(records, item);
     if (outcome === 'computed') return outcome;
     try {
       await compute();

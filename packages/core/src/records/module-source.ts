@@ -13,6 +13,6 @@ export interface ModuleSource {
   moduleOf(cls: ElementClass): string;
   /** Registers a class under a module name (classes passed to `get()` directly). */
   register(module: string, cls: ElementClass): void;
-  /** A new instance of a class, resolved through the project's container. */
-  instantiate<T>(cls: new () => T): Promise<T>;
+  /** A new instance of a class, resolved through the project's container; at once when it needs no container. */
+  newInstance<T>(cls: new () => T): T | Promise<T>;
 }

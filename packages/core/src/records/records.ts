@@ -38,6 +38,7 @@ import { deepFreeze } from '../interface/freeze.js';
 import { Interface, type RunStatus } from '../interface/interface.js';
 import { runStatusAt } from './run-records.js';
 import { hasFile, type Storage } from '../storage/storage.js';
+import { isPending } from '../interface/pending.js';
 import type { ModuleSource } from './module-source.js';
 import { readStored } from './read-stored.js';
 import { recordFiles } from './record-files.js';
@@ -108,10 +109,12 @@ export class Records {
    * configured and returned as they are (never stored).
    */
   async configure<T extends Element<object>>(target: Target<T>, version: VersionSpec, parent?: Interface<object>): Promise<T> {
-    const cls = typeof target === 'string' ? ((await this.modules.load(target)) as ElementClass<T>) : target;
+    // A loaded module's class without an await: a sweep asks for the same module again and again.
+    const cls = typeof target === 'string' ? ((this.modules.loaded(target) ?? (await this.modules.load(target))) as ElementClass<T>) : target;
     const module = typeof target === 'string' ? target : this.modules.moduleOf(cls);
     if (typeof target !== 'string') this.modules.register(module, cls);
-    const instance = await this.modules.instantiate(cls);
+    const made = this.modules.newInstance(cls);
+    const instance = made instanceof Promise ? await made : made;
     configureElement(instance, module, version);
     if (!(instance instanceof Interface)) return instance;
     const state = instance[RECORD];
@@ -266,7 +269,8 @@ export class Records {
   async materialize(instance: Interface<object>): Promise<void> {
     const state = instance[RECORD];
     if (state.stored) return;
-    await instance.onBeforeMaterialize();
+    const before = instance.onBeforeMaterialize();
+    if (isPending(before)) await before;
     if (state.stored) return;
     const parentLocation = this.parentLocation(state.parentId);
     const id = instance.uuid;
@@ -309,7 +313,8 @@ export class Records {
       this.bind(instance, stored);
     }
     state.pending.clear();
-    await instance.onMaterialize();
+    const after = instance.onMaterialize();
+    if (isPending(after)) await after;
   }
 
   /**
