@@ -78,6 +78,17 @@ if (only.has(1) || only.has(2) || only.has(4) || only.has(5)) {
   row(1, `launch ${fmt(n)} trivial runs`, med(m, 'ms'), med(f, 'ms'), 'ms', { text: `≤ ${TARGETS.launch}× floor`, met: (_, r) => r <= TARGETS.launch });
   row(1, '  per launch', med(m, 'perOp'), med(f, 'perOp'), 'ms');
   results.figures.launchMemory = { machinable: med(m, 'maxRSS'), floor: med(f, 'maxRSS') };
+  // The same, in a process that launched as many before (untimed): a fresh process spends much
+  // of its first thousand launches before V8 has optimized the code they run (the floor's one
+  // small loop is optimized within a few dozen).
+  log(`1. the same ${n} launches after ${n} others in the same process`);
+  const warm = repeat(reps, (i) => {
+    const floor = runChild('launch.mjs', ['floor', n, project, join(project, `floor-warm-${i}`), n]);
+    const machinable = runChild('launch.mjs', ['machinable', n, project, join(project, `storage-warm-${i}`), n]);
+    log(`   rep ${i + 1}: ${machinable.ms.toFixed(0)} ms vs floor ${floor.ms.toFixed(0)} ms (${(machinable.ms / floor.ms).toFixed(2)}×)`);
+    return { machinable, floor };
+  });
+  row(1, `  per launch, after ${fmt(n)} in the process`, med(warm.map((r) => r.machinable), 'perOp'), med(warm.map((r) => r.floor), 'perOp'), 'ms');
 }
 
 // 2. cached launches
