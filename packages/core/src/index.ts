@@ -84,6 +84,7 @@ export {
   type IndexRow,
   type IndexSummary,
   type DedupKey,
+  type LookupOptions,
   type RelationRow,
   type FindRequest,
   type FindResult,

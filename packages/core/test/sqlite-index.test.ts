@@ -530,6 +530,24 @@ describe('index: lookup', () => {
     index.close();
   });
 
+  it('orWithoutParent: a row under the parent first (even a newer one), else the oldest non-hidden row without a parent', () => {
+    const index = new SqliteIndex(':memory:');
+    const root = row({ record_id: 'Proot0000000', identity_key: 'root', created_at_ns: T0 });
+    const loose = row({ record_id: 'Loose0000000', parent_id: null, created_at_ns: T0 + 1n });
+    const looser = row({ record_id: 'Loose1111111', parent_id: null, created_at_ns: T0 + 2n });
+    const scoped = row({ record_id: 'Scoped000000', parent_id: root.record_id, created_at_ns: T0 + 3n });
+    index.ingest([root, looser, loose].map((r) => item(r)));
+    const key = { parent_id: root.record_id, identity_key: IDENTITY, predicate_key: PREDICATE };
+    assert.equal(index.lookup(key), undefined, 'without the option, only under the parent');
+    assert.equal(index.lookup(key, { orWithoutParent: true })?.record_id, loose.record_id, 'the oldest without a parent');
+    index.setHidden(loose.record_id, true);
+    assert.equal(index.lookup(key, { orWithoutParent: true })?.record_id, looser.record_id, 'hidden rows are skipped');
+    index.ingest([item(scoped)]);
+    assert.equal(index.lookup(key, { orWithoutParent: true })?.record_id, scoped.record_id, 'the one under the parent wins');
+    assert.equal(index.lookup({ ...key, identity_key: 'other' }, { orWithoutParent: true }), undefined);
+    index.close();
+  });
+
   it('latest(): the newest row of a kind under a parent, hidden or not, ties by record id (what a find sorts by default)', () => {
     const index = new SqliteIndex(':memory:');
     const parent = row();

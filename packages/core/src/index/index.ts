@@ -66,6 +66,12 @@ export interface DedupKey {
   readonly predicate_key: string;
 }
 
+/** Options of `Index.lookup`. */
+export interface LookupOptions {
+  /** Also look among records without a parent, after those under the key's parent. */
+  readonly orWithoutParent?: boolean;
+}
+
 /** One relation row: `record_id` has the edge `relation` to `related_id` (forward orientation). */
 export interface RelationRow {
   readonly relation: string;
@@ -162,9 +168,11 @@ export interface Index {
 
   /**
    * Where the oldest non-hidden record holding a dedup key is: its id and location only (the
-   * hot path of every `get()`; `get(record_id)` has the whole row).
+   * hot path of every `get()`; `get(record_id)` has the whole row). With `orWithoutParent`, a
+   * record with the key's identity and predicate but no parent is found when none is under the
+   * key's parent (where Python machinable puts a record made outside `with Project(dir)`).
    */
-  lookup(key: DedupKey): RecordLocation | undefined;
+  lookup(key: DedupKey, options?: LookupOptions): RecordLocation | undefined;
 
   /** The newest row of a kind under a parent, hidden or not (a record's latest run record). */
   latest(parentId: string, kind: string): IndexRow | undefined;

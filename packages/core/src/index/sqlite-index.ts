@@ -10,7 +10,7 @@ import { isPlainObject } from '../config/plain.js';
 import { canonicalJson } from '../identity/canonical-json.js';
 import { checkFindRequest, type CheckedFindRequest } from './find-request.js';
 import { buildFindSql, configPathsOf, findIndexSql, type FindSql, type SqlParam } from './find-sql.js';
-import type { Claim, DedupKey, FindRequest, FindResult, Index, IndexRow, IndexSummary, IngestItem, RecordLocation, RelationRow } from './index.js';
+import type { Claim, DedupKey, FindRequest, LookupOptions, FindResult, Index, IndexRow, IndexSummary, IngestItem, RecordLocation, RelationRow } from './index.js';
 import {
   DEFAULT_BUSY_TIMEOUT_MS,
   INDEX_COLUMNS,
@@ -119,6 +119,7 @@ export class SqliteIndex implements Index {
     keys: Database.Statement<[string], [string, string, string]>;
     dedup: Database.Statement<[string | null, string, string], SqlRow>;
     locate: Database.Statement<[string | null, string, string], [string, string]>;
+    locateTopLevel: Database.Statement<[string, string, string, string, string], [string, string]>;
     latest: Database.Statement<[string, string], SqlRow>;
     insert: Database.Statement<RowValues>;
     refresh: Database.Statement<RefreshValues>;
@@ -167,6 +168,17 @@ export class SqliteIndex implements Index {
       // The order of a find's default sort (newest first, ties by record id).
       latest: rows("SELECT * FROM 'index' WHERE parent_id = ? AND kind = ? ORDER BY created_at_ns DESC, record_id LIMIT 1"),
       locate: db.prepare<[string | null, string, string], [string, string]>(`SELECT record_id, storage_uri ${DEDUP} AND hidden = 0 ${OLDEST}`).raw(true),
+      // A lookup under a parent, else among records without one, in one statement (each part
+      // searches idx_index_identity).
+      locateTopLevel: db
+        .prepare<[string, string, string, string, string], [string, string]>(
+          `SELECT record_id, storage_uri FROM (
+             SELECT record_id, storage_uri, created_at_ns, 0 AS rank FROM 'index' WHERE parent_id = ? AND identity_key = ? AND predicate_key = ? AND hidden = 0
+             UNION ALL
+             SELECT record_id, storage_uri, created_at_ns, 1 AS rank FROM 'index' WHERE parent_id IS NULL AND identity_key = ? AND predicate_key = ? AND hidden = 0
+           ) ORDER BY rank, created_at_ns, record_id LIMIT 1`,
+        )
+        .raw(true),
       insert: db.prepare<RowValues>(`INSERT INTO 'index' (${INDEX_COLUMNS.join(', ')}) VALUES (${INDEX_COLUMNS.map(() => '?').join(', ')})`),
       refresh: db.prepare<RefreshValues>(
         `UPDATE 'index' SET kind = ?, module = ?, predicate_json = ?, config_default_json = ?, config_version_json = ?,
@@ -192,19 +204,22 @@ export class SqliteIndex implements Index {
     };
 
     this.claimTx = db.transaction((row: IndexRow, create: () => void, force: boolean): Claim => {
-      // The record id first, and before create(): a clash found only at the INSERT would come after
-      // create() had written a directory that the rollback cannot take back.
-      const same = this.stmt.keys.get(row.record_id) === undefined ? undefined : this.stmt.get.get(row.record_id);
-      if (same !== undefined) {
-        if (same.identity_key !== row.identity_key || same.predicate_key !== row.predicate_key) {
-          throw new IndexCollisionError(row.record_id, same, row, `${row.storage_uri} (indexed at ${same.storage_uri})`);
-        }
-        return { row: toRow(same, this.path), created: false };
-      }
       if (!force) {
         // Hidden rows count: hiding a record is a view of it, not permission to create it twice.
         const held = this.stmt.dedup.get(row.parent_id, row.identity_key, row.predicate_key);
         if (held !== undefined) return { row: toRow(held, this.path), created: false };
+      }
+      // The row before create(): a record id that is taken fails the INSERT before any directory is
+      // written (the rollback could not take a directory back), and costs no query when it is free.
+      try {
+        this.stmt.insert.run(...rowValues(row, row.hidden, row.bytes_missing, canonicalJson(row.private)));
+      } catch (error) {
+        if (!isPrimaryKeyClash(error)) throw error;
+        const same = this.stmt.get.get(row.record_id)!;
+        if (same.identity_key !== row.identity_key || same.predicate_key !== row.predicate_key) {
+          throw new IndexCollisionError(row.record_id, same, row, `${row.storage_uri} (indexed at ${same.storage_uri})`);
+        }
+        return { row: toRow(same, this.path), created: false };
       }
       const written: unknown = create();
       // An async create() would still be writing when the lock is released, letting another
@@ -213,7 +228,6 @@ export class SqliteIndex implements Index {
         written.then(undefined, () => undefined);
         throw new TypeError('claim(): create() must write the record synchronously, not return a promise');
       }
-      this.stmt.insert.run(...rowValues(row, row.hidden, row.bytes_missing, canonicalJson(row.private)));
       return { row, created: true };
     });
 
@@ -264,9 +278,12 @@ export class SqliteIndex implements Index {
     return row === undefined ? undefined : toRow(row, this.path);
   }
 
-  /** The oldest non-hidden row holding a dedup key (`created_at_ns`, then record id). */
-  lookup(key: DedupKey): RecordLocation | undefined {
-    const found = this.stmt.locate.get(key.parent_id, key.identity_key, key.predicate_key);
+  /** The oldest non-hidden row holding a dedup key (`created_at_ns`, then record id); see `Index.lookup`. */
+  lookup(key: DedupKey, options: LookupOptions = {}): RecordLocation | undefined {
+    const found =
+      options.orWithoutParent && key.parent_id !== null
+        ? this.stmt.locateTopLevel.get(key.parent_id, key.identity_key, key.predicate_key, key.identity_key, key.predicate_key)
+        : this.stmt.locate.get(key.parent_id, key.identity_key, key.predicate_key);
     return found === undefined ? undefined : { record_id: found[0], storage_uri: found[1] };
   }
 
@@ -633,4 +650,10 @@ function parseList(text: string | null, path: string, recordId: string, column: 
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** True for the error of an INSERT whose record id is taken (the primary key of `'index'`). */
+function isPrimaryKeyClash(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

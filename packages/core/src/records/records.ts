@@ -147,8 +147,7 @@ export class Records {
   private locate(instance: Interface<object>): void {
     const state = instance[RECORD];
     const key = { identity_key: instance.identityKey, predicate_key: instance.predicateKey };
-    let row = this.index.lookup({ parent_id: state.parentId, ...key });
-    if (!row && state.parentId === this.root.record_id) row = this.index.lookup({ parent_id: null, ...key });
+    let row = this.index.lookup({ parent_id: state.parentId, ...key }, { orWithoutParent: state.parentId === this.root.record_id });
     if (!row && state.ancestorId !== undefined) {
       row = this.relatedIds(state.ancestorId, RELATIONS.derived.name, false)
         .map((id) => this.index.get(id))
