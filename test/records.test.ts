@@ -268,6 +268,33 @@ describe('records: hooks and elements', () => {
     });
   });
 
+  it('waits for hooks and run() that return a promise before the next step, and runs plain ones as they are', async () => {
+    const dir = makeProject({
+      'slow.ts': `
+        import { Interface } from '@machinable/core';
+        import { setTimeout as sleep } from 'node:timers/promises';
+        export const calls: string[] = [];
+        const slow = async (name: string) => { calls.push(name + ' starts'); await sleep(20); calls.push(name + ' ends'); };
+        export default class Slow extends Interface {
+          onBeforeMaterialize() { return slow('beforeMaterialize'); }
+          onMaterialize() { calls.push('materialize'); }
+          onBeforeLaunch() { return slow('beforeLaunch'); }
+          async run() { await slow('run'); this.saveFile('done.json', { calls: calls.length }); }
+          onAfterLaunch() { return slow('afterLaunch'); }
+        }`,
+    });
+    await project(dir).within(async () => {
+      const run = await (await get('slow')).launch();
+      const { calls } = (await import(join(dir, 'slow.ts'))) as { calls: string[] };
+      assert.deepEqual(calls, [
+        'beforeMaterialize starts', 'beforeMaterialize ends', 'materialize', 'beforeLaunch starts', 'beforeLaunch ends',
+        'run starts', 'run ends', 'afterLaunch starts', 'afterLaunch ends',
+      ]);
+      assert.equal(run.cached(), true, 'marked computed only after onAfterLaunch() ended');
+      assert.deepEqual(run.loadFile('done.json'), { calls: 7 });
+    });
+  });
+
   it('never stores an Element', async () => {
     const dir = makeProject({
       'tokenizer.ts': `

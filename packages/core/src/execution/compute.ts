@@ -2,7 +2,7 @@ import { finishWithFailure, readMarkers, takeFreshRun, writeMarkers } from '../r
 import { RECORD } from '../records/record-state.js';
 import { hostInfoText } from '../records/host-info.js';
 import type { Interface } from '../interface/interface.js';
-import { isPending } from '../interface/pending.js';
+import { isThenable } from '../thenable.js';
 import { HOST_FILE } from '../records/reserved-files.js';
 import type { Execution } from './execution.js';
 import { capturingOutput } from './output-capture.js';
@@ -38,10 +38,10 @@ export async function computeRun(item: Interface<object>, run: Execution<object>
   beat.unref();
   try {
     const compute = async (): Promise<void> => {
-      // Hooks and run() are awaited only when they return a promise (see isPending).
+      // Hooks and run() are awaited only when they return a promise (see isThenable).
       for (const step of [item.onBeforeLaunch, item.run, item.onAfterLaunch]) {
         const pending: unknown = step.call(item);
-        if (isPending(pending)) await pending;
+        if (isThenable(pending)) await pending;
       }
     };
     if (options.captureOutput === false) await compute();

@@ -9,7 +9,7 @@ import type { Markers } from '../format/run-state.js';
 import { parseTimestamp } from '../format/timestamp.js';
 import { configureElement } from '../interface/element.js';
 import { Interface, type RunFailure, type RunStatus } from '../interface/interface.js';
-import { isPending } from '../interface/pending.js';
+import { isThenable } from '../thenable.js';
 import { CANCELLED_FILE, FAILURE_FILE, OUTPUT_FILE } from '../records/reserved-files.js';
 import { InterfaceStateError } from '../errors.js';
 import { cancelRun, type CancelResult } from './cancel.js';
@@ -134,7 +134,7 @@ export class Execution<C extends object = object> extends Interface<C> implement
           const run = startRun(records, item, this);
           if (wasMinted(run)) {
             const manifest = recordManifest(records, run);
-            if (isPending(manifest)) await manifest;
+            if (isThenable(manifest)) await manifest;
           }
           await computeRun(item, run);
         });

@@ -8,6 +8,7 @@ import type { JsonObject } from '../format/model.js';
 import { nowNs } from '../format/timestamp.js';
 import { isPlainObject } from '../config/plain.js';
 import { canonicalJson } from '../identity/canonical-json.js';
+import { isThenable } from '../thenable.js';
 import { checkFindRequest, type CheckedFindRequest } from './find-request.js';
 import { buildFindSql, configPathsOf, findIndexSql, type FindSql, type SqlParam } from './find-sql.js';
 import type { Claim, DedupKey, FindRequest, LookupOptions, FindResult, Index, IndexRow, IndexSummary, IngestItem, RecordLocation, RelationRow } from './index.js';
@@ -646,10 +647,6 @@ function parseObject(text: string | null, path: string, recordId: string, column
 function parseList(text: string | null, path: string, recordId: string, column: string): JsonValue[] {
   const value = parseColumn(text, path, recordId, column);
   return Array.isArray(value) ? value : [];
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** True for the error of an INSERT whose record id is taken (the primary key of `'index'`). */

@@ -38,7 +38,7 @@ import { deepFreeze } from '../interface/freeze.js';
 import { Interface, type RunStatus } from '../interface/interface.js';
 import { runStatusAt } from './run-records.js';
 import { hasFile, type Storage } from '../storage/storage.js';
-import { isPending } from '../interface/pending.js';
+import { isThenable } from '../thenable.js';
 import type { ModuleSource } from './module-source.js';
 import { readStored } from './read-stored.js';
 import { recordFiles } from './record-files.js';
@@ -269,7 +269,7 @@ export class Records {
     const state = instance[RECORD];
     if (state.stored) return;
     const before = instance.onBeforeMaterialize();
-    if (isPending(before)) await before;
+    if (isThenable(before)) await before;
     if (state.stored) return;
     const parentLocation = this.parentLocation(state.parentId);
     const id = instance.uuid;
@@ -313,7 +313,7 @@ export class Records {
     }
     state.pending.clear();
     const after = instance.onMaterialize();
-    if (isPending(after)) await after;
+    if (isThenable(after)) await after;
   }
 
   /**
