@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { dirname } from 'node:path';
 
 import { TEMPORARY_PREFIX } from '@machinable/core';
+
+import { inside } from './record-path.js';
 
 /** A fresh temporary name next to a file: `<file>.tmp-<random>`, in the same directory. */
 export function temporarySibling(path: string): string {
@@ -11,8 +13,7 @@ export function temporarySibling(path: string): string {
 
 /** `<directory>/.tmp-<label>-<random>`: a hidden name that no reader mistakes for a record. */
 export function temporaryIn(directory: string, label: string): string {
-  const name = `${TEMPORARY_PREFIX}${label}-${randomSuffix()}`;
-  return sep === '/' ? `${directory}/${name}` : join(directory, name);
+  return inside(directory, `${TEMPORARY_PREFIX}${label}-${randomSuffix()}`);
 }
 
 // Random per process, then a counter: unique across processes (random prefix, pid) and within

@@ -15,7 +15,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 import {
   CACHED_FILE,
@@ -86,9 +86,9 @@ export class FsStorage implements Storage {
   locate(segments: readonly string[], parent?: string): string {
     const base = parent === undefined ? this.root : locationPath(parent);
     for (const segment of segments) checkSegment(segment);
-    // The base is a resolved directory and each segment one plain name (checked above): joined by
-    // concatenation, the result is already resolved.
-    return fileLocation(sep === '/' ? `${base}/${segments.join('/')}` : join(base, ...segments));
+    // The base is a resolved directory and each segment one plain name (checked above), so the
+    // segments join like a normalized record path.
+    return fileLocation(segments.length === 0 ? base : inside(base, segments.join('/')));
   }
 
   /**

@@ -46,12 +46,26 @@ export type ClaimOutcome = 'claimed' | 'computed';
  * few microseconds could both remove it, one the other's fresh claim; only then can two compute.)
  */
 export async function claimComputation(records: Records, item: Interface<object>, options: { readonly pollMs?: number } = {}): Promise<ClaimOutcome> {
-  let poll = options.pollMs ?? 100;
+  return claimOrWait(records, item, options.pollMs ?? 100);
+}
+
+/**
+ * `claimComputation` with its first attempt made at once: the outcome itself when that decides it
+ * (the usual case, a free claim), a promise only when it waits for another holder.
+ */
+function claimOrWait(records: Records, item: Interface<object>, firstPollMs: number): ClaimOutcome | Promise<ClaimOutcome> {
+  const first = tryClaim(records, item);
+  return first === 'claimed' || first === 'computed' ? first : waitForClaim(records, item, firstPollMs);
+}
+
+/** `claimComputation` after a first attempt found the claim held: polls, backing off to 1 s. */
+async function waitForClaim(records: Records, item: Interface<object>, firstPollMs: number): Promise<ClaimOutcome> {
+  let poll = firstPollMs;
   for (;;) {
-    const outcome = tryClaim(records, item);
-    if (outcome === 'claimed' || outcome === 'computed') return outcome;
     await sleep(poll);
     poll = Math.min(poll * 2, 1000);
+    const outcome = tryClaim(records, item);
+    if (outcome === 'claimed' || outcome === 'computed') return outcome;
   }
 }
 
@@ -252,9 +266,8 @@ export function underClaim(records: Records, item: Interface<object>, compute: (
   const running = inflight.get(records)?.get(item.uuid);
   if (running) return running.then(() => 'computed' as const);
   const promise = (async (): Promise<ClaimOutcome> => {
-    // One attempt without waiting first: usually the claim is free, and then no promise is made.
-    const first = tryClaim(records, item);
-    const outcome = first === 'claimed' || first === 'computed' ? first : await claimComputation(records, item);
+    const claiming = claimOrWait(records, item, 100);
+    const outcome = typeof claiming === 'string' ? claiming : await claiming;
     if (outcome === 'computed') return outcome;
     try {
       await compute();

@@ -1,5 +1,7 @@
 import { arch, hostname } from 'node:os';
+import { encodeFile } from '../files/file-codecs.js';
 import { currentUser } from '../index/row.js';
+import { HOST_FILE } from './reserved-files.js';
 
 let host: string | undefined;
 
@@ -28,11 +30,12 @@ export function hostInfo(): Record<string, unknown> {
 let hostText: { readonly argv: string; readonly text: string } | undefined;
 
 /**
- * `host.json`'s text, as `encodeFile` writes {@link hostInfo}: made once per process (and again
- * only if `process.argv` was changed since), since every run record started here holds the same.
+ * `host.json`'s text, {@link hostInfo} as the JSON codec writes it: made once per process (and
+ * again only if `process.argv` was changed since), since every run record started here holds the
+ * same. Text rather than bytes, so the storage writes it in one call.
  */
 export function hostInfoText(): string {
   const argv = process.argv.join('\0');
-  if (hostText?.argv !== argv) hostText = { argv, text: `${JSON.stringify(hostInfo(), null, 2)}\n` };
+  if (hostText?.argv !== argv) hostText = { argv, text: Buffer.from(encodeFile(HOST_FILE, hostInfo())).toString('utf8') };
   return hostText.text;
 }
