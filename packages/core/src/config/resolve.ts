@@ -1,6 +1,6 @@
-import { classTransformer } from './class-transformer.js';
 import { ConfigurationError } from '../errors.js';
 import { evaluateConfigMethods } from './config-methods.js';
+import { configToPlain, plainToConfig } from './instance.js';
 import { deepMerge } from './layers.js';
 import type { ConfigClass } from './metadata.js';
 import { clonePlain, type PlainObject } from './plain.js';
@@ -44,7 +44,6 @@ export function resolveConfig<C extends object>(
   version?: VersionSpec,
   options: ResolveOptions = {},
 ): ResolvedConfig<C> {
-  const { instanceToPlain, plainToInstance } = classTransformer();
   const schema = compileDeep(configClass);
   const { host } = options;
   const items = normalizeVersion(version);
@@ -56,13 +55,13 @@ export function resolveConfig<C extends object>(
   const unknown = unknownKeys(merged, schema, '');
 
   // Coerce first so config methods read typed values, then again to coerce what they computed.
-  let instance = plainToInstance(configClass, merged);
-  const coerced = instanceToPlain(instance);
+  let instance = plainToConfig(configClass, schema, merged);
+  const coerced = configToPlain(instance, schema);
   const computed = evaluateConfigMethods(coerced, host);
   if (computed !== coerced) {
     const computedIssues = jsonDataIssues(computed, '');
     if (computedIssues.length > 0) throw new ConfigurationError(computedIssues, schema.name);
-    instance = plainToInstance(configClass, computed);
+    instance = plainToConfig(configClass, schema, computed);
   }
 
   const issues = distinct([...unknown, ...validateConfig(instance, schema)]);
@@ -76,7 +75,7 @@ export function resolveConfig<C extends object>(
     layers,
     // Without computed values the instance is the one `coerced` was read from (validation only
     // reads it): reading it again would give the same plain data.
-    resolved: computed === coerced ? coerced : instanceToPlain(instance),
+    resolved: computed === coerced ? coerced : configToPlain(instance, schema),
   };
 }
 

@@ -1,7 +1,7 @@
 import { classTransformer } from './class-transformer.js';
 import { ConfigurationError } from '../errors.js';
-import { coerce } from './coerce.js';
 import { fieldType } from './field-type.js';
+import { registerCoercion } from './instance.js';
 import { metadata, type ConfigClass } from './metadata.js';
 import { isPlainObject, type PlainObject } from './plain.js';
 import type { ValueType } from './value-type.js';
@@ -62,7 +62,7 @@ export function compileSchema(target: unknown): ConfigSchema {
     };
     fields.set(record.name, field);
     if (value !== undefined) defaults[record.name] = toPlain(value);
-    registerTransform(cls, field);
+    registerCoercion(cls, field);
   }
 
   const schema: ConfigSchema = {
@@ -134,19 +134,6 @@ function construct(cls: ConfigClass<Record<string, unknown>>): Record<string, un
         'config classes take no constructor arguments: give defaults as property initializers',
     );
   }
-}
-
-/**
- * Coercion runs as a class-transformer transform (presence as class-validator rules, see
- * {@link registerValidationRules}). Registered on the compiled class for every field, inherited
- * ones included: both libraries merge a class's rules with its ancestors', and coercion is
- * idempotent, so a rule seen twice is harmless.
- */
-function registerTransform(cls: Function, field: FieldSchema): void {
-  const { prototype } = cls as { prototype: object };
-  classTransformer().Transform(({ obj }: { obj: Record<string, unknown> }) => coerce(obj[field.name], field.type), {
-    toClassOnly: true,
-  })(prototype, field.name);
 }
 
 function toPlain(value: unknown): unknown {
