@@ -226,6 +226,19 @@ describe('records: the record directory', () => {
     });
   });
 
+  it('does not compute a record that another process computed after this one created it', async () => {
+    const dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    await project(dir).within(async () => {
+      const run = await (await get('train', { seed: 3 })).materialize();
+      // Another process computed it meanwhile: its cached marker is there, as any writer leaves it.
+      writeFileSync(join(run.localDirectory(), 'cached'), 'finished');
+      await run.launch();
+      assert.equal(runsOf(dir).length, 0);
+      assert.equal(run.cached(), true);
+      assert.equal(run.execution, undefined);
+    });
+  });
+
   it('keeps markers in memory only', async () => {
     const dir = makeProject({ 'train.ts': TRAIN_MODULE });
     await project(dir).within(async () => {

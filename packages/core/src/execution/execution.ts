@@ -13,7 +13,7 @@ import { isThenable } from '../thenable.js';
 import { CANCELLED_FILE, FAILURE_FILE, OUTPUT_FILE } from '../records/reserved-files.js';
 import { InterfaceStateError } from '../errors.js';
 import { cancelRun, type CancelResult } from './cancel.js';
-import { RECORD } from '../records/record-state.js';
+import { RECORD, takeFresh } from '../records/record-state.js';
 import { readMarkers, runStatusAt, startRun, wasMinted } from '../records/run-records.js';
 import { recordManifest } from '../provenance/record-manifest.js';
 import { SweepProgress, type RunProgress } from './progress.js';
@@ -103,7 +103,9 @@ export class Execution<C extends object = object> extends Interface<C> implement
    */
   async dispatch(items: Interface<object>[]): Promise<void> {
     const seen = new Set<string>();
-    const todo = items.filter((item) => !item.cached() && !seen.has(item.uuid) && seen.add(item.uuid));
+    // A record materialize() just created is not computed yet, unless another process computed it
+    // since: the claim finds that out (it looks at `cached` once it holds the claim).
+    const todo = items.filter((item) => !seen.has(item.uuid) && seen.add(item.uuid) && (takeFresh(item) || !item.cached()));
     if (todo.length === 0) return;
     const progress = todo.length > 1 ? new SweepProgress(sweepLabel(todo), todo.length) : undefined;
     this.#progress = progress;

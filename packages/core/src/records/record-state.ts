@@ -28,6 +28,12 @@ export interface RecordState {
   /** The predicate and contexts captured when the interface was asked for. */
   predicate?: JsonObject;
   context?: readonly ContextEntry[];
+  /**
+   * True from the moment `materialize()` created the record in this process until it is first
+   * dispatched: nobody here has computed it, so dispatch need not look for its `cached` marker
+   * before claiming it (the claim looks, and so finds another process that computed it meanwhile).
+   */
+  fresh?: boolean;
 }
 
 /** A fresh state. */
@@ -44,3 +50,13 @@ export function storedOf(instance: Interface<object>): StoredRecord {
   return stored;
 }
 
+/**
+ * Whether the record was created by `materialize()` in this process and not dispatched since;
+ * true once (see {@link RecordState.fresh}).
+ */
+export function takeFresh(instance: Interface<object>): boolean {
+  const state = instance[RECORD];
+  const fresh = state.fresh === true;
+  state.fresh = false;
+  return fresh;
+}

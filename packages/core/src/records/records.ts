@@ -299,6 +299,7 @@ export class Records {
     }
     if (createdHere) {
       state.stored = { header, model, modelJson: modelObject(model), location, updatedAtNs: row.updated_at_ns };
+      state.fresh = true;
       if (state.ancestorId) this.recordEdge('derived', state.ancestorId, id, false);
       if (edges.length > 0) this.index.relate(edges.map(relationOf));
     } else {
@@ -484,6 +485,7 @@ export class Records {
   /** Sets (with a reason, `finished` after a run) or clears the `cached` marker. */
   setCached(instance: Interface<object>, value: boolean, reason = 'user'): void {
     const { location } = storedOf(instance);
+    instance[RECORD].fresh = false;
     if (value) this.storage.writeFile(location, CACHED_FILE, reason);
     else this.storage.removeFile(location, CACHED_FILE);
     this.touch(instance);
