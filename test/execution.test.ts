@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
+import type { TestContext } from 'node:test';
 import { Execution, Interface, Multiprocess, currentScope, dispatch, get, project, scope, storage } from '@machinable/core';
 import { CORE_URL, makeProject } from './helpers.js';
 
@@ -24,6 +25,16 @@ export default class Work extends Interface<C> {
     this.saveFile('out.json', { seed: this.config.seed, pid: process.pid });
   }
 }`;
+
+/** Sets MACHINABLE_HEARTBEAT_SECONDS for one test. */
+function withHeartbeatSeconds(t: TestContext, seconds: string): void {
+  const previous = process.env['MACHINABLE_HEARTBEAT_SECONDS'];
+  process.env['MACHINABLE_HEARTBEAT_SECONDS'] = seconds;
+  t.after(() => {
+    if (previous === undefined) delete process.env['MACHINABLE_HEARTBEAT_SECONDS'];
+    else process.env['MACHINABLE_HEARTBEAT_SECONDS'] = previous;
+  });
+}
 
 const runsOf = (dir: string): string[][] =>
   existsSync(join(dir, 'runs.log')) ? readFileSync(join(dir, 'runs.log'), 'utf8').trim().split('\n').map((l) => l.split(' ')) : [];
@@ -203,6 +214,45 @@ describe('execution', () => {
       if (previous === undefined) delete process.env['MACHINABLE_HEARTBEAT_SECONDS'];
       else process.env['MACHINABLE_HEARTBEAT_SECONDS'] = previous;
     }
+  });
+
+  it('beats for every run computing at once in one process', async (t) => {
+    const dir = makeProject({ 'work.ts': WORK_MODULE });
+    withHeartbeatSeconds(t, '0.05');
+    await project(dir).within(async () => {
+      const runs = await Promise.all([20, 21].map(async (seed) => (await get('work', { seed, sleepMs: 400 })).launch()));
+      for (const run of runs) assert.ok(run.execution!.heartbeatAt()! > run.startedAt()!, `seed ${String(run.config['seed'])}: heartbeat moved on`);
+    });
+  });
+
+  it('warns when a heartbeat cannot be written, and the run goes on', async (t) => {
+    const dir = makeProject({ 'work.ts': WORK_MODULE });
+    withHeartbeatSeconds(t, '0.05');
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): number => warnings.push(warning);
+    process.on('warning', onWarning);
+    t.after(() => process.off('warning', onWarning));
+    await project(dir).within(async () => {
+      const run = await (await get('work', { seed: 22, sleepMs: 600 })).materialize();
+      const launched = run.launch();
+      let record: string | undefined;
+      for (let i = 0; i < 400 && record === undefined; i++) {
+        await sleep(5);
+        record = run.execution?.localDirectory();
+      }
+      assert.ok(record, 'the run record exists while it computes');
+      // Nothing can be written where the heartbeat goes now.
+      rmSync(join(record, 'heartbeat_at'));
+      mkdirSync(join(record, 'heartbeat_at'));
+      await launched;
+      assert.ok(
+        warnings.some((w) => (w as NodeJS.ErrnoException).code === 'MACHINABLE_HEARTBEAT' && /heartbeat could not be written .*heartbeat_at/.test(w.message)),
+        `warned: ${warnings.map((w) => w.message).join('; ')}`,
+      );
+      assert.equal(run.cached(), true, 'computed all the same');
+      assert.ok(existsSync(join(record, 'finished_at')));
+      rmSync(join(record, 'heartbeat_at'), { recursive: true });
+    });
   });
 
   it('stores a failure with its stack, does not cache it, rejects the launch, and retries later', async () => {

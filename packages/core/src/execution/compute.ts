@@ -5,6 +5,7 @@ import type { Interface } from '../interface/interface.js';
 import { isThenable } from '../thenable.js';
 import { HOST_FILE } from '../records/reserved-files.js';
 import type { Execution } from './execution.js';
+import { beating } from './heartbeats.js';
 import { capturingOutput } from './output-capture.js';
 import { heartbeatSeconds } from './settings.js';
 
@@ -34,8 +35,7 @@ export async function computeRun(item: Interface<object>, run: Execution<object>
     writeMarkers(records, run, resumed ? 'resumed_at' : 'started_at', 'heartbeat_at');
     records.storage.writeFile(run[RECORD].stored!.location, HOST_FILE, hostInfoText());
   }
-  const beat = setInterval(() => writeMarkers(records, run, 'heartbeat_at'), heartbeatSeconds() * 1000);
-  beat.unref();
+  const stopBeating = beating(heartbeatSeconds() * 1000, () => writeMarkers(records, run, 'heartbeat_at'));
   try {
     const compute = async (): Promise<void> => {
       // Hooks and run() are awaited only when they return a promise (see isThenable).
@@ -53,7 +53,7 @@ export async function computeRun(item: Interface<object>, run: Execution<object>
     if (typeof error === 'object' && error !== null) storedFailures.add(error);
     throw error;
   } finally {
-    clearInterval(beat);
+    stopBeating();
   }
 }
 
