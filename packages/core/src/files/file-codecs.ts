@@ -170,17 +170,21 @@ const CODECS: Readonly<Record<string, Codec>> = { '.json': json, '.jsonl': jsonl
  * the data the way `JSON.stringify` does (calling `toJSON`), so the message can name the path.
  */
 function checkJsonValue(file: string, root: unknown, rootPath: string): void {
-  const ancestors = new Map<object, string>();
+  // The objects being checked, from the root down, each with its depth in `keys`: the keys from the
+  // root down to the value being checked. Paths are spelled only for an error.
+  const ancestors = new Map<object, number>();
+  const keys: (string | number)[] = [];
+  const pathTo = (depth: number): string =>
+    rootPath + keys.slice(0, depth).map((k) => (typeof k === 'number' ? `[${k}]` : propertyPath(k))).join('');
+  const fail = (problem: string): never => {
+    throw new FileFormatError(file, `${pathTo(keys.length)} ${problem}`);
+  };
+  const opaque = (value: unknown): void => {
+    const reason = opaqueReason(value);
+    if (reason) fail(reason);
+  };
 
-  const visit = (input: unknown, key: string, path: string): void => {
-    const fail = (problem: string): never => {
-      throw new FileFormatError(file, `${path} ${problem}`);
-    };
-    const opaque = (value: unknown): void => {
-      const reason = opaqueReason(value);
-      if (reason) fail(reason);
-    };
-
+  const visit = (input: unknown, key: string): void => {
     opaque(input);
     let value = input;
     const toJSON = (value as { toJSON?: unknown } | null | undefined)?.toJSON;
@@ -210,18 +214,26 @@ function checkJsonValue(file: string, root: unknown, rootPath: string): void {
 
     const object = value as object;
     const seenAt = ancestors.get(object);
-    if (seenAt !== undefined) fail(`refers back to ${seenAt} (a cycle); JSON cannot store cyclic structures`);
-    ancestors.set(object, path);
+    if (seenAt !== undefined) fail(`refers back to ${pathTo(seenAt)} (a cycle); JSON cannot store cyclic structures`);
+    ancestors.set(object, keys.length);
     if (Array.isArray(object)) {
-      for (let i = 0; i < object.length; i++) visit(object[i], String(i), `${path}[${i}]`);
+      for (let i = 0; i < object.length; i++) {
+        keys.push(i);
+        visit(object[i], String(i));
+        keys.pop();
+      }
     } else {
       const record = object as Record<string, unknown>;
-      for (const k of Object.keys(record)) visit(record[k], k, `${path}${propertyPath(k)}`);
+      for (const k of Object.keys(record)) {
+        keys.push(k);
+        visit(record[k], k);
+        keys.pop();
+      }
     }
     ancestors.delete(object);
   };
 
-  visit(root, '', rootPath);
+  visit(root, '');
 }
 
 /** Why an object would come out of `JSON.stringify` as something else, or undefined if it would not. */
@@ -232,19 +244,21 @@ function opaqueReason(value: unknown): string | undefined {
   if (ArrayBuffer.isView(value) || tag === 'ArrayBuffer' || tag === 'SharedArrayBuffer') {
     return `is ${describe(value)}; JSON would not store it as bytes (convert with Array.from(x), or save it to its own .npy or .bin file)`;
   }
-  const hint: Record<string, string> = {
-    Map: 'convert with Object.fromEntries(map) or [...map]',
-    Set: 'convert with [...set]',
-    WeakMap: 'it cannot be enumerated',
-    WeakSet: 'it cannot be enumerated',
-    WeakRef: 'store the referenced value',
-    RegExp: 'store String(re) or re.source',
-    Error: 'store error.message',
-    Promise: 'await it first',
-  };
-  const kind = Object.keys(hint).find((name) => tag === name || (name === 'Error' && value instanceof Error));
-  return kind ? `is ${describe(value)}; JSON would store it as {} (${hint[kind]})` : undefined;
+  const kind = Object.keys(OPAQUE_HINTS).find((name) => tag === name || (name === 'Error' && value instanceof Error));
+  return kind ? `is ${describe(value)}; JSON would store it as {} (${OPAQUE_HINTS[kind]})` : undefined;
 }
+
+/** What to do instead, for objects JSON would store as `{}`, by their tag. */
+const OPAQUE_HINTS: Readonly<Record<string, string>> = {
+  Map: 'convert with Object.fromEntries(map) or [...map]',
+  Set: 'convert with [...set]',
+  WeakMap: 'it cannot be enumerated',
+  WeakSet: 'it cannot be enumerated',
+  WeakRef: 'store the referenced value',
+  RegExp: 'store String(re) or re.source',
+  Error: 'store error.message',
+  Promise: 'await it first',
+};
 
 function propertyPath(key: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
@@ -269,8 +283,10 @@ function copyBytes(data: unknown): Uint8Array | undefined {
   return undefined;
 }
 
+const encoder = new TextEncoder();
+
 function utf8(source: string): Uint8Array {
-  return new TextEncoder().encode(source);
+  return encoder.encode(source);
 }
 
 /** Strict UTF-8: bytes that are not text are an error, not U+FFFD. */
