@@ -187,3 +187,63 @@ describe('claims: a holder between finishing and releasing', () => {
     }
   });
 });
+
+describe('claims: a record a launch creates is claimed from birth', () => {
+  // Reports, from onMaterialize (after the record is written, before it is computed), whether its claim is there.
+  const HOOKED = `
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Interface, Config, Field, Project } from '@machinable/core';
+@Config() class C { @Field({ type: 'int' }) seed = 0; @Field() failHook = false; }
+export default class Hooked extends Interface<C> {
+  static Config = C;
+  onMaterialize() {
+    writeFileSync(join(Project.current().directory, 'claimed-at-materialize-' + this.config.seed), String(existsSync(join(this.localDirectory(), 'claim.json'))));
+    if (this.config.failHook) throw new Error('hook failed');
+  }
+  run() { this.saveFile('out.json', { seed: this.config.seed }); }
+}`;
+  const claimedAtMaterialize = (dir: string, seed: number): string => readFileSync(join(dir, `claimed-at-materialize-${seed}`), 'utf8');
+
+  it('launch() outside any execution writes the record with its claim, computes it, and releases the claim', async () => {
+    const dir = makeProject({ 'hooked.ts': HOOKED });
+    await project(dir).within(async () => {
+      const run = await (await get('hooked', { seed: 1 })).launch();
+      assert.equal(claimedAtMaterialize(dir, 1), 'true', 'no other process could claim it between its creation and its computation');
+      assert.equal(run.cached(), true);
+      assert.equal(existsSync(join(run.localDirectory(), CLAIM_FILE)), false, 'released');
+    });
+  });
+
+  it('materialize() alone and a launch inside an execution do not claim it', async () => {
+    const dir = makeProject({ 'hooked.ts': HOOKED });
+    await project(dir).within(async () => {
+      await (await get('hooked', { seed: 2 })).materialize();
+      assert.equal(claimedAtMaterialize(dir, 2), 'false');
+      const { Execution } = await import('@machinable/core');
+      await new Execution().within(async () => (await get('hooked', { seed: 3 })).launch());
+      assert.equal(claimedAtMaterialize(dir, 3), 'false');
+      assert.equal((await get('hooked', { seed: 3 })).cached(), true);
+    });
+  });
+
+  it('a launch that stops before computing (its onMaterialize throws) gives the claim back', async () => {
+    const dir = makeProject({ 'hooked.ts': HOOKED });
+    await project(dir).within(async () => {
+      const run = await get('hooked', { seed: 4, failHook: true });
+      await assert.rejects(run.launch(), /hook failed/);
+      assert.equal(claimedAtMaterialize(dir, 4), 'true');
+      assert.equal(run.isMaterialized, true);
+      assert.equal(existsSync(join(run.localDirectory(), CLAIM_FILE)), false, 'released, so another launch may compute it');
+      // Another process computes it at once (a claim left behind by this live process would make it
+      // wait for as long as this process lives: it gives up after 5 s here).
+      const other = await runScript(dir, `
+        const { get } = await import(${JSON.stringify(CORE_URL)});
+        setTimeout(() => { console.log('still waiting for the claim'); process.exit(3); }, 5000).unref();
+        const run = await (await get('hooked', { seed: 4, failHook: true })).launch();
+        console.log(run.cached());`);
+      assert.equal(other.code, 0, other.stdout + other.stderr);
+      assert.equal(other.stdout.trim(), 'true');
+    });
+  });
+});

@@ -14,7 +14,8 @@ import { configIdentity } from '../identity/identity.js';
 import { decodeFile, encodeFile } from '../files/file-codecs.js';
 import type { JsonObject } from '../format/model.js';
 import { toPlainNumbers, type JsonValue } from '../format/json.js';
-import { newRecordState, RECORD, type RecordState } from '../records/record-state.js';
+import { newRecordState, RECORD, takeClaimAtCreation, type RecordState } from '../records/record-state.js';
+import { releaseClaim } from '../records/claims.js';
 import { CLAIM_FILE, FAILURE_FILE } from '../records/reserved-files.js';
 import type { Records, Target } from '../records/records.js';
 import { InterfaceCollection } from './collection.js';
@@ -183,14 +184,22 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
    * its error there, leaves the interface uncomputed (a later launch retries) and rejects.
    */
   async launch(): Promise<this> {
-    await this.materialize();
     const execution = currentExecution<Interface<object>>();
     if (execution) {
+      await this.materialize();
       execution.queue(this);
       return this;
     }
-    // dispatch() computes only what is not cached (a cached launch is a no-op there).
-    await this[RECORD].records!.defaultExecution().dispatch([this]);
+    // Computed here and now: a record this launch creates is created claimed (no other process
+    // can claim it in between); one that exists is claimed by the computation, if not cached.
+    const records = this[RECORD].records ?? (await this.records());
+    await records.materialize(this, { claim: true });
+    try {
+      await records.defaultExecution().dispatch([this]);
+    } finally {
+      // A claim the computation did not take over (it never started) is given back.
+      if (takeClaimAtCreation(this)) releaseClaim(records, this);
+    }
     return this;
   }
 

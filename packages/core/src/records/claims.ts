@@ -6,7 +6,7 @@ import { parseTimestampMicros, isoTimestamp } from '../format/timestamp.js';
 import type { Interface } from '../interface/interface.js';
 import { queuedJobAlive } from '../slurm/job-liveness.js';
 import { thisHost } from './host-info.js';
-import { storedOf } from './record-state.js';
+import { storedOf, takeClaimAtCreation } from './record-state.js';
 import type { Records } from './records.js';
 import { readMarkersAt } from './run-records.js';
 
@@ -156,7 +156,8 @@ export function claimOf(records: Records, item: Interface<object>): ClaimContent
   return readClaim(records, storedOf(item).location);
 }
 
-function claimText(run: string | null, scheduler?: string): string {
+/** The text of a claim this process makes now, naming the run record it computes (`null`: its latest). */
+export function claimText(run: string | null, scheduler?: string): string {
   const content: ClaimContent = { run, host: thisHost(), pid: process.pid, at: isoTimestamp(), ...(scheduler ? { scheduler } : {}) };
   return JSON.stringify(content);
 }
@@ -266,7 +267,8 @@ export function underClaim(records: Records, item: Interface<object>, compute: (
   const running = inflight.get(records)?.get(item.uuid);
   if (running) return running.then(() => 'computed' as const);
   const promise = (async (): Promise<ClaimOutcome> => {
-    const claiming = claimOrWait(records, item, 100);
+    // A record this launch created is claimed from birth (see Records.materialize).
+    const claiming = takeClaimAtCreation(item) ? 'claimed' : claimOrWait(records, item, 100);
     const outcome = typeof claiming === 'string' ? claiming : await claiming;
     if (outcome === 'computed') return outcome;
     try {

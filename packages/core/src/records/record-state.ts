@@ -34,6 +34,13 @@ export interface RecordState {
    * before claiming it (the claim looks, and so finds another process that computed it meanwhile).
    */
   fresh?: boolean;
+  /**
+   * True while this process holds the record's claim (`claim.json`) since creating it: a
+   * `launch()` outside any execution creates the record claimed, as it computes it here next. The
+   * computation takes the claim over (see `underClaim`); a launch that does not get that far gives
+   * it back.
+   */
+  claimedAtCreation?: boolean;
 }
 
 /** A fresh state. */
@@ -59,4 +66,12 @@ export function takeFresh(instance: Interface<object>): boolean {
   const fresh = state.fresh === true;
   state.fresh = false;
   return fresh;
+}
+
+/** Whether this process holds the record's claim since creating it; true once (see {@link RecordState.claimedAtCreation}). */
+export function takeClaimAtCreation(instance: Interface<object>): boolean {
+  const state = instance[RECORD];
+  const claimed = state.claimedAtCreation === true;
+  state.claimedAtCreation = false;
+  return claimed;
 }

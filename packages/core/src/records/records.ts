@@ -37,12 +37,14 @@ import {
 import { deepFreeze } from '../interface/freeze.js';
 import { Interface, type RunStatus } from '../interface/interface.js';
 import { runStatusAt } from './run-records.js';
+import { claimText, releaseClaim } from './claims.js';
 import { hasFile, type Storage } from '../storage/storage.js';
 import { isThenable } from '../thenable.js';
 import type { ModuleSource } from './module-source.js';
 import { readStored } from './read-stored.js';
 import { recordFiles } from './record-files.js';
-import { RECORD, storedOf } from './record-state.js';
+import { RECORD, storedOf, takeClaimAtCreation } from './record-state.js';
+import { CLAIM_FILE } from './reserved-files.js';
 
 /** What `get()` and `derive()` accept: a module name or an element class. */
 export type Target<T extends Element<object>> = string | ElementClass<T>;
@@ -52,6 +54,16 @@ export interface ProjectPaths {
   readonly directory: string;
   readonly storageRoot: string;
   readonly indexPath: string;
+}
+
+/** Options of {@link Records.materialize}. */
+export interface MaterializeOptions {
+  /**
+   * Create the record with its claim (`claim.json`) held by this process, for a caller that
+   * computes it here next and then takes the claim over (`launch()` outside any execution). A
+   * record that exists already is not claimed here.
+   */
+  readonly claim?: boolean;
 }
 
 /** Options of {@link Records}. */
@@ -265,7 +277,7 @@ export class Records {
    * directory in one index transaction. If another process stored the same run first, or its
    * directory is already on disk (an index that lost it), the instance becomes that record.
    */
-  async materialize(instance: Interface<object>): Promise<void> {
+  async materialize(instance: Interface<object>, options: MaterializeOptions = {}): Promise<void> {
     const state = instance[RECORD];
     if (state.stored) return;
     const before = instance.onBeforeMaterialize();
@@ -290,7 +302,10 @@ export class Records {
     let createdHere = false;
     let holder: IndexRow;
     try {
-      const claim = this.index.claim(row, () => this.storage.create(location, recordFiles(header, model, updatedAt, { edges, files: state.pending })));
+      const files = recordFiles(header, model, updatedAt, { edges, files: state.pending });
+      // Claimed from birth: no other process can claim it between its creation and its computation.
+      if (options.claim) files.set(CLAIM_FILE, claimText(null));
+      const claim = this.index.claim(row, () => this.storage.create(location, files));
       holder = claim.row;
       createdHere = claim.created;
     } catch (error) {
@@ -300,6 +315,7 @@ export class Records {
     if (createdHere) {
       state.stored = { header, model, modelJson: modelObject(model), location, updatedAtNs: row.updated_at_ns };
       state.fresh = true;
+      state.claimedAtCreation = options.claim === true;
       if (state.ancestorId) this.recordEdge('derived', state.ancestorId, id, false);
       if (edges.length > 0) this.index.relate(edges.map(relationOf));
     } else {
@@ -313,8 +329,14 @@ export class Records {
       this.bind(instance, stored);
     }
     state.pending.clear();
-    const after = instance.onMaterialize();
-    if (isThenable(after)) await after;
+    try {
+      const after = instance.onMaterialize();
+      if (isThenable(after)) await after;
+    } catch (error) {
+      // The launch that asked for the claim stops here: nobody computes the record now.
+      if (takeClaimAtCreation(instance)) releaseClaim(this, instance);
+      throw error;
+    }
   }
 
   /**
