@@ -25,21 +25,32 @@ export function nowNs(): bigint {
  * isoTimestamp(1767268800123456000n); // '2026-01-01T12:00:00.123456+00:00' (on a UTC machine)
  */
 export function isoTimestamp(ns: bigint = nowNs()): string {
-  const micros = ns / 1_000n;
-  const ms = Number(micros / 1_000n);
-  const fraction = Number(micros % 1_000_000n);
-  const date = new Date(ms);
-  const offset = -date.getTimezoneOffset();
-  const local = new Date(ms + offset * 60_000);
+  const micros = Number(ns / 1_000n);
+  const second = Math.floor(micros / 1e6);
+  const fraction = micros - second * 1e6;
+  const { date, offset } = secondText(second);
+  return fraction === 0 ? `${date}${offset}` : `${date}.${String(fraction).padStart(6, '0')}${offset}`;
+}
+
+// The text of the last second formatted: a process writes many timestamps within one second.
+let lastSecond: { readonly second: number; readonly date: string; readonly offset: string } | undefined;
+
+/** An epoch second as local date and time (`2026-01-01T12:00:00`) and its UTC offset (`+00:00`). */
+function secondText(second: number): { readonly date: string; readonly offset: string } {
+  if (lastSecond?.second === second) return lastSecond;
+  const ms = second * 1000;
+  const offsetMinutes = -new Date(ms).getTimezoneOffset();
+  const local = new Date(ms + offsetMinutes * 60_000);
   const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset);
-  return (
-    `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` +
-    `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}` +
-    (fraction === 0 ? '' : `.${pad(fraction, 6)}`) +
-    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
-  );
+  const abs = Math.abs(offsetMinutes);
+  lastSecond = {
+    second,
+    date:
+      `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` +
+      `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`,
+    offset: `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`,
+  };
+  return lastSecond;
 }
 
 const ISO =
