@@ -132,8 +132,8 @@ export class Execution<C extends object = object> extends Interface<C> implement
       const records = item[RECORD].records!;
       try {
         this.report(item, 'running');
-        await underClaim(records, item, async () => {
-          const run = startRun(records, item, this);
+        await underClaim(records, item, async (claim) => {
+          const run = startRun(records, item, this, { firstRun: claim.sinceCreation });
           if (wasMinted(run)) {
             const manifest = recordManifest(records, run);
             if (isThenable(manifest)) await manifest;

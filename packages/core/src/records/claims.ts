@@ -258,21 +258,31 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** What `underClaim` tells the computation about the claim it runs under. */
+export interface HeldClaim {
+  /**
+   * The claim has been held by this process since the record was created (see
+   * `Records.materialize`): as run records are made only under the claim, the interface has none.
+   */
+  readonly sinceCreation: boolean;
+}
+
 /**
  * Runs `compute` under the claim of an interface: once per process for concurrent callers (they
  * share one computation), once across processes (they wait for the holder, or take over from a
  * dead one). Resolves `computed` when someone else computed the run meanwhile.
  */
-export function underClaim(records: Records, item: Interface<object>, compute: () => Promise<void>): Promise<ClaimOutcome> {
+export function underClaim(records: Records, item: Interface<object>, compute: (claim: HeldClaim) => Promise<void>): Promise<ClaimOutcome> {
   const running = inflight.get(records)?.get(item.uuid);
   if (running) return running.then(() => 'computed' as const);
   const promise = (async (): Promise<ClaimOutcome> => {
     // A record this launch created is claimed from birth (see Records.materialize).
-    const claiming = takeClaimAtCreation(item) ? 'claimed' : claimOrWait(records, item, 100);
+    const sinceCreation = takeClaimAtCreation(item);
+    const claiming = sinceCreation ? 'claimed' : claimOrWait(records, item, 100);
     const outcome = typeof claiming === 'string' ? claiming : await claiming;
     if (outcome === 'computed') return outcome;
     try {
-      await compute();
+      await compute({ sinceCreation });
     } finally {
       releaseClaim(records, item);
     }

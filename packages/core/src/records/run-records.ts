@@ -32,15 +32,17 @@ const STAMP_ATTEMPTS = 60;
  *
  * With `dispatched`, the record starts with a `dispatched_at` marker (a pool or a scheduler hands
  * it to another process, which continues it). `resources` are what its predicate records as the
- * run's resources (default: the execution's own, `execution.resources`).
+ * run's resources (default: the execution's own, `execution.resources`). With `firstRun`, the
+ * caller knows the interface has no run record yet (it has held its claim since creating it), and
+ * the latest one is not looked up.
  */
 export function startRun<E extends Execution>(
   records: Records,
   item: Interface<object>,
   execution: E,
-  options: { readonly dispatched?: boolean; readonly resources?: JsonObject | null } = {},
+  options: { readonly dispatched?: boolean; readonly resources?: JsonObject | null; readonly firstRun?: boolean } = {},
 ): E {
-  const latest = item.execution;
+  const latest = options.firstRun ? undefined : item.execution;
   if (latest && latest.identityKey === execution.identityKey && latest.finishedAt() === undefined) {
     return latest as E;
   }
