@@ -183,14 +183,16 @@ export class FsStorage implements Storage {
     return accessing(`${locationPath(location)}/${path}`, 'write', () => {
       const { directory, relative, file } = this.writableFile(location, path);
       if (TIMESTAMP_FILES.has(relative)) {
-        // A timestamp this storage wrote since creating the record exists and has the usual length:
-        // it is rewritten in place. One it did not write yet is created with one write. Any other
-        // is looked at first. (A wrong guess, because another process wrote the file, only costs
-        // speed: each path falls through to the next, down to temp + rename.)
+        // A timestamp this storage wrote since creating the record exists: a time of the longest
+        // form is written over it, another is written in place if the file has its length. One it
+        // did not write yet is created with one write. Any other is looked at first. (A wrong
+        // guess, because another process wrote the file, only costs speed: each path falls
+        // through to the next, down to temp + rename.)
         const stamps = this.#stamps.get(directory);
         const exists = stamps?.has(relative) === true;
         stamps?.add(relative);
         if (stamps && !exists && this.intoRecord(directory, path, file, () => createStamp(file, data))) return;
+        if (exists && coversAnyTime(relative, data) && overwriteTime(file, data)) return;
         if (rewriteInPlace(file, data, exists)) return;
       }
       this.intoRecord(directory, path, file, () => atomicWriteFile(file, data, { mkdir: false }));
@@ -415,6 +417,37 @@ const NEW_FILE = { flag: 'wx', encoding: 'utf8' } as const;
 
 /** How many records {@link FsStorage} remembers as seen before it starts over. */
 const SEEN_LIMIT = 10_000;
+
+/**
+ * The longest text a format-v1 writer puts in a single-time marker: `str(arrow.now())` with
+ * microseconds and a `+HH:MM` offset (`2026-01-01T12:00:00.862361+00:00`), as this project writes
+ * it too. (`resumed_at` gains a line per resume and is not a single time.)
+ */
+const LONGEST_TIME = 32;
+
+/** Whether `data` is at least as long as any time a format-v1 writer leaves in this marker. */
+function coversAnyTime(relative: string, data: Uint8Array | string): data is string {
+  return typeof data === 'string' && data.length >= LONGEST_TIME && data.length <= MAX_IN_PLACE_BYTES && relative !== 'resumed_at';
+}
+
+const IN_PLACE = { flag: 'r+', encoding: 'utf8' } as const;
+
+/**
+ * Overwrites a marker this storage wrote since creating the record, in place and without looking
+ * at it first, with a time of the longest form: whoever rewrote it since (another process of
+ * this project, or Python machinable) wrote a time of at most that many bytes, so the new text
+ * covers the old one whole. One write at offset 0 (Node's one-call write: open, write, close): a
+ * reader or a crash sees the old time or the new one. False when the file is gone.
+ */
+function overwriteTime(file: string, text: string): boolean {
+  try {
+    writeFileSync(file, text, IN_PLACE);
+    return true;
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return false;
+    throw error;
+  }
+}
 
 /** One disk sector: larger in-place writes could tear on power loss. */
 const MAX_IN_PLACE_BYTES = 512;

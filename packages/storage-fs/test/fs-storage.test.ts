@@ -200,7 +200,7 @@ async function crashDuring(root: string, fn: 'writeFileSync' | 'renameSync' | 'r
   assert.equal(code, 86, `the child process should have died in ${fn}(…${when}…); stderr: ${stderr}`);
 }
 
-type PatchableFs = 'cpSync' | 'mkdirSync' | 'renameSync' | 'writeFileSync';
+type PatchableFs = 'cpSync' | 'fstatSync' | 'mkdirSync' | 'renameSync' | 'writeFileSync';
 
 /** Replaces `fs.<fn>` for this process (the storage's named imports included) during `action`. */
 function patchFs<K extends PatchableFs>(fn: K, replacement: (typeof fs)[K], action: () => void): void {
@@ -216,7 +216,7 @@ function patchFs<K extends PatchableFs>(fn: K, replacement: (typeof fs)[K], acti
 }
 
 /** The first arguments (as strings) of every call of `fs.<fn>` during `action`. */
-function callsOf(fn: 'renameSync' | 'writeFileSync', action: () => void): string[] {
+function callsOf(fn: 'renameSync' | 'writeFileSync' | 'fstatSync', action: () => void): string[] {
   const calls: string[] = [];
   const original = fs[fn] as (...args: unknown[]) => unknown;
   const spy = (...args: unknown[]): unknown => {
@@ -803,6 +803,23 @@ describe('fs storage: timestamps', () => {
     assert.deepEqual(renames, []);
     assert.deepEqual(writes, markers.map((marker) => join(directory, marker)));
     for (const marker of markers) assert.equal(storage.readFile(location, marker)?.toString(), TIME);
+  });
+
+  it('writes a time of the longest form over one it wrote in one write, also after Python rewrote it in its shorter form', () => {
+    const storage = freshStorage();
+    const location = createRecord(storage);
+    const file = join(storage.directory(location), UPDATED_AT_FILE);
+    const before = statSync(file).ino;
+    // Python machinable writes str(arrow.now()): without microseconds when they are zero.
+    writeFileSync(file, '2026-01-01T12:10:00+00:00');
+    let looks: string[] = [];
+    const writes = callsOf('writeFileSync', () => {
+      looks = callsOf('fstatSync', () => storage.writeFile(location, UPDATED_AT_FILE, LATER));
+    });
+    assert.deepEqual(writes, [file], 'one write');
+    assert.deepEqual(looks, [], 'without looking at the file first');
+    assert.equal(statSync(file).ino, before, 'in place');
+    assert.equal(readFileSync(file, 'utf8'), LATER, 'the old time covered whole');
   });
 
   it('rewrites a timestamp in place in a record another storage instance created', () => {
