@@ -14,6 +14,7 @@ import {
   unlinkSync,
   writeFileSync,
   writeSync,
+  type WriteFileOptions,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
@@ -440,13 +441,7 @@ const IN_PLACE = { flag: 'r+', encoding: 'utf8' } as const;
  * reader or a crash sees the old time or the new one. False when the file is gone.
  */
 function overwriteTime(file: string, text: string): boolean {
-  try {
-    writeFileSync(file, text, IN_PLACE);
-    return true;
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return false;
-    throw error;
-  }
+  return writeUnless(file, text, IN_PLACE, 'ENOENT');
 }
 
 /** One disk sector: larger in-place writes could tear on power loss. */
@@ -489,11 +484,16 @@ function rewriteInPlace(file: string, data: Uint8Array | string, likelyExists: b
  * before. False when the file exists after all (another process wrote it).
  */
 function createStamp(file: string, data: Uint8Array | string): boolean {
+  return writeUnless(file, data, NEW_FILE, 'EEXIST');
+}
+
+/** Writes a file with one `writeFileSync`; false when it fails with `refusal` (the file is not as the write expects), any other error thrown. */
+function writeUnless(file: string, data: Uint8Array | string, options: WriteFileOptions, refusal: string): boolean {
   try {
-    writeFileSync(file, data, NEW_FILE);
+    writeFileSync(file, data, options);
     return true;
   } catch (error) {
-    if (errorCode(error) === 'EEXIST') return false;
+    if (errorCode(error) === refusal) return false;
     throw error;
   }
 }
