@@ -37,7 +37,7 @@ import { accessing, storageAccessError } from './access-error.js';
 import { directoryEntries } from './directory-entries.js';
 import { RecordPathError } from './errors.js';
 import { fileLocation, locationPath } from './location.js';
-import { inside, normalizeRecordPath } from './record-path.js';
+import { inside, normalizeRecordPath, resolveRecordPath } from './record-path.js';
 import { errorCode, isTargetExists } from './system-error.js';
 
 /** Options of {@link FsStorage}. */
@@ -158,7 +158,7 @@ export class FsStorage implements Storage {
   }
 
   readFile(location: string, path: string): Buffer | undefined {
-    const file = inside(locationPath(location), normalizeRecordPath(path));
+    const file = resolveRecordPath(locationPath(location), path);
     try {
       return readFileSync(file);
     } catch (error) {
@@ -170,7 +170,7 @@ export class FsStorage implements Storage {
 
   /** True when the record has this file; a missing one costs no exception (unlike `readFile`). */
   hasFile(location: string, path: string): boolean {
-    return existsSync(inside(locationPath(location), normalizeRecordPath(path)));
+    return existsSync(resolveRecordPath(locationPath(location), path));
   }
 
   /**
@@ -238,7 +238,7 @@ export class FsStorage implements Storage {
 
   removeFile(location: string, path: string): boolean {
     return accessing(`${locationPath(location)}/${path}`, 'remove', () => {
-      const file = inside(locationPath(location), normalizeRecordPath(path));
+      const file = resolveRecordPath(locationPath(location), path);
       try {
         unlinkSync(file); // not rmSync, which stats the file twice first
         this.#stamps.get(locationPath(location))?.delete(normalizeRecordPath(path));
