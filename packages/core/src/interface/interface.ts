@@ -193,11 +193,11 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
     // Computed here and now: a record this launch creates is created claimed (no other process
     // can claim it in between); one that exists is claimed by the computation, if not cached.
     const records = this[RECORD].records ?? (await this.records());
-    await records.materialize(this, { claim: true });
     try {
+      await records.materialize(this, { claim: true });
       await records.defaultExecution().dispatch([this]);
     } finally {
-      // A claim the computation did not take over (it never started) is given back.
+      // A claim the computation did not take over (a hook threw, or it never started) is given back.
       if (takeClaimAtCreation(this)) releaseClaim(records, this);
     }
     return this;

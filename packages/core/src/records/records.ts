@@ -37,13 +37,13 @@ import {
 import { deepFreeze } from '../interface/freeze.js';
 import { Interface, type RunStatus } from '../interface/interface.js';
 import { runStatusAt } from './run-records.js';
-import { claimText, releaseClaim } from './claims.js';
+import { claimText } from './claims.js';
 import { hasFile, type Storage } from '../storage/storage.js';
 import { isThenable } from '../thenable.js';
 import type { ModuleSource } from './module-source.js';
 import { readStored } from './read-stored.js';
 import { recordFiles } from './record-files.js';
-import { RECORD, storedOf, takeClaimAtCreation } from './record-state.js';
+import { RECORD, storedOf } from './record-state.js';
 import { CLAIM_FILE } from './reserved-files.js';
 
 /** What `get()` and `derive()` accept: a module name or an element class. */
@@ -60,8 +60,9 @@ export interface ProjectPaths {
 export interface MaterializeOptions {
   /**
    * Create the record with its claim (`claim.json`) held by this process, for a caller that
-   * computes it here next and then takes the claim over (`launch()` outside any execution). A
-   * record that exists already is not claimed here.
+   * computes it here next and then takes the claim over, or gives it back if it does not get
+   * that far, a failing `onMaterialize()` included (`launch()` outside any execution). A record
+   * that exists already is not claimed here.
    */
   readonly claim?: boolean;
 }
@@ -329,14 +330,8 @@ export class Records {
       this.bind(instance, stored);
     }
     state.pending.clear();
-    try {
-      const after = instance.onMaterialize();
-      if (isThenable(after)) await after;
-    } catch (error) {
-      // The launch that asked for the claim stops here: nobody computes the record now.
-      if (takeClaimAtCreation(instance)) releaseClaim(this, instance);
-      throw error;
-    }
+    const after = instance.onMaterialize();
+    if (isThenable(after)) await after;
   }
 
   /**
