@@ -133,12 +133,7 @@ export class Project implements ModuleSource {
     return this.providers.container();
   }
 
-  /** A new instance of a module class, as the project's container resolves it. */
-  async instantiate<T>(cls: new () => T): Promise<T> {
-    return this.providers.instantiate(cls);
-  }
-
-  /** Like `instantiate()`, without a promise when the class needs no container (what `get()` uses). */
+  /** A new instance of a module class, as the project's container resolves it; at once when the class needs no container. */
   newInstance<T>(cls: new () => T): T | Promise<T> {
     return this.providers.instantiate(cls);
   }
