@@ -46,8 +46,11 @@ export type ClaimOutcome = 'claimed' | 'computed';
  * few microseconds could both remove it, one the other's fresh claim; only then can two compute.)
  */
 export async function claimComputation(records: Records, item: Interface<object>, options: { readonly pollMs?: number } = {}): Promise<ClaimOutcome> {
-  return claimOrWait(records, item, options.pollMs ?? 100);
+  return claimOrWait(records, item, options.pollMs ?? FIRST_POLL_MS);
 }
+
+/** How long a claim held by another is waited for before the second attempt (doubling up to 1 s). */
+const FIRST_POLL_MS = 100;
 
 /**
  * `claimComputation` with its first attempt made at once: the outcome itself when that decides it
@@ -278,7 +281,7 @@ export function underClaim(records: Records, item: Interface<object>, compute: (
   const promise = (async (): Promise<ClaimOutcome> => {
     // A record this launch created is claimed from birth (see Records.materialize).
     const sinceCreation = takeClaimAtCreation(item);
-    const claiming = sinceCreation ? 'claimed' : claimOrWait(records, item, 100);
+    const claiming = sinceCreation ? 'claimed' : claimOrWait(records, item, FIRST_POLL_MS);
     const outcome = typeof claiming === 'string' ? claiming : await claiming;
     if (outcome === 'computed') return outcome;
     try {
