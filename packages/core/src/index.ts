@@ -1,4 +1,4 @@
-import { requireDependency } from './require-dependency.js';
+import { requireDependency } from './kernel/require-dependency.js';
 
 // Decorator metadata (`design:type`) needs the Reflect polyfill before any class is decorated.
 requireDependency('reflect-metadata');
@@ -24,7 +24,7 @@ export {
   RunCancelledError,
   type ConfigIssue,
   type ConfigIssueCode,
-} from './errors.js';
+} from './kernel/errors.js';
 
 // config: declare
 export { Config } from './config/config.decorator.js';
@@ -46,19 +46,20 @@ export { parseScalar } from './config/scalar.js';
 export { isPlainObject, type PlainObject } from './config/plain.js';
 
 // identity
-export { canonicalJson } from './identity/canonical-json.js';
-export { PyFloat, pyFloatRepr } from './identity/py-float.js';
+export { canonicalJson } from './json/canonical-json.js';
+export { PyFloat, pyFloatRepr } from './json/py-float.js';
 export { canonicalConfig } from './identity/canonical.js';
 export { typedConfig } from './identity/typed-config.js';
-export { identityKey, configIdentity, sha256Hex, IDENTITY_KEY_LENGTH, type ConfigIdentity } from './identity/identity.js';
+export { sha256Hex } from './kernel/sha256.js';
+export { identityKey, configIdentity, IDENTITY_KEY_LENGTH, type ConfigIdentity } from './identity/identity.js';
 
 // format v1: pure functions and shapes any tool can check the contract with
-export { parseJson, pyJson, toPlainNumbers, JsonSyntaxError, MAX_JSON_DEPTH, type JsonValue, type PyJsonOptions } from './format/json.js';
+export { parseJson, pyJson, toPlainNumbers, JsonSyntaxError, MAX_JSON_DEPTH, type JsonValue, type PyJsonOptions } from './json/json.js';
 export { predicateKey, pathSegment, PREDICATE_KEY_LENGTH } from './format/keys.js';
 export { newRecordId, projectRootId, shortId, RECORD_ID_LENGTH } from './format/record-id.js';
 export { isoTimestamp, parseTimestamp, timestampNs, dispatchStamp, nowNs } from './format/timestamp.js';
 export { runState, STATUS_MARKERS, DEFAULT_WINDOW_SECONDS, type RunState, type StatusMarker, type Markers } from './format/run-state.js';
-export { finishedRunStatus } from './records/run-records.js';
+export { finishedRunStatus } from './store/run-records.js';
 export { headerText, checkHeader, type RecordHeader } from './format/header.js';
 export { modelText, modelObject, checkModel, KIND_FIELDS, REFERENCE_KINDS, type RecordModel, type ConfigLayers, type JsonObject } from './format/model.js';
 export { edgeLine, edgeLineText, parseEdgeLog, RELATIONS, type EdgeLine, type RelationFn } from './format/edges.js';
@@ -77,7 +78,7 @@ export {
 } from './format/layout.js';
 
 // storage and index contracts
-export { STORAGE, hasFile, type Storage, type WalkEntry } from './storage/storage.js';
+export { STORAGE, hasFile, type Storage, type WalkEntry } from './ports/storage.js';
 export {
   INDEX,
   type Index,
@@ -96,8 +97,9 @@ export {
   type Claim,
   type IngestItem,
   type RecordLocation,
-} from './index/index.js';
-export { rowOf, ingestItem, currentUser, type RowSource } from './index/row.js';
+} from './ports/index.js';
+export { rowOf, ingestItem, type RowSource } from './store/index-row.js';
+export { currentUser, thisHost } from './kernel/host.js';
 export { checkFindRequest, CONFIG_LAYERS, CONFIG_OPS, SORT_COLUMNS, type CheckedFindRequest } from './index/find-request.js';
 export { buildFindSql, pyStr, type SqlParam, type FindSql } from './index/find-sql.js';
 export { IndexAccessError } from './index/sqlite-errors.js';
@@ -119,25 +121,25 @@ export { ContextSlot } from './context/context.js';
 export { Project, project, INDEX_FILE, type ProjectOptions } from './project/project.js';
 export { DEFAULT_STORAGE_MODULE } from './project/providers.js';
 export { ModuleLoader } from './project/module-loader.js';
-export { Records, type Target, type RecordsOptions, type ProjectPaths } from './records/records.js';
-export { readStored } from './records/read-stored.js';
-export { projectRootRow, PROJECT_MODULE } from './records/project-root.js';
-export { reindex as rebuildIndex, type ReindexOptions, type ReindexReport, type CorruptEntry, type DuplicateEntry } from './records/reindex.js';
+export { Records, type Target, type RecordsOptions, type ProjectPaths } from './store/records.js';
+export { readStored } from './store/read-stored.js';
+export { projectRootRow, PROJECT_MODULE } from './store/project-root.js';
+export { reindex as rebuildIndex, type ReindexOptions, type ReindexReport, type CorruptEntry, type DuplicateEntry } from './store/reindex.js';
 export { reindex, ingestDirectory, importDirectory, verify } from './project/maintenance.js';
-export { verifyRecords, directoryProblems, type RecordProblem, type VerifyReport } from './records/verify.js';
+export { verifyRecords, directoryProblems, type RecordProblem, type VerifyReport } from './store/verify.js';
 
 // interfaces and executions
 export { Element, isElementClass, type ElementClass } from './interface/element.js';
 export { Interface, type RunStatus, type RunFailure } from './interface/interface.js';
-export { FAILURE_FILE, HOST_FILE, CLAIM_FILE, OUTPUT_FILE, CANCELLED_FILE } from './records/reserved-files.js';
-export { claimComputation, tryClaim, claimOf, type ClaimContent, type ClaimOutcome } from './records/claims.js';
+export { FAILURE_FILE, HOST_FILE, CLAIM_FILE, OUTPUT_FILE, CANCELLED_FILE } from './format/reserved-files.js';
+export { claimComputation, tryClaim, claimOf, type ClaimContent, type ClaimOutcome } from './store/claims.js';
 export { Experiment } from './interface/experiment.js';
 export { Aggregate, type GridItem } from './interface/aggregate.js';
 export { Scope, scope, currentScope } from './context/scope.js';
 export { storage } from './context/storage-context.js';
 export { Execution, type ExecutionOptions } from './execution/execution.js';
 export { computeRun } from './execution/compute.js';
-export { heartbeatSeconds, livenessWindowSeconds, takeOutputRedirected } from './execution/settings.js';
+export { heartbeatSeconds, livenessWindowSeconds, takeOutputRedirected } from './kernel/settings.js';
 export { Multiprocess, MultiprocessConfig } from './execution/multiprocess.js';
 export { dispatch, type DispatchOptions } from './execution/dispatch.js';
 export { cancelRun, type CancelResult } from './execution/cancel.js';
@@ -165,5 +167,5 @@ export { encodeFile, decodeFile, encodeJsonLine } from './files/file-codecs.js';
 export { ndarray, isNpyTypedArray, type NdArray, type DType, type NpyTypedArray } from './files/npy.js';
 export { Manifest } from './provenance/manifest.js';
 export { captureCodeState, type ManifestEntry } from './provenance/code-state.js';
-export { provenanceGraph, type ProvenanceGraph, type ProvenanceNode, type ProvenanceLink, type ProvenanceOptions } from './provenance/graph.js';
+export { provenanceGraph, type ProvenanceGraph, type ProvenanceNode, type ProvenanceLink, type ProvenanceOptions } from './store/provenance-graph.js';
 export { SweepProgress, progressMode, type ProgressMode, type RunProgress, type SweepProgressOptions } from './execution/progress.js';

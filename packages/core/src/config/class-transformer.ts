@@ -1,4 +1,4 @@
-import { requireDependency } from '../require-dependency.js';
+import { requireDependency } from '../kernel/require-dependency.js';
 
 type ClassTransformer = typeof import('class-transformer');
 let loaded: ClassTransformer | undefined;

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../kernel/errors.js';
 import { parseCall, type Call } from './literal.js';
 import { metadata } from './metadata.js';
 import { joinPath } from './plain.js';

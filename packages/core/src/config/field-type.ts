@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../kernel/errors.js';
 import { metadata, type ConfigClass, type FieldRecord, type ScalarType } from './metadata.js';
 import { isPlainObject } from './plain.js';
 import type { ValueType } from './value-type.js';

@@ -1,5 +1,5 @@
 import type {} from 'reflect-metadata'; // the Reflect.getMetadata types
-import { requireDependency } from '../require-dependency.js';
+import { requireDependency } from '../kernel/require-dependency.js';
 import { metadata, type FieldOptions } from './metadata.js';
 
 requireDependency('reflect-metadata');

@@ -2,8 +2,8 @@ import { classTransformer } from './class-transformer.js';
 import { coerce } from './coerce.js';
 import type { ConfigClass } from './metadata.js';
 import type { PlainObject } from './plain.js';
-import { requireDependency } from '../require-dependency.js';
-import type { ConfigSchema, FieldSchema } from './schema.js';
+import { requireDependency } from '../kernel/require-dependency.js';
+import type { ConfigSchema, FieldSchema } from './schema-types.js';
 
 /**
  * Config instances from plain data and back. class-transformer builds them: nested configs,

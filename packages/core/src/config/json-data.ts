@@ -1,4 +1,4 @@
-import type { ConfigIssue } from '../errors.js';
+import type { ConfigIssue } from '../kernel/errors.js';
 import { metadata } from './metadata.js';
 import { isPlainObject, joinPath } from './plain.js';
 

@@ -1,5 +1,5 @@
 /** Helpers for plain JSON-like data: the shape config layers travel in. */
-import { PyFloat } from '../identity/py-float.js';
+import { PyFloat } from '../json/py-float.js';
 
 export type PlainObject = Record<string, unknown>;
 

@@ -1,11 +1,11 @@
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../kernel/errors.js';
 import { evaluateConfigMethods } from './config-methods.js';
 import { configToPlain, plainToConfig } from './instance.js';
 import { deepMerge } from './layers.js';
 import type { ConfigClass } from './metadata.js';
 import { clonePlain, type PlainObject } from './plain.js';
 import { compileDeep, type ConfigSchema } from './schema.js';
-import type { ConfigIssue } from '../errors.js';
+import type { ConfigIssue } from '../kernel/errors.js';
 import { jsonDataIssues } from './json-data.js';
 import { unknownKeys, validateConfig } from './validate.js';
 import { expandVersion, normalizeVersion, type VersionItem, type VersionSpec } from './version.js';

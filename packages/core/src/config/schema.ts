@@ -1,33 +1,13 @@
 import { classTransformer } from './class-transformer.js';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../kernel/errors.js';
 import { fieldType } from './field-type.js';
 import { registerCoercion } from './instance.js';
 import { metadata, type ConfigClass } from './metadata.js';
 import { isPlainObject, type PlainObject } from './plain.js';
+import type { ConfigSchema, FieldSchema } from './schema-types.js';
 import type { ValueType } from './value-type.js';
 
-/** A declared field, with everything resolution needs to know about it. */
-export interface FieldSchema {
-  readonly name: string;
-  readonly type: ValueType;
-  /** No default: the field must be given. */
-  readonly required: boolean;
-  readonly identifying: boolean;
-  readonly nullable: boolean;
-  readonly description?: string;
-}
-
-/** A compiled `@Config()` class. */
-export interface ConfigSchema {
-  readonly target: ConfigClass;
-  readonly name: string;
-  readonly extra: 'forbid' | 'allow';
-  readonly fields: ReadonlyMap<string, FieldSchema>;
-  /** Declared defaults as plain data; required fields are absent. */
-  readonly defaults: PlainObject;
-  /** Dotted paths of non-identifying fields, nested configs included (`optimizer.verbose`). */
-  readonly excluded: readonly string[];
-}
+export type { FieldSchema, ConfigSchema } from './schema-types.js';
 
 const compiled = new WeakMap<Function, ConfigSchema>();
 // Compiled schemas whose presence rules class-validator has not been given yet (in compile order).

@@ -1,6 +1,6 @@
 import type { ValidationError } from 'class-validator';
-import type { ConfigIssue } from '../errors.js';
-import { requireDependency } from '../require-dependency.js';
+import type { ConfigIssue } from '../kernel/errors.js';
+import { requireDependency } from '../kernel/require-dependency.js';
 import { compileSchema, compiledSchemaOf, registerValidationRules, type ConfigSchema } from './schema.js';
 import { isPlainObject, joinPath, showValue } from './plain.js';
 import { closest } from './suggest.js';

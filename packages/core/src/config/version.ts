@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../kernel/errors.js';
 import { expandDotted } from './layers.js';
 import { parseCall } from './literal.js';
 import { metadata } from './metadata.js';

@@ -1,8 +1,8 @@
-import { requireDependency } from '../require-dependency.js';
+import { requireDependency } from '../kernel/require-dependency.js';
 import type { DependencyContainer } from 'tsyringe';
-import type { Index } from '../index/index.js';
+import type { Index } from '../ports/index.js';
 import type { Project } from '../project/project.js';
-import type { Storage } from '../storage/storage.js';
+import type { Storage } from '../ports/storage.js';
 
 type Tsyringe = typeof import('tsyringe');
 

@@ -1,4 +1,4 @@
-import type { JsonValue } from '../format/json.js';
+import type { JsonValue } from '../json/json.js';
 import { ContextSlot } from './context.js';
 
 /** One entered context as a record remembers it: `[module, version]`, e.g. `['machinable.scope', [{ seed: 3 }]]`. */

@@ -1,5 +1,5 @@
 import { isPlainObject, type PlainObject } from '../config/plain.js';
-import type { JsonValue } from '../format/json.js';
+import type { JsonValue } from '../json/json.js';
 import { ContextSlot } from './context.js';
 import { withinContext } from './context-stack.js';
 

@@ -1,11 +1,10 @@
-import { InterfaceStateError, MachinableError } from '../errors.js';
+import { InterfaceStateError, MachinableError } from '../kernel/errors.js';
 import type { RunStatus } from '../interface/interface.js';
-import { currentUser } from '../index/row.js';
-import { releaseClaimAt } from '../records/claims.js';
-import { thisHost } from '../records/host-info.js';
-import { RECORD, storedOf } from '../records/record-state.js';
-import { HOST_FILE } from '../records/reserved-files.js';
-import { markCancelled } from '../records/run-records.js';
+import { currentUser, thisHost } from '../kernel/host.js';
+import { releaseClaimAt } from '../store/claims.js';
+import { RECORD, storedOf } from '../store/record-state.js';
+import { HOST_FILE } from '../format/reserved-files.js';
+import { markCancelled } from '../store/run-records.js';
 import { cancelJob } from '../slurm/commands.js';
 import { jobIdAt } from '../slurm/job-file.js';
 import type { Execution } from './execution.js';

@@ -1,13 +1,13 @@
-import { finishWithFailure, readMarkers, takeFreshRun, writeMarkers } from '../records/run-records.js';
-import { RECORD } from '../records/record-state.js';
-import { hostInfoText } from '../records/host-info.js';
+import { finishWithFailure, readMarkers, takeFreshRun, writeMarkers } from '../store/run-records.js';
+import { RECORD } from '../store/record-state.js';
+import { hostInfoText } from '../store/host-info.js';
 import type { Interface } from '../interface/interface.js';
-import { isThenable } from '../thenable.js';
-import { HOST_FILE } from '../records/reserved-files.js';
+import { isThenable } from '../kernel/thenable.js';
+import { HOST_FILE } from '../format/reserved-files.js';
 import type { Execution } from './execution.js';
 import { beating } from './heartbeats.js';
 import { capturingOutput } from './output-capture.js';
-import { heartbeatSeconds } from './settings.js';
+import { heartbeatSeconds } from '../kernel/settings.js';
 
 /** Options of {@link computeRun}. */
 export interface ComputeOptions {

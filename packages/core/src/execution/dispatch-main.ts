@@ -13,7 +13,7 @@ import '../index.js';
 import { project } from '../project/project.js';
 import { isStoredFailure } from './compute.js';
 import { dispatch } from './dispatch.js';
-import { takeOutputRedirected } from './settings.js';
+import { takeOutputRedirected } from '../kernel/settings.js';
 
 const [directory, target, run] = process.argv.slice(2);
 if (!directory || !target) {

@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
-import { MachinableError, RecordNotFoundError, RunCancelledError } from '../errors.js';
+import { MachinableError, RecordNotFoundError, RunCancelledError } from '../kernel/errors.js';
 import type { Interface } from '../interface/interface.js';
-import type { Records } from '../records/records.js';
+import type { Records } from '../store/records.js';
 import { Project } from '../project/project.js';
 import { computeRun } from './compute.js';
-import { claimOf, releaseClaim, takeHandedClaim } from '../records/claims.js';
-import { RECORD } from '../records/record-state.js';
-import { CANCELLED_FILE } from '../records/reserved-files.js';
-import { isCancelledAt, readMarkers, writeMarkers } from '../records/run-records.js';
+import { claimOf, releaseClaim, takeHandedClaim } from '../store/claims.js';
+import { RECORD } from '../store/record-state.js';
+import { CANCELLED_FILE } from '../format/reserved-files.js';
+import { isCancelledAt, readMarkers, writeMarkers } from '../store/run-records.js';
 import { Execution } from './execution.js';
 
 /** Options of {@link dispatch}. */

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Config } from '../config/config.decorator.js';
 import { Field } from '../config/field.decorator.js';
-import { MachinableError } from '../errors.js';
+import { MachinableError } from '../kernel/errors.js';
 import type { Interface, RunFailure } from '../interface/interface.js';
-import { FAILURE_FILE, OUTPUT_FILE } from '../records/reserved-files.js';
-import { RECORD } from '../records/record-state.js';
-import { startRun, wasMinted } from '../records/run-records.js';
+import { FAILURE_FILE, OUTPUT_FILE } from '../format/reserved-files.js';
+import { RECORD } from '../store/record-state.js';
+import { startRun, wasMinted } from '../store/run-records.js';
 import { recordManifest } from '../provenance/record-manifest.js';
-import { handOnClaim, underClaim } from '../records/claims.js';
+import { handOnClaim, underClaim } from '../store/claims.js';
 import { Execution } from './execution.js';
 
 @Config()

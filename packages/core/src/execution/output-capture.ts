@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Storage } from '../storage/storage.js';
-import { OUTPUT_FILE } from '../records/reserved-files.js';
+import type { Storage } from '../ports/storage.js';
+import { OUTPUT_FILE } from '../format/reserved-files.js';
 
 /** How long captured output may wait in memory before it is appended to the log. */
 const FLUSH_MS = 500;

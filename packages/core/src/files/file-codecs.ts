@@ -1,4 +1,4 @@
-import { FileFormatError, NpyFormatError } from '../errors.js';
+import { FileFormatError, NpyFormatError } from '../kernel/errors.js';
 import { decodeNpy, encodeNpy, type NpyTypedArray } from './npy.js';
 
 /**

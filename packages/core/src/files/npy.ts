@@ -1,4 +1,4 @@
-import { NpyFormatError } from '../errors.js';
+import { NpyFormatError } from '../kernel/errors.js';
 
 /**
  * NumPy's `.npy` format for the typed arrays JavaScript has: written as format 1.0 byte for byte

@@ -1,4 +1,4 @@
-import { FindRequestError } from '../errors.js';
+import { FindRequestError } from '../kernel/errors.js';
 import type { CellValue } from '../interface/rows.js';
 
 /**

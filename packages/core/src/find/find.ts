@@ -1,12 +1,12 @@
-import { FindRequestError } from '../errors.js';
-import type { JsonValue } from '../format/json.js';
-import type { ConfigFilter, ConfigLayerName, ConfigOp, FindRequest, FindResult, IndexRow, IndexSummary, SortSpec } from '../index/index.js';
+import { FindRequestError } from '../kernel/errors.js';
+import type { JsonValue } from '../json/json.js';
+import type { ConfigFilter, ConfigLayerName, ConfigOp, FindRequest, FindResult, IndexRow, IndexSummary, SortSpec } from '../ports/index.js';
 import { checkFindRequest, SORT_COLUMNS } from '../index/find-request.js';
 import { InterfaceCollection } from '../interface/collection.js';
 import type { Interface } from '../interface/interface.js';
 import { toRows, type Row } from '../interface/rows.js';
 import { Project } from '../project/project.js';
-import type { Records } from '../records/records.js';
+import type { Records } from '../store/records.js';
 import { columnValue, parseColumn, type ColumnSpec } from './columns.js';
 import { RecordView } from './record-view.js';
 import { parseWhere, type WhereClause } from './where.js';

@@ -1,10 +1,10 @@
 import { decodeFile } from '../files/file-codecs.js';
-import { toPlainNumbers } from '../format/json.js';
+import { toPlainNumbers } from '../json/json.js';
 import { CACHED_FILE } from '../format/layout.js';
-import { hasFile } from '../storage/storage.js';
-import type { IndexRow } from '../index/index.js';
+import { hasFile } from '../ports/storage.js';
+import type { IndexRow } from '../ports/index.js';
 import type { RunStatus } from '../interface/interface.js';
-import type { Records } from '../records/records.js';
+import type { Records } from '../store/records.js';
 import type { ColumnSource } from './columns.js';
 
 /**

@@ -1,8 +1,8 @@
 import { parseLiteral } from '../config/literal.js';
 import { parseScalar } from '../config/scalar.js';
-import { FindRequestError } from '../errors.js';
-import type { JsonValue } from '../format/json.js';
-import type { ConfigOp } from '../index/index.js';
+import { FindRequestError } from '../kernel/errors.js';
+import type { JsonValue } from '../json/json.js';
+import type { ConfigOp } from '../ports/index.js';
 
 /** One condition of a find, as a builder or the command line writes it. */
 export interface WhereClause {

@@ -1,4 +1,4 @@
-import { parseJson, pyJson, type JsonValue } from './json.js';
+import { parseJson, pyJson, type JsonValue } from '../json/json.js';
 
 /**
  * One line of the edge log (`related/metadata.jsonl`). `uuid` and `related_uuid` are the edge in

@@ -1,5 +1,5 @@
-import { CorruptRecordError } from '../errors.js';
-import { pyJson, type JsonValue } from './json.js';
+import { CorruptRecordError } from '../kernel/errors.js';
+import { pyJson, type JsonValue } from '../json/json.js';
 import { FORMAT_VERSION } from './layout.js';
 
 /**

@@ -1,5 +1,5 @@
-import { canonicalJson } from '../identity/canonical-json.js';
-import { sha256Hex } from '../identity/identity.js';
+import { canonicalJson } from '../json/canonical-json.js';
+import { sha256Hex } from '../kernel/sha256.js';
 
 /** Length of a predicate key: the first 32 hex characters of the sha256. */
 export const PREDICATE_KEY_LENGTH = 32;

@@ -1,5 +1,5 @@
-import { CorruptRecordError, LegacyRecordError } from '../errors.js';
-import { pyJson, type JsonValue } from './json.js';
+import { CorruptRecordError, LegacyRecordError } from '../kernel/errors.js';
+import { pyJson, type JsonValue } from '../json/json.js';
 
 /** A JSON object as the format holds it (see `JsonValue` for how numbers are kept). */
 export type JsonObject = { [key: string]: JsonValue };

@@ -4,8 +4,8 @@
  * same root id for the same project and shared records resolve under it.
  */
 import { randomFillSync } from 'node:crypto';
-import { canonicalJson } from '../identity/canonical-json.js';
-import { sha256Hex } from '../identity/identity.js';
+import { canonicalJson } from '../json/canonical-json.js';
+import { sha256Hex } from '../kernel/sha256.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 

@@ -1,6 +1,6 @@
-import { CorruptRecordError } from '../errors.js';
+import { CorruptRecordError } from '../kernel/errors.js';
 import { checkHeader, type RecordHeader } from './header.js';
-import { JsonSyntaxError, parseJson, type JsonValue } from './json.js';
+import { JsonSyntaxError, parseJson, type JsonValue } from '../json/json.js';
 import { HEADER_FILE, MODEL_FILE } from './layout.js';
 import { checkModel, type JsonObject, type RecordModel } from './model.js';
 import { timestampNs } from './timestamp.js';

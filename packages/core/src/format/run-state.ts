@@ -1,3 +1,4 @@
+import { DEFAULT_WINDOW_SECONDS } from '../kernel/settings.js';
 import { parseTimestampMicros } from './timestamp.js';
 
 /** The status markers of a run record, in the order a run reaches them. */
@@ -7,8 +8,7 @@ export type StatusMarker = (typeof STATUS_MARKERS)[number];
 /** The run state machine of the format: no server, only markers and the heartbeat's age. */
 export type RunState = 'pending' | 'live' | 'died' | 'finished';
 
-/** The default liveness window: about six missed 15 s heartbeats (slow NFS metadata included). */
-export const DEFAULT_WINDOW_SECONDS = 90;
+export { DEFAULT_WINDOW_SECONDS } from '../kernel/settings.js';
 
 /** Marker contents by name (ISO-8601 text, or a `Date`); absent or empty means unset. */
 export type Markers = Partial<Record<StatusMarker, string | Date | undefined>>;

@@ -1,8 +1,8 @@
-import * as crypto from 'node:crypto';
+import { sha256Hex } from '../kernel/sha256.js';
 import type { PlainObject } from '../config/plain.js';
 import type { ConfigSchema } from '../config/schema.js';
 import { canonicalConfig } from './canonical.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../json/canonical-json.js';
 import { typedConfig } from './typed-config.js';
 
 /** Length of an identity key: the first 24 hex characters of the sha256. */
@@ -19,12 +19,6 @@ export function identityKey(module: string, canonical: PlainObject): string {
   return sha256Hex(canonicalJson({ module, config: canonical })).slice(0, IDENTITY_KEY_LENGTH);
 }
 
-// crypto.hash() (Node >= 20.12) hashes a short string in half the time of createHash().
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
-
-export function sha256Hex(text: string): string {
-  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 /** The identity of a resolved config of a module. */
 export interface ConfigIdentity {

@@ -1,7 +1,7 @@
 import { isPlainObject, type PlainObject } from '../config/plain.js';
 import { compileSchema, type ConfigSchema } from '../config/schema.js';
 import type { ValueType } from '../config/value-type.js';
-import { PyFloat } from './py-float.js';
+import { PyFloat } from '../json/py-float.js';
 
 /**
  * Marks the values of float fields as `PyFloat`, so they hash as `1.0` even when integral, as a

@@ -4,12 +4,12 @@
  * a `FindRequestError` naming the key (`config.filters[0].op`) and what is allowed there, rather
  * than a query that silently matches nothing.
  */
-import { FindRequestError } from '../errors.js';
-import type { JsonValue } from '../format/json.js';
+import { FindRequestError } from '../kernel/errors.js';
+import type { JsonValue } from '../json/json.js';
 import { closest } from '../config/suggest.js';
 import { isPlainObject } from '../config/plain.js';
-import { PyFloat } from '../identity/py-float.js';
-import type { ConfigLayerName, ConfigOp, SortColumn } from './index.js';
+import { PyFloat } from '../json/py-float.js';
+import type { ConfigLayerName, ConfigOp, SortColumn } from '../ports/index.js';
 
 /** The config layers, as the reference names them. */
 export const CONFIG_LAYERS: readonly ConfigLayerName[] = ['default', 'version', 'update', 'resolved'];

@@ -4,12 +4,12 @@
  * matches the same rows in either implementation. SQLite's comparison rules are part of the
  * algebra (a number is less than any text, NULL matches no comparison).
  */
-import { FindRequestError } from '../errors.js';
-import type { JsonValue } from '../format/json.js';
-import { canonicalJson } from '../identity/canonical-json.js';
-import { PyFloat, pyFloatRepr } from '../identity/py-float.js';
+import { FindRequestError } from '../kernel/errors.js';
+import type { JsonValue } from '../json/json.js';
+import { canonicalJson } from '../json/canonical-json.js';
+import { PyFloat, pyFloatRepr } from '../json/py-float.js';
 import type { CheckedFindRequest } from './find-request.js';
-import type { ConfigLayerName, ConfigOp } from './index.js';
+import type { ConfigLayerName, ConfigOp } from '../ports/index.js';
 
 /** A value bound to a statement parameter: TEXT, REAL (number) or INTEGER (bigint). */
 export type SqlParam = string | number | bigint;

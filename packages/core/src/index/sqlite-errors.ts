@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MachinableError } from '../errors.js';
+import { MachinableError } from '../kernel/errors.js';
 
 /**
  * The index file cannot be opened or written: one line naming the file, what SQLite said, and the

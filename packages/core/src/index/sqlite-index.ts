@@ -2,16 +2,16 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { indexAccessError } from './sqlite-errors.js';
 
-import { IndexCollisionError, MachinableError } from '../errors.js';
-import { parseJson, type JsonValue } from '../format/json.js';
+import { IndexCollisionError, MachinableError } from '../kernel/errors.js';
+import { parseJson, type JsonValue } from '../json/json.js';
 import type { JsonObject } from '../format/model.js';
 import { nowNs } from '../format/timestamp.js';
 import { isPlainObject } from '../config/plain.js';
-import { canonicalJson } from '../identity/canonical-json.js';
-import { isThenable } from '../thenable.js';
+import { canonicalJson } from '../json/canonical-json.js';
+import { isThenable } from '../kernel/thenable.js';
 import { checkFindRequest, type CheckedFindRequest } from './find-request.js';
 import { buildFindSql, configPathsOf, findIndexSql, type FindSql, type SqlParam } from './find-sql.js';
-import type { Claim, DedupKey, FindRequest, LookupOptions, FindResult, Index, IndexRow, IndexSummary, IngestItem, RecordLocation, RelationRow } from './index.js';
+import type { Claim, DedupKey, FindRequest, LookupOptions, FindResult, Index, IndexRow, IndexSummary, IngestItem, RecordLocation, RelationRow } from '../ports/index.js';
 import {
   DEFAULT_BUSY_TIMEOUT_MS,
   INDEX_COLUMNS,

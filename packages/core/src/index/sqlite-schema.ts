@@ -7,8 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 
-import { MachinableError } from '../errors.js';
-import { requireDependency } from '../require-dependency.js';
+import { MachinableError } from '../kernel/errors.js';
+import { requireDependency } from '../kernel/require-dependency.js';
 
 /**
  * The reference's `SCHEMA_VERSION`, kept in `PRAGMA user_version`. A file with an older version is

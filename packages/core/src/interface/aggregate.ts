@@ -1,6 +1,6 @@
 import type { VersionSpec } from '../config/version.js';
 import { InterfaceCollection } from './collection.js';
-import type { Target } from '../records/records.js';
+import type { Target } from '../store/records.js';
 import { Interface } from './interface.js';
 import { currentExecution } from '../context/execution-context.js';
 

@@ -1,4 +1,4 @@
-import { CollectionSizeError } from '../errors.js';
+import { CollectionSizeError } from '../kernel/errors.js';
 import { member, rowsToCsv, toRows, type Row, type ToRowsOptions } from './rows.js';
 
 /** A sort key: numbers, strings, bigints, booleans and dates compare naturally; null, undefined and NaN sort last. */

@@ -3,8 +3,8 @@ import type { ConfigClass } from '../config/metadata.js';
 import { metadata } from '../config/metadata.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import type { VersionItem, VersionSpec } from '../config/version.js';
-import { InterfaceStateError } from '../errors.js';
-import { deepFreeze } from './freeze.js';
+import { InterfaceStateError } from '../kernel/errors.js';
+import { deepFreeze } from '../config/freeze.js';
 
 /** Config of an element that declares none: accepts no keys. */
 @Config()

@@ -1,13 +1,13 @@
 import type { VersionSpec } from '../config/version.js';
-import { RecordNotFoundError } from '../errors.js';
+import { RecordNotFoundError } from '../kernel/errors.js';
 import { Project } from '../project/project.js';
-import type { Target } from '../records/records.js';
+import type { Target } from '../store/records.js';
 import { currentScope } from '../context/scope.js';
 import { Execution } from '../execution/execution.js';
 import { findIn, type FindQuery, type WhereOperator } from '../find/find.js';
-import type { JsonValue } from '../format/json.js';
+import type { JsonValue } from '../json/json.js';
 import type { JsonObject } from '../format/model.js';
-import type { FindRequest } from '../index/index.js';
+import type { FindRequest } from '../ports/index.js';
 import { InterfaceCollection } from './collection.js';
 import type { Row } from './rows.js';
 import type { Element, ElementClass } from './element.js';

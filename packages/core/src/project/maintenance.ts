@@ -1,14 +1,14 @@
 import { resolve } from 'node:path';
-import { IndexCollisionError, RecordNotFoundError } from '../errors.js';
+import { IndexCollisionError, RecordNotFoundError } from '../kernel/errors.js';
 import { parseEdgeLog } from '../format/edges.js';
 import { pathSegment } from '../format/keys.js';
 import { EDGE_LOG_FILE } from '../format/layout.js';
-import type { IndexRow } from '../index/index.js';
-import { ingestItem } from '../index/row.js';
-import { readStored } from '../records/read-stored.js';
-import { reindex as rebuild, type ReindexOptions, type ReindexReport } from '../records/reindex.js';
-import type { Records } from '../records/records.js';
-import { verifyRecords, type VerifyReport } from '../records/verify.js';
+import type { IndexRow } from '../ports/index.js';
+import { ingestItem } from '../store/index-row.js';
+import { readStored } from '../store/read-stored.js';
+import { reindex as rebuild, type ReindexOptions, type ReindexReport } from '../store/reindex.js';
+import type { Records } from '../store/records.js';
+import { verifyRecords, type VerifyReport } from '../store/verify.js';
 import { Project } from './project.js';
 
 /**

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { closest } from '../config/suggest.js';
-import { ModuleNotFoundError } from '../errors.js';
+import { ModuleNotFoundError } from '../kernel/errors.js';
 import { isElementClass, type ElementClass } from '../interface/element.js';
 import { listModules, moduleFile } from './module-files.js';
 import { registerTypeScriptLoader } from './ts-loader.js';

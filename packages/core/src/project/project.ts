@@ -1,16 +1,16 @@
 import { join, resolve } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { ContextSlot } from '../context/context.js';
-import type { Index } from '../index/index.js';
+import type { Index } from '../ports/index.js';
 import type { ElementClass } from '../interface/element.js';
 import { Execution } from '../execution/execution.js';
 import { Multiprocess } from '../execution/multiprocess.js';
 import { Slurm } from '../slurm/slurm.js';
 import { Manifest } from '../provenance/manifest.js';
-import { projectRootRow } from '../records/project-root.js';
-import { Records } from '../records/records.js';
-import type { ModuleSource } from '../records/module-source.js';
-import type { Storage } from '../storage/storage.js';
+import { projectRootRow } from '../store/project-root.js';
+import { Records } from '../store/records.js';
+import type { ModuleSource } from '../ports/module-source.js';
+import type { Storage } from '../ports/storage.js';
 import { ModuleLoader } from './module-loader.js';
 import { DEFAULT_STORAGE_MODULE, Providers } from './providers.js';
 

@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { INDEX_FACTORY, PROJECT, STORAGE_FACTORY, container, injectionInUse, registeredFactory } from '../container/container.js';
-import { MachinableError } from '../errors.js';
-import { INDEX, type Index } from '../index/index.js';
+import { MachinableError } from '../kernel/errors.js';
+import { INDEX, type Index } from '../ports/index.js';
 import { IndexAccessError, indexAccessError } from '../index/sqlite-errors.js';
-import { STORAGE, type Storage } from '../storage/storage.js';
+import { STORAGE, type Storage } from '../ports/storage.js';
 import type { Project } from './project.js';
 
 /** The package the default storage comes from (a peer dependency of core, installed with it). */
@@ -88,7 +88,7 @@ export class Providers {
     if (factory) return factory(this.project);
     const [{ SqliteIndex }, { reindex }, storage] = await Promise.all([
       import('../index/sqlite-index.js'),
-      import('../records/reindex.js'),
+      import('../store/reindex.js'),
       this.storage(),
     ]);
     const path = this.project.indexPath;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JsonValue } from '../format/json.js';
+import type { JsonValue } from '../json/json.js';
 import type { JsonObject } from '../format/model.js';
 
 /**

@@ -1,7 +1,7 @@
-import type { JsonValue } from '../format/json.js';
+import type { JsonValue } from '../json/json.js';
 import type { JsonObject } from '../format/model.js';
 import { Interface } from '../interface/interface.js';
-import { RECORD } from '../records/record-state.js';
+import { RECORD } from '../store/record-state.js';
 import type { ManifestEntry } from './code-state.js';
 
 /**

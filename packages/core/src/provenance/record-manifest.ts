@@ -1,8 +1,8 @@
 import { configureElement } from '../interface/element.js';
-import { deepFreeze } from '../interface/freeze.js';
+import { deepFreeze } from '../config/freeze.js';
 import type { Interface } from '../interface/interface.js';
-import { RECORD } from '../records/record-state.js';
-import type { Records } from '../records/records.js';
+import { RECORD } from '../store/record-state.js';
+import type { Records } from '../store/records.js';
 import { captureCodeState, type ManifestEntry } from './code-state.js';
 import { Manifest } from './manifest.js';
 

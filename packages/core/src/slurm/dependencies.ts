@@ -1,5 +1,5 @@
 import type { Interface } from '../interface/interface.js';
-import { RECORD } from '../records/record-state.js';
+import { RECORD } from '../store/record-state.js';
 import { isJobActive, jobStates } from './commands.js';
 import { jobIdAt } from './job-file.js';
 

@@ -1,6 +1,6 @@
 import { encodeFile } from '../files/file-codecs.js';
-import { parseJson } from '../format/json.js';
-import type { Storage } from '../storage/storage.js';
+import { parseJson } from '../json/json.js';
+import type { Storage } from '../ports/storage.js';
 
 /**
  * On a run record of a Slurm execution: the job, as the reference's Slurm integration writes it:

@@ -1,5 +1,5 @@
-import { hasFile, type Storage } from '../storage/storage.js';
-import { CANCELLED_FILE } from '../records/reserved-files.js';
+import { hasFile, type Storage } from '../ports/storage.js';
+import { CANCELLED_FILE } from '../format/reserved-files.js';
 import { isJobActive, jobStates } from './commands.js';
 import { jobIdAt } from './job-file.js';
 

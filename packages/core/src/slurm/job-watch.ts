@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MachinableError } from '../errors.js';
+import { MachinableError } from '../kernel/errors.js';
 import { cancelRun } from '../execution/cancel.js';
 import type { Execution } from '../execution/execution.js';
 import type { RunProgress } from '../execution/progress.js';
 import type { Interface } from '../interface/interface.js';
-import { releaseClaimAt } from '../records/claims.js';
-import { RECORD } from '../records/record-state.js';
-import { OUTPUT_FILE } from '../records/reserved-files.js';
-import { finishWithFailure } from '../records/run-records.js';
+import { releaseClaimAt } from '../store/claims.js';
+import { RECORD } from '../store/record-state.js';
+import { OUTPUT_FILE } from '../format/reserved-files.js';
+import { finishWithFailure } from '../store/run-records.js';
 import { isJobActive, jobStates, type JobState } from './commands.js';
 
 /** A run handed to a Slurm job. */

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../kernel/errors.js';
 import type { ComputeResources, SchedulerOptionValue } from '../execution/compute-resources.js';
 
 /** sbatch options by long name (`--partition`), each with its value, or `true` for a flag. */

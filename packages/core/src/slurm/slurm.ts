@@ -5,10 +5,10 @@ import type { ComputeResources, SchedulerOptionValue } from '../execution/comput
 import { Execution } from '../execution/execution.js';
 import type { JsonObject } from '../format/model.js';
 import type { Interface } from '../interface/interface.js';
-import { handOnClaim, releaseClaim, tryClaim, type ClaimContent } from '../records/claims.js';
-import { RECORD } from '../records/record-state.js';
-import { OUTPUT_FILE } from '../records/reserved-files.js';
-import { finishWithFailure, startRun, wasMinted, writeMarkers } from '../records/run-records.js';
+import { handOnClaim, releaseClaim, tryClaim, type ClaimContent } from '../store/claims.js';
+import { RECORD } from '../store/record-state.js';
+import { OUTPUT_FILE } from '../format/reserved-files.js';
+import { finishWithFailure, startRun, wasMinted, writeMarkers } from '../store/run-records.js';
 import { recordManifest } from '../provenance/record-manifest.js';
 import { submitBatch } from './commands.js';
 import { dependencyOrder, parentJobs } from './dependencies.js';

@@ -1,17 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { livenessWindowSeconds } from '../execution/settings.js';
-import { parseJson } from '../format/json.js';
+import { livenessWindowSeconds } from '../kernel/settings.js';
+import { parseJson } from '../json/json.js';
 import { runState } from '../format/run-state.js';
 import { parseTimestampMicros, isoTimestamp } from '../format/timestamp.js';
 import type { Interface } from '../interface/interface.js';
 import { queuedJobAlive } from '../slurm/job-liveness.js';
-import { thisHost } from './host-info.js';
+import { thisHost } from '../kernel/host.js';
 import { storedOf, takeClaimAtCreation } from './record-state.js';
 import type { Records } from './records.js';
 import { readMarkersAt } from './run-records.js';
 
 import { SENTINEL_FILE } from '../format/layout.js';
-import { CLAIM_FILE } from './reserved-files.js';
+import { CLAIM_FILE } from '../format/reserved-files.js';
 
 /** What a claim holds: the run record computing, and the process doing it. */
 export interface ClaimContent {

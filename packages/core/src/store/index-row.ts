@@ -1,10 +1,10 @@
-import { userInfo } from 'node:os';
+import { currentUser } from '../kernel/host.js';
 import type { EdgeLine } from '../format/edges.js';
 import type { RecordHeader } from '../format/header.js';
 import { pathSegment } from '../format/keys.js';
 import type { RecordModel } from '../format/model.js';
 import { nowNs } from '../format/timestamp.js';
-import type { IndexRow, IngestItem } from './index.js';
+import type { IndexRow, IngestItem } from '../ports/index.js';
 
 /** Where a record is and what its `updated_at` says, besides its header and model. */
 export interface RowSource {
@@ -59,23 +59,4 @@ export function ingestItem(source: RowSource, edges: readonly EdgeLine[]): Inges
     row: rowOf(source),
     relations: edges.map((edge) => ({ relation: edge.name, record_id: edge.uuid, related_id: edge.related_uuid })),
   };
-}
-
-let user: string | undefined;
-
-/** The user name as Python's `getpass.getuser()` finds it: LOGNAME, USER, LNAME, USERNAME, then the OS. */
-export function currentUser(): string {
-  if (user === undefined) {
-    const env = process.env;
-    user = env['LOGNAME'] || env['USER'] || env['LNAME'] || env['USERNAME'] || safeUserName();
-  }
-  return user;
-}
-
-function safeUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
 }

@@ -1,10 +1,10 @@
-import { CorruptRecordError, IndexCollisionError, LegacyRecordError, LegacyStoreError } from '../errors.js';
+import { CorruptRecordError, IndexCollisionError, LegacyRecordError, LegacyStoreError } from '../kernel/errors.js';
 import { parseEdgeLog } from '../format/edges.js';
 import { EDGE_LOG_FILE } from '../format/layout.js';
 import type { StoredRecord } from '../format/record.js';
-import type { Index, IngestItem } from '../index/index.js';
-import { ingestItem } from '../index/row.js';
-import type { Storage } from '../storage/storage.js';
+import type { Index, IngestItem } from '../ports/index.js';
+import { ingestItem } from './index-row.js';
+import type { Storage } from '../ports/storage.js';
 import { readStored } from './read-stored.js';
 import { directoryProblems, type RecordProblem } from './verify.js';
 

@@ -13,18 +13,19 @@ import {
   RecordConflictError,
   RecordExistsError,
   RecordNotFoundError,
-} from '../errors.js';
+} from '../kernel/errors.js';
 import { edgeLine, edgeLineText, RELATIONS, type EdgeLine, type RelationFn } from '../format/edges.js';
 import type { RecordHeader } from '../format/header.js';
-import { pyJson, toPlainNumbers, type JsonValue } from '../format/json.js';
+import { pyJson, toPlainNumbers, type JsonValue } from '../json/json.js';
 import { pathSegment } from '../format/keys.js';
 import { CACHED_FILE, EDGE_LOG_FILE, FORMAT_VERSION, HEADER_FILE, MODEL_FILE, SENTINEL_FILE, UPDATED_AT_FILE } from '../format/layout.js';
 import { KIND_FIELDS, modelObject, REFERENCE_KINDS, type JsonObject, type RecordModel } from '../format/model.js';
 import type { StoredRecord } from '../format/record.js';
 import { isoTimestamp, nowNs, timestampNs } from '../format/timestamp.js';
 import { typedConfig } from '../identity/typed-config.js';
-import type { Index, IndexRow, RecordLocation } from '../index/index.js';
-import { currentUser, ingestItem, rowOf } from '../index/row.js';
+import type { Index, IndexRow, RecordLocation } from '../ports/index.js';
+import { ingestItem, rowOf } from './index-row.js';
+import { currentUser } from '../kernel/host.js';
 import {
   configClassOf,
   configureElement,
@@ -34,17 +35,17 @@ import {
   restoreElement,
   type ElementClass,
 } from '../interface/element.js';
-import { deepFreeze } from '../interface/freeze.js';
+import { deepFreeze } from '../config/freeze.js';
 import { Interface, type RunStatus } from '../interface/interface.js';
 import { runStatusAt } from './run-records.js';
 import { claimText } from './claims.js';
-import { hasFile, type Storage } from '../storage/storage.js';
-import { isThenable } from '../thenable.js';
-import type { ModuleSource } from './module-source.js';
+import { hasFile, type Storage } from '../ports/storage.js';
+import { isThenable } from '../kernel/thenable.js';
+import type { ModuleSource } from '../ports/module-source.js';
 import { readStored } from './read-stored.js';
 import { recordFiles } from './record-files.js';
 import { RECORD, storedOf } from './record-state.js';
-import { CLAIM_FILE } from './reserved-files.js';
+import { CLAIM_FILE } from '../format/reserved-files.js';
 
 /** What `get()` and `derive()` accept: a module name or an element class. */
 export type Target<T extends Element<object>> = string | ElementClass<T>;

@@ -1,6 +1,6 @@
 import { HEADER_FILE, MODEL_FILE, UPDATED_AT_FILE } from '../format/layout.js';
 import { readRecord, type StoredRecord } from '../format/record.js';
-import type { Storage } from '../storage/storage.js';
+import type { Storage } from '../ports/storage.js';
 
 /**
  * Reads the record at a location of a storage: `id.json` and `model.json`, checked (a

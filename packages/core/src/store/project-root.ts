@@ -3,8 +3,8 @@ import { predicateKey } from '../format/keys.js';
 import { projectRootId } from '../format/record-id.js';
 import { nowNs } from '../format/timestamp.js';
 import { identityKey } from '../identity/identity.js';
-import type { IndexRow } from '../index/index.js';
-import { currentUser } from '../index/row.js';
+import type { IndexRow } from '../ports/index.js';
+import { currentUser } from '../kernel/host.js';
 
 /** The module a project root is recorded as (the reference's `Project` class). */
 export const PROJECT_MODULE = 'machinable.project';

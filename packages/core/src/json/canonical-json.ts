@@ -1,4 +1,4 @@
-import { pyJson } from '../format/json.js';
+import { pyJson } from './json.js';
 
 /**
  * Python's `json.dumps(x, sort_keys=True, separators=(",", ":"))`, byte for byte: keys sorted by

@@ -1,17 +1,8 @@
-import { arch, hostname } from 'node:os';
+import { arch } from 'node:os';
 import { encodeFile } from '../files/file-codecs.js';
-import { currentUser } from '../index/row.js';
-import { HOST_FILE } from './reserved-files.js';
+import { currentUser, thisHost } from '../kernel/host.js';
+import { HOST_FILE } from '../format/reserved-files.js';
 
-let host: string | undefined;
-
-/**
- * This machine's host name (`os.hostname()`), asked once per process: claims and `host.json`
- * name it on every launch, and the name a process started under is the one it keeps.
- */
-export function thisHost(): string {
-  return (host ??= hostname());
-}
 
 /** What a run record's `host.json` holds: the reference's fields, with Node's version for Python's. */
 export function hostInfo(): Record<string, unknown> {

@@ -1,4 +1,5 @@
-import { DEFAULT_WINDOW_SECONDS } from '../format/run-state.js';
+/** The default liveness window: about six missed 15 s heartbeats (slow NFS metadata included). */
+export const DEFAULT_WINDOW_SECONDS = 90;
 
 /** Seconds between heartbeats while a run computes (`MACHINABLE_HEARTBEAT_SECONDS`, default 15). */
 export function heartbeatSeconds(): number {

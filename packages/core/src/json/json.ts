@@ -4,7 +4,7 @@
  * int beyond 2^53 stays exact), so a record written by Python hashes and re-serialises the same
  * after a round trip through TypeScript.
  */
-import { PyFloat, pyFloatRepr } from '../identity/py-float.js';
+import { PyFloat, pyFloatRepr } from './py-float.js';
 
 /** A parsed JSON value: integral floats are `PyFloat`, integers beyond 2^53 are `bigint`. */
 export type JsonValue = null | boolean | number | bigint | string | PyFloat | JsonValue[] | { [key: string]: JsonValue };

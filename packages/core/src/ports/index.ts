@@ -1,4 +1,4 @@
-import type { JsonValue } from '../format/json.js';
+import type { JsonValue } from '../json/json.js';
 import type { ConfigLayers, JsonObject } from '../format/model.js';
 
 /** Injection token of the `Index` provider (tsyringe). */

@@ -1,4 +1,4 @@
-import { MachinableError } from '../errors.js';
+import { MachinableError } from '../kernel/errors.js';
 import type { JsonObject } from '../format/model.js';
 import type { Interface } from '../interface/interface.js';
 import type { StoredRecord } from '../format/record.js';

@@ -1,9 +1,9 @@
 import { RELATIONS } from '../format/edges.js';
 import type { JsonObject } from '../format/model.js';
-import type { IndexRow } from '../index/index.js';
-import type { JsonValue } from '../format/json.js';
-import { toPlainNumbers } from '../format/json.js';
-import type { Records } from '../records/records.js';
+import type { IndexRow } from '../ports/index.js';
+import type { JsonValue } from '../json/json.js';
+import { toPlainNumbers } from '../json/json.js';
+import type { Records } from './records.js';
 
 /** One record in a provenance graph. `attributes` is what its kind contributes (see {@link provenanceGraph}). */
 export interface ProvenanceNode {

@@ -1,11 +1,11 @@
-import { CorruptRecordError, LegacyRecordError } from '../errors.js';
+import { CorruptRecordError, LegacyRecordError } from '../kernel/errors.js';
 import { pathSegment, predicateKey } from '../format/keys.js';
 import type { StoredRecord } from '../format/record.js';
 import { canonicalConfig } from '../identity/canonical.js';
 import { identityKey } from '../identity/identity.js';
 import { compileSchema } from '../config/schema.js';
 import { configClassOf } from '../interface/element.js';
-import type { Storage, WalkEntry } from '../storage/storage.js';
+import type { Storage, WalkEntry } from '../ports/storage.js';
 import { readStored } from './read-stored.js';
 import type { Records } from './records.js';
 
