@@ -20,7 +20,7 @@ export {
   FileFormatError,
   NpyFormatError,
   CollectionSizeError,
-  SlurmError,
+  SchedulerError,
   RunCancelledError,
   type ConfigIssue,
   type ConfigIssueCode,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-import { MachinableError } from '@machinable/core';
+import { MachinableError } from '@machinable/core/storage';
 
 import { errorCode } from './system-error.js';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-import { TEMPORARY_PREFIX } from '@machinable/core';
+import { TEMPORARY_PREFIX } from '@machinable/core/storage';
 
 import { inside } from './record-path.js';
 

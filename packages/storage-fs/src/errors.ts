@@ -1,19 +1,6 @@
-import { MachinableError } from '@machinable/core';
-
 /**
- * A file path or record name given to the filesystem storage is not allowed: absolute, escaping
- * the record directory with `..`, empty, or naming a file machinable owns (`id.json`).
- *
- * @example
- * try { storage.writeFile(location, '../other/result.json', '{}'); }
- * catch (e) { if (e instanceof RecordPathError) console.error(e.path); } // "../other/result.json"
+ * A path or record name the storage refuses (absolute, escaping the record with `..`, empty, a
+ * temporary name, or a file fixed at creation): core's `RecordPathError`, which every storage
+ * adapter throws for such a path.
  */
-export class RecordPathError extends MachinableError {
-  constructor(
-    /** The path (or record name) as it was given. */
-    readonly path: string,
-    reason: string,
-  ) {
-    super(`invalid record path ${JSON.stringify(path)}: ${reason}`);
-  }
-}
+export { RecordPathError } from '@machinable/core/storage';

@@ -30,7 +30,7 @@ import {
   UPDATED_AT_FILE,
   type Storage,
   type WalkEntry,
-} from '@machinable/core';
+} from '@machinable/core/storage';
 
 import { atomicWriteFile, isTemporary, temporaryIn, temporarySibling } from './atomic.js';
 import { accessing, storageAccessError } from './access-error.js';

@@ -1,7 +1,7 @@
 import { isAbsolute, join, posix, sep, win32 } from 'node:path';
 
 import { RecordPathError } from './errors.js';
-import { TEMPORARY_PREFIX } from '@machinable/core';
+import { TEMPORARY_PREFIX } from '@machinable/core/storage';
 
 /**
  * Normalizes a path relative to a record directory (`a/./b.json` -> `a/b.json`) and refuses any

@@ -140,7 +140,7 @@ function handMadeRecord(directory: string, files: Readonly<Record<string, string
 
 /** The walk as plain objects, in the order it yields them. */
 function walked(storage: Storage, location?: string): WalkEntry[] {
-  return [...storage.walk(location)].map(({ location, sentinel }) => ({ location, sentinel }));
+  return [...(storage.walk(location) as Iterable<WalkEntry>)].map(({ location, sentinel }) => ({ location, sentinel }));
 }
 
 /** Locations the walk yields (records with sentinel only, unless said otherwise). */

@@ -99,7 +99,7 @@ The project is the current directory.`;
       // Why runs failed, and where their output is, without opening each one.
       for (const line of failures) process.stderr.write(`${line}\n`);
       // Nothing stays out of view silently: directories the listing cannot show are named.
-      const problems = [...records.storage.walk()].flatMap((entry) => core.directoryProblems(records.storage, entry).problems);
+      const problems = [...(records.storage.walk() as Iterable<{ location: string; sentinel: boolean }>)].flatMap((entry) => core.directoryProblems(records.storage, entry).problems);
       for (const { problem, message } of problems) process.stderr.write(`warning: ${problem}: ${message}\n`);
       if (problems.length > 0) process.stderr.write(`warning: ${problems.length} record director${problems.length === 1 ? 'y is' : 'ies are'} not listed as they are; machinable verify checks every record\n`);
       return out;

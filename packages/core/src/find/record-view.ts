@@ -1,4 +1,5 @@
 import { decodeFile } from '../files/file-codecs.js';
+import { syncNow } from '../kernel/sync-now.js';
 import { toPlainNumbers } from '../json/json.js';
 import { CACHED_FILE } from '../format/layout.js';
 import { hasFile } from '../ports/storage.js';
@@ -65,11 +66,11 @@ export class RecordView implements ColumnSource {
   }
 
   cached(): boolean {
-    return hasFile(this.records.storage, this.row.storage_uri, CACHED_FILE);
+    return syncNow(hasFile(this.records.storage, this.row.storage_uri, CACHED_FILE));
   }
 
   loadFile<T>(name: string, fallback?: T): T {
-    const bytes = this.records.storage.readFile(this.row.storage_uri, name);
+    const bytes = syncNow(this.records.storage.readFile(this.row.storage_uri, name));
     return bytes === undefined ? (fallback as T) : (decodeFile(name, bytes) as T);
   }
 }

@@ -140,6 +140,42 @@ export class RecordExistsError extends MachinableError {
 /** No record with the given uuid (or at the given location). */
 export class RecordNotFoundError extends MachinableError {}
 
+/**
+ * A path or name given to a storage is not allowed: absolute, escaping the record directory with
+ * `..`, empty, a temporary name, or a file fixed at creation (`.machinable`, `id.json`). Every
+ * storage adapter throws it for such a path (see `Storage`).
+ *
+ * @example
+ * try { storage.writeFile(location, '../other/result.json', '{}'); }
+ * catch (e) { if (e instanceof RecordPathError) console.error(e.path); } // "../other/result.json"
+ */
+export class RecordPathError extends MachinableError {
+  constructor(
+    /** The path (or record name) as it was given. */
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`invalid record path ${JSON.stringify(path)}: ${reason}`);
+  }
+}
+
+/**
+ * A synchronous convenience (`loadFile()`, `status()`, `cached()`, ...) was asked of a record whose
+ * storage or index answers asynchronously (an adapter over a remote service): the message names
+ * the awaitable form to use instead.
+ *
+ * @example
+ * const result = await run.async.loadFile('result.json'); // instead of run.loadFile('result.json')
+ */
+export class SynchronousAccessError extends MachinableError {
+  constructor(
+    readonly what: string,
+    readonly awaitable: string,
+  ) {
+    super(`${what} needs an answer at once, but this project's storage or index answers asynchronously; use ${awaitable} instead`);
+  }
+}
+
 /** A module name that maps to no file in the project, or a file without an interface. */
 export class ModuleNotFoundError extends MachinableError {}
 
@@ -184,10 +220,11 @@ export class CollectionSizeError extends MachinableError {
 }
 
 /**
- * A Slurm client command (`sbatch`, `squeue`, `scancel`) is not installed here or failed. The
- * message names the command line, what it printed on stderr, and the fix.
+ * A scheduler's client command (Slurm's `sbatch`, `squeue`, `scancel`) is not installed here or
+ * failed. The message names the command line, what it printed on stderr, and the fix. A
+ * scheduler plugin throws its own subclass (`SlurmError`).
  */
-export class SlurmError extends MachinableError {
+export class SchedulerError extends MachinableError {
   constructor(
     message: string,
     /** The command line that was run. */

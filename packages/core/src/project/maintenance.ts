@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { WalkEntry } from '../ports/storage.js';
 import { IndexCollisionError, RecordNotFoundError } from '../kernel/errors.js';
 import { parseEdgeLog } from '../format/edges.js';
 import { pathSegment } from '../format/keys.js';
@@ -69,7 +70,7 @@ export async function importDirectory(directory: string): Promise<IndexRow> {
   if (known && records.storage.exists(known.storage_uri)) return ingestAt(records, known.storage_uri);
   const target = records.storage.locate([pathSegment(header.identity_key), pathSegment(header.predicate_key)], records.parentLocation(header.parent));
   if (!records.storage.exists(target)) copyIn(records, records.storage.directory(source), target);
-  for (const entry of records.storage.walk(target)) if (entry.sentinel && entry.location !== target) ingestAt(records, entry.location);
+  for (const entry of records.storage.walk(target) as Iterable<WalkEntry>) if (entry.sentinel && entry.location !== target) ingestAt(records, entry.location);
   return ingestAt(records, target);
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { SlurmError } from '../kernel/errors.js';
+import { SchedulerError as SlurmError } from '../kernel/errors.js';
 
 /** What the caller was doing, for error messages: `submit train q3ZxM0bT9aKe`. */
 export interface CommandPurpose {

@@ -1,3 +1,4 @@
+import type { WalkEntry } from '../ports/storage.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { livenessWindowSeconds } from '../kernel/settings.js';
 import { parseJson } from '../json/json.js';
@@ -246,7 +247,7 @@ function holderRun(records: Records, location: string, claim: ClaimContent, clai
 
 /** The location of a run record under an interface, when the index does not know it (yet). */
 function findRun(records: Records, location: string, run: string): string | undefined {
-  for (const entry of records.storage.walk(location)) {
+  for (const entry of records.storage.walk(location) as Iterable<WalkEntry>) {
     if (entry.location !== location && records.storage.readFile(entry.location, '.machinable')?.toString('utf8') === run) return entry.location;
   }
   return undefined;

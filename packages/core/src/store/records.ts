@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { syncNow } from '../kernel/sync-now.js';
 import { deepMerge } from '../config/layers.js';
 import type { PlainObject } from '../config/plain.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
@@ -443,7 +444,7 @@ export class Records {
 
   /** A file of a stored interface, or undefined. */
   readFile(instance: Interface<object>, name: string): Buffer | undefined {
-    return this.storage.readFile(storedOf(instance).location, name);
+    return syncNow(this.storage.readFile(storedOf(instance).location, name));
   }
 
   /** Writes a file of a stored interface and bumps its `updated_at`. */
@@ -468,7 +469,7 @@ export class Records {
 
   /** The record's files, relative to its directory, without child records. */
   files(instance: Interface<object>): string[] {
-    return this.storage.files(storedOf(instance).location);
+    return syncNow(this.storage.files(storedOf(instance).location));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -488,7 +489,7 @@ export class Records {
     if (kind === 'Execution') return runStatusAt(this.storage, location);
     const run = this.latestRunRow(recordId);
     if (run && this.storage.exists(run.storage_uri)) return runStatusAt(this.storage, run.storage_uri);
-    return hasFile(this.storage, location, CACHED_FILE) ? 'finished' : 'pending';
+    return syncNow(hasFile(this.storage, location, CACHED_FILE)) ? 'finished' : 'pending';
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -497,7 +498,7 @@ export class Records {
   /** True when the interface has been computed (its `cached` marker exists). */
   isCached(instance: Interface<object>): boolean {
     const { stored } = instance[RECORD];
-    return stored !== undefined && hasFile(this.storage, stored.location, CACHED_FILE);
+    return stored !== undefined && syncNow(hasFile(this.storage, stored.location, CACHED_FILE));
   }
 
   /** Sets (with a reason, `finished` after a run) or clears the `cached` marker. */

@@ -1,4 +1,5 @@
 import { RecordExistsError } from '../kernel/errors.js';
+import { syncNow } from '../kernel/sync-now.js';
 import type { RecordHeader } from '../format/header.js';
 import type { JsonValue } from '../json/json.js';
 import { pathSegment } from '../format/keys.js';
@@ -144,7 +145,7 @@ export function readMarkersAt(storage: Storage, location: string): Markers {
 export function runStatusAt(storage: Storage, location: string, now: Date = new Date()): RunStatus {
   const state = runState(readMarkersAt(storage, location), now, livenessWindowSeconds());
   if (state !== 'finished') return state;
-  return finishedRunStatus(hasFile(storage, location, FAILURE_FILE), hasFile(storage, location, CANCELLED_FILE));
+  return finishedRunStatus(syncNow(hasFile(storage, location, FAILURE_FILE)), syncNow(hasFile(storage, location, CANCELLED_FILE)));
 }
 
 /**
@@ -184,5 +185,5 @@ export function markCancelled(records: Records, run: Interface<object>, message:
 
 /** True when a run record was cancelled (it has the `cancelled` marker). */
 export function isCancelledAt(storage: Storage, location: string): boolean {
-  return hasFile(storage, location, CANCELLED_FILE);
+  return syncNow(hasFile(storage, location, CANCELLED_FILE));
 }

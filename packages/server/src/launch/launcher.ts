@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Execution, InterfaceStateError, RecordNotFoundError, SlurmError, get, type CancelResult, type Interface, type Project, type VersionSpec } from '@machinable/core';
+import { Execution, InterfaceStateError, RecordNotFoundError, SchedulerError, get, type CancelResult, type Interface, type Project, type VersionSpec } from '@machinable/core';
 import { HttpError } from '../errors.js';
 import type { StoreReader } from '../store/store-reader.js';
 import { executionInfo, type ExecutionInfo } from '../views/execution-info.js';
@@ -95,7 +95,7 @@ export class Launcher {
     } catch (error) {
       if (error instanceof InterfaceStateError) throw new HttpError(409, error.message);
       // scancel failed: the cluster's answer, not the request, is at fault.
-      if (error instanceof SlurmError) throw new HttpError(502, error.message);
+      if (error instanceof SchedulerError) throw new HttpError(502, error.message);
       throw error;
     }
   }

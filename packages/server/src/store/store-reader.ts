@@ -111,12 +111,12 @@ export class StoreReader {
   /** The record's own files (no child records), without dot files (as the reference lists them). */
   files(row: IndexRow): string[] {
     if (!this.records.storage.exists(row.storage_uri)) return [];
-    return this.records.storage.files(row.storage_uri).filter((path) => !path.split('/').some((segment) => segment.startsWith('.')));
+    return (this.records.storage.files(row.storage_uri) as string[]).filter((path) => !path.split('/').some((segment) => segment.startsWith('.')));
   }
 
   /** A file's bytes (undefined when absent). */
   readBytes(row: IndexRow, path: string): Buffer | undefined {
-    return this.records.storage.readFile(row.storage_uri, path);
+    return this.records.storage.readFile(row.storage_uri, path) as Buffer | undefined;
   }
 
   /** True when the record has the file (its bytes are not read). */
