@@ -89,7 +89,7 @@ export interface VerifyReport {
 export async function verifyRecords(records: Records): Promise<VerifyReport> {
   const problems: RecordProblem[] = [];
   let checked = 0;
-  for (const entry of records.storage.walk()) {
+  for await (const entry of records.storage.walk()) {
     checked += 1;
     const found = directoryProblems(records.storage, entry);
     problems.push(...found.problems);
