@@ -4,7 +4,7 @@ import { EDGE_LOG_FILE } from '../format/layout.js';
 import type { StoredRecord } from '../format/record.js';
 import type { Index, IngestItem } from '../ports/index.js';
 import { ingestItem } from './index-row.js';
-import type { Storage } from '../ports/storage.js';
+import type { Storage, WalkEntry } from '../ports/storage.js';
 import { readStored } from './read-stored.js';
 import { directoryProblems, type RecordProblem } from './verify.js';
 
@@ -78,7 +78,7 @@ export function reindex(storage: Storage, index: Index, options: ReindexOptions 
   };
 
   index.rebuild(() => {
-    for (const entry of storage.walk()) {
+    for (const entry of storage.walk() as Iterable<WalkEntry>) {
       done += 1;
       if (!entry.sentinel) {
         orphans.push(storage.directory(entry.location));
