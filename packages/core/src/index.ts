@@ -21,6 +21,8 @@ export {
   NpyFormatError,
   CollectionSizeError,
   SchedulerError,
+  RecordPathError,
+  SynchronousAccessError,
   RunCancelledError,
   type ConfigIssue,
   type ConfigIssueCode,
@@ -59,7 +61,6 @@ export { predicateKey, pathSegment, PREDICATE_KEY_LENGTH } from './format/keys.j
 export { newRecordId, projectRootId, shortId, RECORD_ID_LENGTH } from './format/record-id.js';
 export { isoTimestamp, parseTimestamp, timestampNs, dispatchStamp, nowNs } from './format/timestamp.js';
 export { runState, STATUS_MARKERS, DEFAULT_WINDOW_SECONDS, type RunState, type StatusMarker, type Markers } from './format/run-state.js';
-export { finishedRunStatus } from './store/run-records.js';
 export { headerText, checkHeader, type RecordHeader } from './format/header.js';
 export { modelText, modelObject, checkModel, KIND_FIELDS, REFERENCE_KINDS, type RecordModel, type ConfigLayers, type JsonObject } from './format/model.js';
 export { edgeLine, edgeLineText, parseEdgeLog, RELATIONS, type EdgeLine, type RelationFn } from './format/edges.js';
@@ -77,7 +78,7 @@ export {
   TEMPORARY_PREFIX,
 } from './format/layout.js';
 
-// storage and index contracts
+// contracts: storage, index, record store, scheduler, modules (what adapters and plugins implement)
 export { STORAGE, hasFile, type Storage, type WalkEntry } from './ports/storage.js';
 export {
   INDEX,
@@ -98,68 +99,58 @@ export {
   type IngestItem,
   type RecordLocation,
 } from './ports/index.js';
+export type { RecordStore, RecordSlot, RecordDraft, MaterializeOptions, Materialized, StoredFiles, RunLog, RelationLog, ClaimLog, ClaimHolder, RunRecordMade } from './ports/store.js';
+export type { SchedulerBackend, SchedulerRegistry } from './ports/scheduler.js';
+export type { ModuleSource, Instantiate } from './ports/module-source.js';
+export { settle, wait, then, now, type MaybePromise, type Steps } from './kernel/maybe.js';
 export { rowOf, ingestItem, type RowSource } from './store/index-row.js';
 export { currentUser, thisHost } from './kernel/host.js';
 export { checkFindRequest, CONFIG_LAYERS, CONFIG_OPS, SORT_COLUMNS, type CheckedFindRequest } from './index/find-request.js';
 export { buildFindSql, pyStr, type SqlParam, type FindSql } from './index/find-sql.js';
 export { IndexAccessError } from './index/sqlite-errors.js';
 
-// project, container, records
-export {
-  container,
-  registerStorage,
-  registerIndex,
-  resetProviders,
-  PROJECT,
-  STORAGE_FACTORY,
-  INDEX_FACTORY,
-  inject,
-  injectable,
-  type ProviderFactory,
-} from './container/container.js';
-export { ContextSlot } from './context/context.js';
-export { Project, project, INDEX_FILE, type ProjectOptions } from './project/project.js';
-export { DEFAULT_STORAGE_MODULE } from './project/providers.js';
-export { ModuleLoader } from './project/module-loader.js';
-export { Records, type Target, type RecordsOptions, type ProjectPaths } from './store/records.js';
-export { readStored } from './store/read-stored.js';
+// the store: records of one storage and its index
+export { RecordStore as Store, type RecordStoreOptions } from './store/record-store.js';
+export { readStored, type ReadStoredOptions } from './store/read-stored.js';
 export { projectRootRow, PROJECT_MODULE } from './store/project-root.js';
 export { reindex as rebuildIndex, type ReindexOptions, type ReindexReport, type CorruptEntry, type DuplicateEntry } from './store/reindex.js';
-export { reindex, ingestDirectory, importDirectory, verify } from './project/maintenance.js';
-export { verifyRecords, directoryProblems, type RecordProblem, type VerifyReport } from './store/verify.js';
+export { verifyRecords, directoryProblems, keyProblems, type RecordProblem, type VerifyReport } from './store/verify.js';
+export { claimText, FIRST_POLL_MS, type ClaimContent, type ClaimOutcome } from './store/claims.js';
+export { provenanceGraph, type ProvenanceGraph, type ProvenanceNode, type ProvenanceLink, type ProvenanceOptions } from './store/provenance-graph.js';
+export { hostInfo, hostInfoText } from './store/host-info.js';
 
-// interfaces and executions
-export { Element, isElementClass, type ElementClass } from './interface/element.js';
-export { Interface, type RunStatus, type RunFailure } from './interface/interface.js';
+// interfaces
+export { ContextSlot } from './context/context.js';
+export { Element, isElementClass, configClassOf, type ElementClass } from './interface/element.js';
+export { Interface, type RunRecord } from './interface/interface.js';
+export { AsyncView } from './interface/async-view.js';
+export { Hydrator, EXECUTION_MODULE } from './interface/hydrator.js';
+export type { Session, SessionSource, Instances, LaunchPort, ProjectPaths, Target } from './interface/session.js';
+export type { ComputeResources, SchedulerOptionValue } from './interface/compute-resources.js';
+export { finishedRunStatus, type RunStatus, type RunFailure, type CancelResult } from './format/run-status.js';
 export { FAILURE_FILE, HOST_FILE, CLAIM_FILE, OUTPUT_FILE, CANCELLED_FILE } from './format/reserved-files.js';
-export { claimComputation, tryClaim, claimOf, type ClaimContent, type ClaimOutcome } from './store/claims.js';
 export { Experiment } from './interface/experiment.js';
 export { Aggregate, type GridItem } from './interface/aggregate.js';
 export { Scope, scope, currentScope } from './context/scope.js';
-export { storage } from './context/storage-context.js';
-export { Execution, type ExecutionOptions } from './execution/execution.js';
-export { computeRun } from './execution/compute.js';
-export { heartbeatSeconds, livenessWindowSeconds, takeOutputRedirected } from './kernel/settings.js';
-export { Multiprocess, MultiprocessConfig } from './execution/multiprocess.js';
-export { dispatch, type DispatchOptions } from './execution/dispatch.js';
-export { cancelRun, type CancelResult } from './execution/cancel.js';
-export type { ComputeResources, SchedulerOptionValue } from './execution/compute-resources.js';
-export type { ComputeOptions } from './execution/compute.js';
-
-// clusters: Slurm
-export { Slurm, SlurmConfig } from './slurm/slurm.js';
-export { sbatchOptions, optionName, type SbatchOptions, type ResourceLayer } from './slurm/sbatch-options.js';
-export { batchScript, shellQuote, type BatchScript, type BatchScriptSpec } from './slurm/sbatch-script.js';
-export { readJobFile, jobIdAt, SLURM_JOB_FILE, SLURM_SCRIPT_FILE, type SlurmJobFile } from './slurm/job-file.js';
-export { jobStates, isJobActive, type JobState } from './slurm/commands.js';
 export { InterfaceCollection, type SortKey, type SortOptions } from './interface/collection.js';
 export { toRows, rowsToCsv, formatVersion, columnsOf, type Row, type CellValue, type ToRowsOptions } from './interface/rows.js';
-export { get, GetQuery } from './interface/get.js';
+export { parseColumn, columnValue, cellOf, RECORD_FIELDS, type ColumnSpec, type ColumnSource, type RecordField } from './interface/columns.js';
+
+// executions: the launch protocol and the built-in executions
+export { Execution, type ExecutionOptions } from './execution/execution.js';
+export { Launch, type LaunchProtocol, type StartRunOptions } from './execution/launch.js';
+export { Launcher } from './execution/launcher.js';
+export { computeRun, type ComputeOptions } from './execution/compute.js';
+export { Multiprocess, MultiprocessConfig, DISPATCH_ENTRY } from './execution/multiprocess.js';
+export { dispatchStored, type DispatchOptions } from './execution/dispatch.js';
+export { cancelRun } from './execution/cancel.js';
+export { heartbeatSeconds, livenessWindowSeconds, takeOutputRedirected } from './kernel/settings.js';
+export { SweepProgress, progressMode, type ProgressMode, type RunProgress, type SweepProgressOptions } from './execution/progress.js';
 
 // finding runs: the reference's find algebra over the index, a builder, results tables
-export { find, FindQuery, type WhereOperator } from './find/find.js';
+export { FindQuery, type WhereOperator } from './find/find.js';
+export { GetQuery } from './find/get-query.js';
 export { parseWhere, WHERE_OPERATORS, type WhereClause } from './find/where.js';
-export { parseColumn, columnValue, cellOf, RECORD_FIELDS, type ColumnSpec, type ColumnSource, type RecordField } from './find/columns.js';
 export { RecordView } from './find/record-view.js';
 
 // record files: saveFile/loadFile codecs by extension
@@ -167,5 +158,21 @@ export { encodeFile, decodeFile, encodeJsonLine } from './files/file-codecs.js';
 export { ndarray, isNpyTypedArray, type NdArray, type DType, type NpyTypedArray } from './files/npy.js';
 export { Manifest } from './provenance/manifest.js';
 export { captureCodeState, type ManifestEntry } from './provenance/code-state.js';
-export { provenanceGraph, type ProvenanceGraph, type ProvenanceNode, type ProvenanceLink, type ProvenanceOptions } from './store/provenance-graph.js';
-export { SweepProgress, progressMode, type ProgressMode, type RunProgress, type SweepProgressOptions } from './execution/progress.js';
+export { ManifestRecorder } from './provenance/record-manifest.js';
+
+// the project: the composition root, its container, plugins and declaration
+export { Project, project, INDEX_FILE, PROJECT, type ProjectOptions } from './project/project.js';
+export { ProjectSession, type ProjectSessionOptions } from './project/project-session.js';
+export { ProjectContainer, inject, injectable, injectionInUse, type Provider } from './project/container.js';
+export { PluginRegistry, type MachinablePlugin, type PluginContext, type ModuleOptions, type ContextModule, type ProjectInfo, type StorageFactory, type IndexFactory } from './project/plugins.js';
+export { defineProject, loadProjectConfig, projectConfigFile, PROJECT_CONFIG_FILES, type ProjectConfig } from './project/project-config.js';
+export { DEFAULT_STORAGE_MODULE } from './project/providers.js';
+export { ModuleLoader } from './project/module-loader.js';
+
+// entry points: the current project's get, find, dispatch and maintenance
+export { get } from './api/get.js';
+export { find } from './api/find.js';
+export { dispatch } from './api/dispatch.js';
+export { storage } from './api/storage-context.js';
+export { reindex, ingestDirectory, importDirectory, verify } from './api/maintenance.js';
+export { ingestDirectory as ingestDirectoryInto, importDirectory as importDirectoryInto } from './store/import-record.js';

@@ -1,69 +1,59 @@
-import { InterfaceStateError, MachinableError } from '../kernel/errors.js';
-import type { RunStatus } from '../interface/interface.js';
-import { currentUser, thisHost } from '../kernel/host.js';
-import { releaseClaimAt } from '../store/claims.js';
-import { RECORD, storedOf } from '../store/record-state.js';
 import { HOST_FILE } from '../format/reserved-files.js';
-import { markCancelled } from '../store/run-records.js';
-import { cancelJob } from '../slurm/commands.js';
-import { jobIdAt } from '../slurm/job-file.js';
-import type { Execution } from './execution.js';
-
-/** What `cancel()` did. */
-export interface CancelResult {
-  /** The run record cancelled. */
-  readonly run: string;
-  /** Its status before (`pending`, `live`, `died`; `cancelled` when it was cancelled before). */
-  readonly was: RunStatus;
-  /** The Slurm job cancelled with `scancel`, when the run was handed to one. */
-  readonly job?: string;
-  /** The process sent SIGTERM, when the run computed in a process on this host. */
-  readonly pid?: number;
-  /** True when the run record was cancelled before: nothing was done now. */
-  readonly already: boolean;
-}
+import type { CancelResult } from '../format/run-status.js';
+import type { Interface, RunRecord } from '../interface/interface.js';
+import type { Session } from '../interface/session.js';
+import { currentUser, thisHost } from '../kernel/host.js';
+import { InterfaceStateError, MachinableError } from '../kernel/errors.js';
+import { now } from '../kernel/maybe.js';
+import type { IndexRow } from '../ports/index.js';
+import type { SchedulerBackend } from '../ports/scheduler.js';
 
 /**
- * Cancels a run record that is not finished: its Slurm job is cancelled (`scancel`), or, for a
- * run computing in a process of this host (an `Execution` or a `Multiprocess` child), that
- * process is sent SIGTERM; then the run record is marked cancelled (`cancelled`, `failure.json`,
- * `finished_at`) and the claim on the interface released if the stopped job or process held it.
- * A pending run of a process pool is only marked: its child refuses to compute it. A finished
- * run is an `InterfaceStateError` (nothing to cancel); a run computing on another host is one too
- * (its process can only be signalled there). `reason` replaces "cancelled by <user>@<host>" in
- * the stored message.
+ * Cancels a run record that is not finished: the job a scheduler computes it in is cancelled
+ * (asked of the project's scheduler backends), or, for a run computing in a process of this host
+ * (an `Execution` or a `Multiprocess` child), that process is sent SIGTERM; then the run record is
+ * marked cancelled (`cancelled`, `failure.json`, `finished_at`) and the claim on the interface
+ * released if the stopped job or process held it. A pending run of a process pool is only marked:
+ * its child refuses to compute it. A finished run is an `InterfaceStateError` (nothing to cancel);
+ * a run computing on another host is one too (its process can only be signalled there). `reason`
+ * replaces "cancelled by <user>@<host>" in the stored message.
  */
-export function cancelRun(run: Execution<object>, options: { readonly reason?: string } = {}): CancelResult {
-  const records = run[RECORD].records!;
-  const { location, header } = storedOf(run);
+export function cancelRun(run: RunRecord, session: Session<Interface<object>>, options: { readonly reason?: string } = {}): CancelResult {
+  const { store } = session;
+  const stored = run.record!;
+  const { location, header } = stored;
   const was = run.status();
   if (was === 'cancelled') return { run: run.uuid, was, already: true };
   if (was === 'finished' || was === 'failed') {
     throw new InterfaceStateError(`run record ${run.uuid} has ${was} (${run.localDirectory()}): there is nothing to cancel`);
   }
-  const job = jobIdAt(records.storage, location);
+  const scheduled = jobOf(session, location);
   let pid: number | undefined;
-  if (job !== undefined) {
-    cancelJob(job, {
-      purpose: `to cancel Slurm job ${job} of run record ${run.uuid}`,
-      fix: `check the job with squeue -j ${job}; the run record is left as it was`,
-    });
-  } else if (was === 'live') {
-    pid = signalLocal(run);
-  }
+  if (scheduled) now(scheduled.backend.cancel(scheduled.job, run.uuid), 'cancel()', 'a synchronous storage');
+  else if (was === 'live') pid = signalLocal(run);
   const by = `${currentUser()}@${thisHost()}`;
-  const what = job !== undefined ? ` (Slurm job ${job})` : pid !== undefined ? ` (process ${pid} sent SIGTERM)` : '';
-  markCancelled(records, run, `${options.reason ?? `cancelled by ${by}`} at ${new Date().toISOString()}${what}`);
+  const what = scheduled ? ` (${scheduled.backend.describe(scheduled.job)})` : pid !== undefined ? ` (process ${pid} sent SIGTERM)` : '';
+  now(store.runs.markCancelled(location, `${options.reason ?? `cancelled by ${by}`} at ${new Date().toISOString()}${what}`), 'cancel()', 'a synchronous storage');
   // The job or process stopped here will not release its claim: release it, if it is theirs.
-  const parent = header.parent ? records.index.get(header.parent)?.storage_uri : undefined;
-  if (parent !== undefined && (job !== undefined || pid !== undefined)) {
-    releaseClaimAt(records, parent, (claim) => claim.run === run.uuid || (claim.run === null && claim.pid === pid && claim.host === thisHost()));
+  const parent = header.parent ? now(store.index.get(header.parent), 'cancel()', 'a synchronous index') : undefined;
+  if (parent !== undefined && (scheduled || pid !== undefined)) {
+    const whose = (claim: { run: string | null; pid: number; host: string }): boolean => claim.run === run.uuid || (claim.run === null && claim.pid === pid && claim.host === thisHost());
+    now(store.claims.releaseIf((parent as IndexRow).storage_uri, whose), 'cancel()', 'a synchronous storage');
   }
-  return { run: run.uuid, was, already: false, ...(job !== undefined ? { job } : {}), ...(pid !== undefined ? { pid } : {}) };
+  return { run: run.uuid, was, already: false, ...(scheduled ? { job: scheduled.job } : {}), ...(pid !== undefined ? { pid } : {}) };
+}
+
+/** The scheduler job a run record was handed to, by the first backend that knows one. */
+function jobOf(session: Session<Interface<object>>, location: string): { backend: SchedulerBackend; job: string } | undefined {
+  for (const backend of session.schedulers.all()) {
+    const job = now(backend.jobOf(session.store.storage, location), 'cancel()', 'a synchronous storage');
+    if (job !== undefined) return { backend, job };
+  }
+  return undefined;
 }
 
 /** Sends SIGTERM to the process computing a live run on this host (from its `host.json`); its pid. */
-function signalLocal(run: Execution<object>): number {
+function signalLocal(run: RunRecord): number {
   const host = run.loadFile<{ hostname?: unknown; pid?: unknown } | null>(HOST_FILE, null);
   const pid = typeof host?.pid === 'number' ? host.pid : undefined;
   if (pid === undefined || typeof host?.hostname !== 'string') {

@@ -1,13 +1,10 @@
-import { finishWithFailure, readMarkers, takeFreshRun, writeMarkers } from '../store/run-records.js';
-import { RECORD } from '../store/record-state.js';
-import { hostInfoText } from '../store/host-info.js';
-import type { Interface } from '../interface/interface.js';
-import { isThenable } from '../kernel/thenable.js';
 import { HOST_FILE } from '../format/reserved-files.js';
-import type { Execution } from './execution.js';
-import { beating } from './heartbeats.js';
-import { capturingOutput } from './output-capture.js';
 import { heartbeatSeconds } from '../kernel/settings.js';
+import { isThenable } from '../kernel/thenable.js';
+import { hostInfoText } from '../store/host-info.js';
+import { beating } from './heartbeats.js';
+import type { Launch } from './launch.js';
+import { capturingOutput } from './output-capture.js';
 
 /** Options of {@link computeRun}. */
 export interface ComputeOptions {
@@ -20,22 +17,25 @@ export interface ComputeOptions {
 }
 
 /**
- * The compute protocol every execution follows, in whichever process: mark the run record
- * started (or resumed, when it was started before), record the host, beat every
- * `heartbeatSeconds()`, run the interface's hooks and `run()` (what they print is also kept in
- * the run record's `output.log`), then mark the run finished and the
- * interface computed (`cached`); or store the error in the run record, mark it finished, and
- * rethrow.
+ * The compute step every execution takes, in whichever process: mark the launch's run record
+ * started (or resumed, when it was started before) and record the host, unless it was born so;
+ * beat every `heartbeatSeconds()`; run the interface's hooks and `run()` (what they print also
+ * kept in the run record's `output.log`); then mark the run finished and the interface computed
+ * (`cached`). A run that throws has its error stored in the run record (`launch.failureStored`),
+ * which is marked finished, and the error is rethrown.
  */
-export async function computeRun(item: Interface<object>, run: Execution<object>, options: ComputeOptions = {}): Promise<void> {
-  const records = run[RECORD].records!;
-  // A run record made here a moment ago was created started, with its host.json.
-  if (!takeFreshRun(run)) {
-    const resumed = readMarkers(records, run).started_at !== undefined;
-    writeMarkers(records, run, resumed ? 'resumed_at' : 'started_at', 'heartbeat_at');
-    records.storage.writeFile(run[RECORD].stored!.location, HOST_FILE, hostInfoText());
+export async function computeRun(launch: Launch, options: ComputeOptions = {}): Promise<void> {
+  const { item, run } = launch;
+  const store = launch.session.store;
+  const location = run?.record?.location;
+  const stored = item.record;
+  if (location === undefined || stored === undefined) throw new Error(`${item.module} ${item.uuid}: computed before its run record was made`);
+  if (!launch.runStarted) {
+    const markers = await store.runs.markersAt(location);
+    await store.runs.writeMarkers(location, [markers.started_at !== undefined ? 'resumed_at' : 'started_at', 'heartbeat_at']);
+    await store.storage.writeFile(location, HOST_FILE, hostInfoText());
   }
-  const stopBeating = beating(heartbeatSeconds() * 1000, () => writeMarkers(records, run, 'heartbeat_at'));
+  const stopBeating = beating(heartbeatSeconds() * 1000, () => store.runs.writeMarkers(location, ['heartbeat_at']));
   try {
     const compute = async (): Promise<void> => {
       // Hooks and run() are awaited only when they return a promise (see isThenable).
@@ -45,25 +45,16 @@ export async function computeRun(item: Interface<object>, run: Execution<object>
       }
     };
     if (options.captureOutput === false) await compute();
-    else await capturingOutput(records.storage, run[RECORD].stored!.location, compute);
-    writeMarkers(records, run, 'finished_at');
-    records.setCached(item, true, 'finished');
+    else await capturingOutput(store.storage, location, compute);
+    const finished = store.runs.writeMarkers(location, ['finished_at']);
+    if (isThenable(finished)) await finished;
+    const cached = store.files.setCached(stored, true, 'finished');
+    if (isThenable(cached)) await cached;
   } catch (error) {
-    finishWithFailure(records, run, error instanceof Error ? error : new Error(String(error)));
-    if (typeof error === 'object' && error !== null) storedFailures.add(error);
+    await store.runs.finishWithFailure(location, error instanceof Error ? error : new Error(String(error)));
+    launch.failureStored = true;
     throw error;
   } finally {
     stopBeating();
   }
 }
-
-const storedFailures = new WeakSet<object>();
-
-/**
- * Whether `error` is a run's own error that `compute` stored in the run record's `failure.json`
- * (so whoever reads the run record learns of it: a child process need not print it too).
- */
-export function isStoredFailure(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && storedFailures.has(error);
-}
-

@@ -4,22 +4,21 @@ import type { VersionSpec } from '../config/version.js';
 import { withinContext } from '../context/context-stack.js';
 import { withinExecution, type Dispatcher } from '../context/execution-context.js';
 import type { JsonObject } from '../format/model.js';
-import type { JsonValue } from '../json/json.js';
+import { CANCELLED_FILE, FAILURE_FILE, OUTPUT_FILE } from '../format/reserved-files.js';
 import type { Markers } from '../format/run-state.js';
+import type { CancelResult, RunFailure, RunStatus } from '../format/run-status.js';
 import { parseTimestamp } from '../format/timestamp.js';
 import { configureElement } from '../interface/element.js';
-import { Interface, type RunFailure, type RunStatus } from '../interface/interface.js';
-import { isThenable } from '../kernel/thenable.js';
-import { CANCELLED_FILE, FAILURE_FILE, OUTPUT_FILE } from '../format/reserved-files.js';
+import { Interface, type RunRecord } from '../interface/interface.js';
+import type { JsonValue } from '../json/json.js';
 import { InterfaceStateError } from '../kernel/errors.js';
-import { cancelRun, type CancelResult } from './cancel.js';
-import { RECORD, takeFresh } from '../store/record-state.js';
-import { readMarkers, runStatusAt, startRun, wasMinted } from '../store/run-records.js';
-import { recordManifest } from '../provenance/record-manifest.js';
-import { SweepProgress, type RunProgress } from './progress.js';
-import { underClaim } from '../store/claims.js';
+import { now } from '../kernel/maybe.js';
+import { isThenable } from '../kernel/thenable.js';
+import { cancelRun } from './cancel.js';
 import { computeRun } from './compute.js';
+import type { Launch } from './launch.js';
 import { nickname } from './nickname.js';
+import { SweepProgress, type RunProgress } from './progress.js';
 
 @Config()
 class ExecutionConfig {}
@@ -35,21 +34,25 @@ export interface ExecutionOptions {
 /**
  * How interfaces are computed, and the record of each computation. As a mechanism (`new
  * Execution()`, `new Multiprocess({ processes: 4 })`) it runs the interfaces launched inside
- * `within()`; every computation it makes is a run record, a child record of the interface of
- * kind `Execution` holding the status markers (`started_at`, `heartbeat_at`, `finished_at`, ...),
- * the host and, for a failure, the error. `run.execution` is that record, as an `Execution`.
+ * `within()`; every computation it makes is a run record, a child record of the interface of kind
+ * `Execution` holding the status markers (`started_at`, `heartbeat_at`, `finished_at`, ...), the
+ * host and, for a failure, the error. `run.execution` is that record, as an `Execution`.
+ *
+ * A subclass computes elsewhere by overriding `execute(launches)`, taking each launch through the
+ * protocol's steps (`launch.protocol.underClaim`, `startRun`, then `computeRun` here or in the
+ * process it hands the run to).
  *
  * @example
  * await new Execution().within(async () => { await run1.launch(); await run2.launch(); }); // both run at the end
  * run1.execution?.status(); // 'finished'
  */
-export class Execution<C extends object = object> extends Interface<C> implements Dispatcher<Interface<object>> {
+export class Execution<C extends object = object> extends Interface<C> implements Dispatcher<Launch>, RunRecord {
   static override kind = 'Execution';
   static override module = 'machinable.execution';
   static override readonly frameworkModule: string = 'machinable.execution';
   static override Config: unknown = ExecutionConfig;
 
-  #queued: Interface<object>[] = [];
+  #queued: Launch[] = [];
   #progress: SweepProgress | undefined;
   readonly #seed: number;
   readonly #nickname: string;
@@ -67,19 +70,19 @@ export class Execution<C extends object = object> extends Interface<C> implement
 
   /** The seed of the run (stored with each run record). */
   get seed(): number {
-    const stored = this[RECORD].stored;
+    const stored = this.record;
     return stored ? Number(stored.model.extra['seed'] ?? 0) : this.#seed;
   }
 
   /** A memorable name (`chocolate_mosquito`), stored with each run record. */
   get nickname(): string {
-    const stored = this[RECORD].stored;
+    const stored = this.record;
     return stored ? String(stored.model.extra['nickname'] ?? '') : this.#nickname;
   }
 
   /** Resources of the run, as recorded. */
   get resources(): JsonObject | null {
-    const stored = this[RECORD].stored;
+    const stored = this.record;
     return stored ? ((stored.model.extra['resources'] ?? null) as JsonObject | null) : this.#resources;
   }
 
@@ -92,20 +95,31 @@ export class Execution<C extends object = object> extends Interface<C> implement
     return result;
   }
 
-  /** @internal collects an interface launched inside `within`. */
-  queue(item: Interface<object>): void {
-    this.#queued.push(item);
+  /** @internal collects a launch made inside `within`. */
+  queue(launch: Launch): void {
+    this.#queued.push(launch);
   }
 
   /**
-   * Computes the interfaces that are not computed yet; rejects with the first failure after all
-   * ran. Several at once show their progress (see `SweepProgress`).
+   * Computes the launches whose interfaces are not computed yet; rejects with the first failure
+   * after all ran. Several at once show their progress (see `SweepProgress`).
    */
-  async dispatch(items: Interface<object>[]): Promise<void> {
+  async dispatch(launches: Launch[]): Promise<void> {
     const seen = new Set<string>();
-    // A record materialize() just created is not computed yet, unless another process computed it
-    // since: the claim finds that out (it looks at `cached` once it holds the claim).
-    const todo = items.filter((item) => !seen.has(item.uuid) && seen.add(item.uuid) && (takeFresh(item) || !item.cached()));
+    const todo: Launch[] = [];
+    for (const launch of launches) {
+      const id = launch.item.uuid;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      // A record materialize() just created is not computed yet, unless another process computed
+      // it since: the claim finds that out (it looks at `cached` once it holds the claim).
+      if (launch.created) {
+        todo.push(launch);
+        continue;
+      }
+      const cached = launch.session.store.files.isCached(launch.location);
+      if (!(isThenable(cached) ? await cached : cached)) todo.push(launch);
+    }
     if (todo.length === 0) return;
     const progress = todo.length > 1 ? new SweepProgress(sweepLabel(todo), todo.length) : undefined;
     this.#progress = progress;
@@ -118,31 +132,26 @@ export class Execution<C extends object = object> extends Interface<C> implement
   }
 
   /** Tells the sweep's progress what happened to a run (for executions that compute elsewhere). */
-  protected report(item: Interface<object>, state: RunProgress): void {
-    this.#progress?.report(item.uuid, state);
+  protected report(launch: Launch, state: RunProgress): void {
+    this.#progress?.report(launch.item.uuid, state);
   }
 
   /**
-   * Computes the interfaces; the default runs them one by one in this process, each under its
-   * claim (a run computing elsewhere is waited for, not computed twice) and in a run record.
+   * Computes the launches; the default runs them one by one in this process, each under its claim
+   * (a run computing elsewhere is waited for, not computed twice) and in a run record.
    */
-  protected async execute(items: Interface<object>[]): Promise<void> {
+  protected async execute(launches: Launch[]): Promise<void> {
     const failures: unknown[] = [];
-    for (const item of items) {
-      const records = item[RECORD].records!;
+    for (const launch of launches) {
       try {
-        this.report(item, 'running');
-        await underClaim(records, item, async (claim) => {
-          const run = startRun(records, item, this, { firstRun: claim.sinceCreation });
-          if (wasMinted(run)) {
-            const manifest = recordManifest(records, run);
-            if (isThenable(manifest)) await manifest;
-          }
-          await computeRun(item, run);
+        this.report(launch, 'running');
+        await launch.protocol.underClaim(launch, async () => {
+          await launch.protocol.startRun(launch, this);
+          await computeRun(launch);
         });
-        this.report(item, 'finished');
+        this.report(launch, 'finished');
       } catch (error) {
-        this.report(item, 'failed');
+        this.report(launch, 'failed');
         failures.push(error);
       }
     }
@@ -154,8 +163,8 @@ export class Execution<C extends object = object> extends Interface<C> implement
 
   /** The run's status markers as they are on disk (empty when this is not a stored run record). */
   markers(): Markers {
-    const state = this[RECORD];
-    return state.stored ? readMarkers(state.records!, this) : {};
+    const stored = this.record;
+    return stored ? now(this.session().store.runs.markersAt(stored.location), 'markers()', 'await store.runs.markersAt(location)') : {};
   }
 
   /** When the run was handed to another process or a scheduler. */
@@ -219,11 +228,11 @@ export class Execution<C extends object = object> extends Interface<C> implement
   /** When the run was cancelled (see `cancel()`). */
   cancelledAt(): Date | undefined {
     if (!this.isMaterialized) return undefined;
-    return parseTimestamp(this[RECORD].records!.readFile(this, CANCELLED_FILE)?.toString('utf8'));
+    return parseTimestamp(this.loadFile<string | null>(CANCELLED_FILE, null) ?? undefined);
   }
 
   /**
-   * Cancels this run, unless it finished: its Slurm job is cancelled (`scancel`), or the process
+   * Cancels this run, unless it finished: its scheduler's job is cancelled, or the process
    * computing it on this host is sent SIGTERM; then the run record is marked cancelled (the
    * `cancelled` marker, the reason in `failure.json`, `finished_at`), so it reads as `cancelled`
    * and a later launch computes the interface in a new run record. Cancelling again does nothing
@@ -234,26 +243,23 @@ export class Execution<C extends object = object> extends Interface<C> implement
    */
   override cancel(): CancelResult {
     if (!this.isMaterialized) throw new InterfaceStateError(`${this.module}: not a stored run record, so there is nothing to cancel`);
-    return cancelRun(this);
+    return cancelRun(this, this.session());
   }
 
-  /**
-   * The run state (`pending`, `live`, `died`, `finished`), with a failed run told apart as
-   * `failed` and a cancelled one as `cancelled`.
-   */
-  override status(now: Date = new Date()): RunStatus {
-    const state = this[RECORD];
-    return state.stored ? runStatusAt(state.records!.storage, state.stored.location, now) : 'pending';
+  /** The run state (`pending`, `live`, `died`, `finished`), a failed run told apart as `failed`, a cancelled one as `cancelled`. */
+  override status(at: Date = new Date()): RunStatus {
+    const stored = this.record;
+    return stored ? now(this.session().store.runs.statusAt(stored.location, at), 'status()', 'await run.async.status()') : 'pending';
   }
 
   /** A run record has no runs of its own. */
-  override get execution(): Execution | undefined {
+  override get execution(): RunRecord | undefined {
     return undefined;
   }
 }
 
 /** What a sweep is called in its progress line: its module, or how many modules it has. */
-function sweepLabel(items: readonly Interface<object>[]): string {
-  const modules = [...new Set(items.map((item) => item.module))];
-  return modules.length === 1 ? `${modules[0]} ×${items.length}` : `${items.length} runs of ${modules.length} modules`;
+function sweepLabel(launches: readonly Launch[]): string {
+  const modules = [...new Set(launches.map((launch) => launch.item.module))];
+  return modules.length === 1 ? `${modules[0]} ×${launches.length}` : `${launches.length} runs of ${modules.length} modules`;
 }

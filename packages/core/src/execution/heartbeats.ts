@@ -1,3 +1,5 @@
+import { isThenable } from '../kernel/thenable.js';
+
 /**
  * The heartbeats of the runs computing in this process: one timer per interval for all of them,
  * rather than one per run (a sweep of short runs made and cleared one for each), calling each
@@ -6,7 +8,8 @@
  * and tried again at the next tick; the other runs' beats go on.
  */
 
-type Beat = () => void;
+/** One run's beat; may answer with a promise (a storage over a remote service). */
+type Beat = () => unknown;
 
 interface Ticker {
   readonly timer: NodeJS.Timeout;
@@ -19,7 +22,7 @@ const tickers = new Map<number, Ticker>();
  * Calls `beat` every `intervalMs` until the returned function is called.
  *
  * @example
- * const stop = beating(15_000, () => writeMarkers(records, run, 'heartbeat_at'));
+ * const stop = beating(15_000, () => store.runs.writeMarkers(location, ['heartbeat_at']));
  * try { await compute(); } finally { stop(); }
  */
 export function beating(intervalMs: number, beat: Beat): () => void {
@@ -28,6 +31,13 @@ export function beating(intervalMs: number, beat: Beat): () => void {
   return () => {
     ticker.beats.delete(beat);
   };
+}
+
+function warn(error: unknown): void {
+  const reason = error instanceof Error ? error.message : String(error);
+  process.emitWarning(`a run's heartbeat could not be written (${reason}); until it is, other processes may take the run for dead`, {
+    code: 'MACHINABLE_HEARTBEAT',
+  });
 }
 
 function startTicker(intervalMs: number): Ticker {
@@ -40,12 +50,10 @@ function startTicker(intervalMs: number): Ticker {
     }
     for (const beat of beats) {
       try {
-        beat();
+        const beaten = beat();
+        if (isThenable(beaten)) Promise.resolve(beaten).then(undefined, warn);
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        process.emitWarning(`a run's heartbeat could not be written (${reason}); until it is, other processes may take the run for dead`, {
-          code: 'MACHINABLE_HEARTBEAT',
-        });
+        warn(error);
       }
     }
   }, intervalMs);

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Storage } from '../ports/storage.js';
 import { OUTPUT_FILE } from '../format/reserved-files.js';
+import { isThenable } from '../kernel/thenable.js';
 
 /** How long captured output may wait in memory before it is appended to the log. */
 const FLUSH_MS = 500;
@@ -34,18 +35,21 @@ class OutputLog {
     }
   }
 
-  flush(): void {
+  /** Appends what is pending; a promise only when the storage answered with one. */
+  flush(): void | Promise<void> {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#pending.length === 0) return;
     const text = this.#pending.join('');
     this.#pending = [];
     this.#bytes = 0;
+    // The log is a copy of what the terminal showed: a store that cannot take it (a full disk)
+    // must not fail the run; the next flush tries again with what comes next.
     try {
-      this.storage.appendFile(this.location, OUTPUT_FILE, text);
+      const appended = this.storage.appendFile(this.location, OUTPUT_FILE, text);
+      if (isThenable(appended)) return Promise.resolve(appended).then(undefined, () => undefined);
     } catch {
-      // The log is a copy of what the terminal showed: a store that cannot take it (a full disk)
-      // must not fail the run; the next flush tries again with what comes next.
+      // as above
     }
   }
 }
@@ -65,7 +69,8 @@ export async function capturingOutput<T>(storage: Storage, location: string, com
   try {
     return await current.run(log, compute);
   } finally {
-    log.flush();
+    const flushed = log.flush();
+    if (isThenable(flushed)) await flushed;
   }
 }
 

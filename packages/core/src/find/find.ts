@@ -5,9 +5,8 @@ import { checkFindRequest, SORT_COLUMNS } from '../index/find-request.js';
 import { InterfaceCollection } from '../interface/collection.js';
 import type { Interface } from '../interface/interface.js';
 import { toRows, type Row } from '../interface/rows.js';
-import { Project } from '../project/project.js';
-import type { Records } from '../store/records.js';
-import { columnValue, parseColumn, type ColumnSpec } from './columns.js';
+import type { Session } from '../interface/session.js';
+import { columnValue, parseColumn, type ColumnSpec } from '../interface/columns.js';
 import { RecordView } from './record-view.js';
 import { parseWhere, type WhereClause } from './where.js';
 
@@ -27,8 +26,8 @@ interface LocalSort {
 interface QueryState {
   readonly request: FindRequest;
   readonly local: readonly LocalSort[];
-  /** Set when the query was made by `get(m).where(...)`: what it is resolved against. */
-  readonly records?: Promise<Records>;
+  /** The session of the project the query runs against (given by the entry point that made it). */
+  readonly session: () => Promise<Session<Interface<object>>>;
 }
 
 /**
@@ -47,7 +46,7 @@ export class FindQuery implements Promise<FindResult> {
   readonly [Symbol.toStringTag] = 'FindQuery';
   readonly #state: QueryState;
 
-  constructor(request: FindRequest = {}, state: Partial<QueryState> = {}) {
+  constructor(request: FindRequest, state: Pick<QueryState, 'session'> & Partial<QueryState>) {
     this.#state = { local: [], ...state, request };
   }
 
@@ -141,8 +140,8 @@ export class FindQuery implements Promise<FindResult> {
 
   /** The matching interfaces (each loaded with its module's class), in order, paged as asked. */
   async all(): Promise<InterfaceCollection<Interface>> {
-    const { records, rows } = await this.matches(true);
-    return new InterfaceCollection(await records.fromRows(rows));
+    const { session, rows } = await this.matches(true);
+    return new InterfaceCollection((await session.instances.fromRows(rows)) as Interface[]);
   }
 
   /**
@@ -150,36 +149,37 @@ export class FindQuery implements Promise<FindResult> {
    * columns asked for (see `toRows`), e.g. `['id', 'config.lr', 'status', 'result.json:loss']`.
    */
   async rows(columns: readonly string[] = ['id', 'module', 'version', 'status', 'created']): Promise<Row[]> {
-    const { records, rows } = await this.matches(true);
+    const { session, rows } = await this.matches(true);
     return toRows(
-      rows.map((row) => new RecordView(row, records)),
+      rows.map((row) => new RecordView(row, session.store)),
       { columns },
     );
   }
 
   private async run(): Promise<FindResult> {
-    const { records } = await this.resolved();
-    if (this.#state.local.length === 0) return records.index.find(this.#state.request);
+    const { session } = await this.resolved();
+    if (this.#state.local.length === 0) return session.store.index.find(this.#state.request);
     const { rows, total } = await this.matches(false);
     return { items: rows.map(summaryOf), total };
   }
 
   /** The matching rows in order, paged (`unbounded`: without the default page size). */
-  private async matches(unbounded: boolean): Promise<{ records: Records; rows: IndexRow[]; total: number }> {
-    const { records, request } = await this.resolved();
+  private async matches(unbounded: boolean): Promise<{ session: Session<Interface<object>>; rows: IndexRow[]; total: number }> {
+    const { session, request } = await this.resolved();
+    const { index } = session.store;
     const { local } = this.#state;
     if (local.length === 0) {
       if (unbounded && request.limit === undefined) {
-        const rows = records.index.all(request).slice(request.offset ?? 0);
-        return { records, rows, total: rows.length };
+        const rows = (await index.all(request)).slice(request.offset ?? 0);
+        return { session, rows, total: rows.length };
       }
-      const result = records.index.search(request);
-      return { records, rows: result.items, total: result.total };
+      const result = await index.search(request);
+      return { session, rows: result.items, total: result.total };
     }
     checkFindRequest(request);
-    const all = records.index.all(request);
+    const all = await index.all(request);
     const keyed = all.map((row) => {
-      const view = new RecordView(row, records);
+      const view = new RecordView(row, session.store);
       return { row, keys: local.map(({ column }) => columnValue(view, column)) };
     });
     keyed.sort((a, b) => {
@@ -191,34 +191,16 @@ export class FindQuery implements Promise<FindResult> {
     });
     const offset = request.offset ?? 0;
     const limit = request.limit ?? (unbounded ? Infinity : 100);
-    return { records, rows: keyed.slice(offset, offset + limit).map(({ row }) => row), total: keyed.length };
+    return { session, rows: keyed.slice(offset, offset + limit).map(({ row }) => row), total: keyed.length };
   }
 
-  private async resolved(): Promise<{ records: Records; request: FindRequest }> {
-    const records = await (this.#state.records ?? Project.current().records());
-    return { records, request: this.#state.request };
+  private async resolved(): Promise<{ session: Session<Interface<object>>; request: FindRequest }> {
+    return { session: await this.#state.session(), request: this.#state.request };
   }
 
   private with(request: FindRequest, local: readonly LocalSort[] = this.#state.local): FindQuery {
     return new FindQuery(request, { ...this.#state, local });
   }
-}
-
-/**
- * A find over the current project's index: the reference's `FindRequest` (keys as the reference
- * spells them), refined with the builder's calls. See `FindQuery`.
- *
- * @example
- * const { items, total } = await find({ module: 'train', label: 'baseline' });
- * const best = await find({ module: 'train' }).where('lr>0.01').sort('result.json:loss').limit(5).rows(['id', 'config.lr', 'result.json:loss']);
- */
-export function find(request: FindRequest = {}): FindQuery {
-  return new FindQuery(request);
-}
-
-/** A query against a given store (what `get(m).where(...)` makes). */
-export function findIn(records: Promise<Records>, request: FindRequest): FindQuery {
-  return new FindQuery(request, { records });
 }
 
 function withoutSort(request: FindRequest): FindRequest {

@@ -1,24 +1,22 @@
 import { decodeFile } from '../files/file-codecs.js';
-import { syncNow } from '../kernel/sync-now.js';
 import { toPlainNumbers } from '../json/json.js';
-import { CACHED_FILE } from '../format/layout.js';
-import { hasFile } from '../ports/storage.js';
 import type { IndexRow } from '../ports/index.js';
-import type { RunStatus } from '../interface/interface.js';
-import type { Records } from '../store/records.js';
-import type { ColumnSource } from './columns.js';
+import type { RecordStore } from '../ports/store.js';
+import type { RunStatus } from '../format/run-status.js';
+import { now } from '../kernel/maybe.js';
+import type { ColumnSource } from '../interface/columns.js';
 
 /**
  * A stored record as its index row and its files tell it, without importing its module: what a
  * results table of thousands of runs (or of a store written by Python) reads.
  *
  * @example
- * new RecordView(row, records).loadFile('result.json', null);
+ * new RecordView(row, store).loadFile('result.json', null);
  */
 export class RecordView implements ColumnSource {
   constructor(
     readonly row: IndexRow,
-    private readonly records: Records,
+    private readonly store: RecordStore,
   ) {}
 
   get uuid(): string {
@@ -62,15 +60,15 @@ export class RecordView implements ColumnSource {
   }
 
   status(): RunStatus {
-    return this.records.statusOf(this.row.record_id, this.row.storage_uri, this.row.kind);
+    return now(this.store.runs.statusOf(this.row.record_id, this.row.storage_uri, this.row.kind), 'status', 'a synchronous storage');
   }
 
   cached(): boolean {
-    return syncNow(hasFile(this.records.storage, this.row.storage_uri, CACHED_FILE));
+    return now(this.store.files.isCached(this.row.storage_uri), 'cached', 'a synchronous storage');
   }
 
   loadFile<T>(name: string, fallback?: T): T {
-    const bytes = syncNow(this.records.storage.readFile(this.row.storage_uri, name));
+    const bytes = now(this.store.storage.readFile(this.row.storage_uri, name), `loadFile('${name}')`, 'a synchronous storage');
     return bytes === undefined ? (fallback as T) : (decodeFile(name, bytes) as T);
   }
 }

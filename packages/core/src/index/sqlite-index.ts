@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { indexAccessError } from './sqlite-errors.js';
 
-import { IndexCollisionError, MachinableError } from '../kernel/errors.js';
-import { parseJson, type JsonValue } from '../json/json.js';
+import { IndexCollisionError } from '../kernel/errors.js';
+import type { MaybePromise } from '../kernel/maybe.js';
 import type { JsonObject } from '../format/model.js';
 import { nowNs } from '../format/timestamp.js';
 import { isPlainObject } from '../config/plain.js';
@@ -12,9 +12,10 @@ import { isThenable } from '../kernel/thenable.js';
 import { checkFindRequest, type CheckedFindRequest } from './find-request.js';
 import { buildFindSql, configPathsOf, findIndexSql, type FindSql, type SqlParam } from './find-sql.js';
 import type { Claim, DedupKey, FindRequest, LookupOptions, FindResult, Index, IndexRow, IndexSummary, IngestItem, RecordLocation, RelationRow } from '../ports/index.js';
+import { isPrimaryKeyClash, parseObject, refreshValues, rowValues, toRow, toSummary, type SqlRow, type SqlSummary } from './sqlite-rows.js';
+import { MAX_FIND_INDEXES, prepareStatements, SUMMARY_COLUMNS, type Statements } from './sqlite-statements.js';
 import {
   DEFAULT_BUSY_TIMEOUT_MS,
-  INDEX_COLUMNS,
   SECONDARY_INDEX_SQL,
   SQLITE_INDEX_SCHEMA_VERSION,
   missingIndexes,
@@ -22,6 +23,9 @@ import {
 } from './sqlite-schema.js';
 
 export { SQLITE_INDEX_SCHEMA_VERSION };
+
+/** Thrown inside a claim's transaction to roll it back when create() answered with a promise. */
+const ASYNC_CREATE = Symbol('create() is asynchronous');
 
 /** Options of {@link SqliteIndex}. */
 export interface SqliteIndexOptions {
@@ -32,64 +36,6 @@ export interface SqliteIndexOptions {
    */
   readonly busyTimeout?: number;
 }
-
-/** A row of `'index'` as SQLite returns it (integers as bigint). */
-interface SqlRow {
-  record_id: string;
-  kind: string;
-  module: string | null;
-  identity_key: string;
-  predicate_json: string;
-  predicate_key: string;
-  parent_id: string | null;
-  config_default_json: string;
-  config_version_json: string;
-  config_update_json: string;
-  config_resolved_json: string;
-  inherits_json: string;
-  context_json: string;
-  storage_uri: string;
-  local_uri: string | null;
-  storage_id: string | null;
-  hidden: bigint | number;
-  bytes_missing: bigint | number;
-  created_at_ns: bigint | number;
-  updated_at_ns: bigint | number;
-  created_by: string | null;
-  label: string | null;
-  extra_json: string | null;
-  private_json: string | null;
-}
-
-type SqlSummary = Pick<SqlRow, keyof IndexSummary>;
-
-interface SqlRelation {
-  relation: string;
-  record_id: string;
-  related_id: string;
-  priority: bigint | number;
-  created_at_ns: bigint | number;
-}
-
-/** The values of a row, in {@link INDEX_COLUMNS} order (positional binding measured faster than named). */
-type RowValues = [
-  string, string, string | null, string, string, string, string | null, string, string, string, string, string, string,
-  string, string | null, string | null, bigint, bigint, bigint, bigint, string | null, string | null, string, string,
-];
-
-type RefreshValues = [
-  string, string | null, string, string, string, string, string, string, string, string | null, string,
-  string, string | null, string | null, bigint, string,
-];
-
-const SUMMARY_COLUMNS =
-  'record_id, kind, module, identity_key, predicate_key, parent_id, storage_uri, local_uri, storage_id, hidden, bytes_missing, created_at_ns, created_by, label';
-const RELATION_COLUMNS = 'relation, record_id, related_id, priority, created_at_ns';
-// `parent_id IS ?` so that a null parent matches a null parent (`=` never matches NULL).
-/** At most this many expression indexes for finds on config paths (see `indexConfigPaths`). */
-const MAX_FIND_INDEXES = 16;
-const DEDUP = "FROM 'index' WHERE parent_id IS ? AND identity_key = ? AND predicate_key = ?";
-const OLDEST = 'ORDER BY created_at_ns, record_id LIMIT 1';
 
 /**
  * The default {@link Index}: one SQLite file (`.machinable.sqlite` in the project) with the
@@ -115,30 +61,8 @@ export class SqliteIndex implements Index {
   readonly needsReindex: boolean;
 
   private readonly db: Database.Database;
-  private readonly stmt: {
-    get: Database.Statement<[string], SqlRow>;
-    keys: Database.Statement<[string], [string, string, string]>;
-    dedup: Database.Statement<[string | null, string, string], SqlRow>;
-    locate: Database.Statement<[string | null, string, string], [string, string]>;
-    locateTopLevel: Database.Statement<[string, string, string, string, string], [string, string]>;
-    latest: Database.Statement<[string, string], SqlRow>;
-    insert: Database.Statement<RowValues>;
-    refresh: Database.Statement<RefreshValues>;
-    relate: Database.Statement<[string, string, string, bigint]>;
-    relations: Database.Statement<[string], SqlRelation>;
-    relationsNamed: Database.Statement<[string, string], SqlRelation>;
-    inverse: Database.Statement<[string], SqlRelation>;
-    inverseNamed: Database.Statement<[string, string], SqlRelation>;
-    setLabel: Database.Statement<[string | null, string]>;
-    setUpdatedAt: Database.Statement<[bigint, string]>;
-    setHidden: Database.Statement<[bigint, string]>;
-    getPrivate: Database.Statement<[string], string | null>;
-    setPrivate: Database.Statement<[string, string]>;
-    removeRow: Database.Statement<[string]>;
-    removeRelations: Database.Statement<[string]>;
-    locations: Database.Statement<[], Pick<IndexRow, 'record_id' | 'kind' | 'storage_uri'>>;
-  };
-  private readonly claimTx: Database.Transaction<(row: IndexRow, create: () => void, force: boolean) => Claim>;
+  private readonly stmt: Statements;
+  private readonly claimTx: Database.Transaction<(row: IndexRow, create: () => MaybePromise<void>, force: boolean, later: (written: PromiseLike<void>) => void) => Claim>;
   private readonly ingestTx: Database.Transaction<(items: Iterable<IngestItem>) => number>;
   private readonly relateTx: Database.Transaction<(relations: Iterable<Pick<RelationRow, 'relation' | 'record_id' | 'related_id'>>) => number>;
   // Find queries vary with the request's shape; preparing one costs about as much as running it.
@@ -159,52 +83,9 @@ export class SqliteIndex implements Index {
     this.needsReindex = created;
     this.findIndexes = new Set(db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_find_%'").pluck().all());
 
-    const rows = <P extends unknown[], R>(sql: string): Database.Statement<P, R> => db.prepare<P, R>(sql).safeIntegers(true);
-    this.stmt = {
-      get: rows("SELECT * FROM 'index' WHERE record_id = ?"),
-      keys: db.prepare<[string], [string, string, string]>("SELECT identity_key, predicate_key, storage_uri FROM 'index' WHERE record_id = ?").raw(true),
-      dedup: rows(`SELECT * ${DEDUP} ${OLDEST}`),
-      // Two columns, as an array: a lookup is the hot path of get(), and SELECT * would read and
-      // convert the config JSON of every hit (2.5x the time).
-      // The order of a find's default sort (newest first, ties by record id).
-      latest: rows("SELECT * FROM 'index' WHERE parent_id = ? AND kind = ? ORDER BY created_at_ns DESC, record_id LIMIT 1"),
-      locate: db.prepare<[string | null, string, string], [string, string]>(`SELECT record_id, storage_uri ${DEDUP} AND hidden = 0 ${OLDEST}`).raw(true),
-      // A lookup under a parent, else among records without one, in one statement (each part
-      // searches idx_index_identity).
-      locateTopLevel: db
-        .prepare<[string, string, string, string, string], [string, string]>(
-          `SELECT record_id, storage_uri FROM (
-             SELECT record_id, storage_uri, created_at_ns, 0 AS rank FROM 'index' WHERE parent_id = ? AND identity_key = ? AND predicate_key = ? AND hidden = 0
-             UNION ALL
-             SELECT record_id, storage_uri, created_at_ns, 1 AS rank FROM 'index' WHERE parent_id IS NULL AND identity_key = ? AND predicate_key = ? AND hidden = 0
-           ) ORDER BY rank, created_at_ns, record_id LIMIT 1`,
-        )
-        .raw(true),
-      insert: db.prepare<RowValues>(`INSERT INTO 'index' (${INDEX_COLUMNS.join(', ')}) VALUES (${INDEX_COLUMNS.map(() => '?').join(', ')})`),
-      refresh: db.prepare<RefreshValues>(
-        `UPDATE 'index' SET kind = ?, module = ?, predicate_json = ?, config_default_json = ?, config_version_json = ?,
-         config_update_json = ?, config_resolved_json = ?, inherits_json = ?, context_json = ?, label = ?, extra_json = ?,
-         storage_uri = ?, local_uri = ?, storage_id = ?, updated_at_ns = ? WHERE record_id = ?`,
-      ),
-      // OR IGNORE: edge logs are grow-only sets, so re-ingesting meets edges already held.
-      relate: db.prepare<[string, string, string, bigint]>(
-        'INSERT OR IGNORE INTO relations (relation, record_id, related_id, priority, created_at_ns) VALUES (?, ?, ?, 0, ?)',
-      ),
-      relations: rows(`SELECT ${RELATION_COLUMNS} FROM relations WHERE record_id = ? ORDER BY created_at_ns DESC, id DESC`),
-      relationsNamed: rows(`SELECT ${RELATION_COLUMNS} FROM relations WHERE record_id = ? AND relation = ? ORDER BY created_at_ns DESC, id DESC`),
-      inverse: rows(`SELECT ${RELATION_COLUMNS} FROM relations WHERE related_id = ? ORDER BY created_at_ns DESC, id DESC`),
-      inverseNamed: rows(`SELECT ${RELATION_COLUMNS} FROM relations WHERE related_id = ? AND relation = ? ORDER BY created_at_ns DESC, id DESC`),
-      setLabel: db.prepare<[string | null, string]>("UPDATE 'index' SET label = ? WHERE record_id = ?"),
-      setUpdatedAt: db.prepare<[bigint, string]>("UPDATE 'index' SET updated_at_ns = ? WHERE record_id = ?"),
-      setHidden: db.prepare<[bigint, string]>("UPDATE 'index' SET hidden = ? WHERE record_id = ?"),
-      getPrivate: db.prepare<[string], string | null>("SELECT private_json FROM 'index' WHERE record_id = ?").pluck(),
-      setPrivate: db.prepare<[string, string]>("UPDATE 'index' SET private_json = ? WHERE record_id = ?"),
-      removeRow: db.prepare<[string]>("DELETE FROM 'index' WHERE record_id = ?"),
-      removeRelations: db.prepare<[string]>('DELETE FROM relations WHERE record_id = ?'),
-      locations: db.prepare<[], Pick<IndexRow, 'record_id' | 'kind' | 'storage_uri'>>("SELECT record_id, kind, storage_uri FROM 'index'"),
-    };
+    this.stmt = prepareStatements(db);
 
-    this.claimTx = db.transaction((row: IndexRow, create: () => void, force: boolean): Claim => {
+    this.claimTx = db.transaction((row: IndexRow, create: () => MaybePromise<void>, force: boolean, later: (written: PromiseLike<void>) => void): Claim => {
       if (!force) {
         // Hidden rows count: hiding a record is a view of it, not permission to create it twice.
         const held = this.stmt.dedup.get(row.parent_id, row.identity_key, row.predicate_key);
@@ -222,12 +103,12 @@ export class SqliteIndex implements Index {
         }
         return { row: toRow(same, this.path), created: false };
       }
-      const written: unknown = create();
-      // An async create() would still be writing when the lock is released, letting another
-      // process claim the key against a record that is not there yet.
+      const written = create();
+      // An asynchronous create() cannot hold the write lock (it would be held across other work
+      // of this process): the transaction is rolled back and the row inserted once it is done.
       if (isThenable(written)) {
-        written.then(undefined, () => undefined);
-        throw new TypeError('claim(): create() must write the record synchronously, not return a promise');
+        later(written as PromiseLike<void>);
+        throw ASYNC_CREATE;
       }
       return { row, created: true };
     });
@@ -260,17 +141,28 @@ export class SqliteIndex implements Index {
 
   /**
    * Atomically finds or creates the record holding `row`'s record id or dedup key (see
-   * {@link Index.claim}). `create()` runs inside the write lock, so other writers wait for it (up
-   * to `busyTimeout`); if it throws, nothing is inserted and the error propagates.
+   * {@link Index.claim}). A synchronous `create()` runs inside the write lock, so other writers
+   * wait for it (up to `busyTimeout`); if it throws, nothing is inserted and the error propagates.
+   * An asynchronous one (a storage over a remote service) runs after the key was found free, and
+   * the row is inserted when it resolved: the record directory, at a location given by the keys
+   * and created all-or-nothing by the storage, is what keeps one record per key (a second
+   * creator gets `RecordExistsError` and takes the first's record over, indexing it), and a crash
+   * between the directory and the row leaves a directory that a lookup's takeover or `reindex`
+   * indexes, never a row without a record.
    *
    * @example
-   * const { row, created } = index.claim(candidate, () => storage.create(candidate));
+   * const { row, created } = index.claim(candidate, () => storage.create(location, files));
    * if (!created) console.log(`reusing ${row.record_id}`);
    */
-  claim(row: IndexRow, create: () => void, options: { readonly force?: boolean } = {}): Claim {
-    return this.writing(() => {
-      return this.claimTx.immediate(row, create, options.force ?? false);
-    });
+  claim(row: IndexRow, create: () => MaybePromise<void>, options: { readonly force?: boolean } = {}): MaybePromise<Claim> {
+    let written: PromiseLike<void> | undefined;
+    try {
+      return this.writing(() => this.claimTx.immediate(row, create, options.force ?? false, (pending) => (written = pending)));
+    } catch (error) {
+      if (error !== ASYNC_CREATE || written === undefined) throw error;
+    }
+    // The directory is there once create() resolved: its row goes in whatever holds the key now.
+    return Promise.resolve(written).then(() => this.claim(row, () => undefined, { force: true }));
   }
 
   /** The row of a record id (exact; the reference's 6-character short ids are not resolved here). */
@@ -437,7 +329,7 @@ export class SqliteIndex implements Index {
    * @example
    * index.rebuild(() => index.ingest(items));
    */
-  rebuild<T>(fill: () => T): T {
+  rebuild<T>(fill: () => MaybePromise<T>): MaybePromise<T> {
     return this.writing(() => {
       this.db
         .transaction(() => {
@@ -447,7 +339,7 @@ export class SqliteIndex implements Index {
           this.findIndexes.clear();
         })
         .immediate();
-      let result: T;
+      let result: MaybePromise<T>;
       try {
         result = fill();
       } catch (error) {
@@ -455,7 +347,7 @@ export class SqliteIndex implements Index {
         throw error;
       }
       if (isThenable(result)) {
-        return Promise.resolve(result).finally(() => this.restoreIndexes()) as T;
+        return Promise.resolve(result).finally(() => this.restoreIndexes());
       }
       this.restoreIndexes();
       return result;
@@ -533,124 +425,4 @@ export class SqliteIndex implements Index {
     }
     return statement as Database.Statement<SqlParam[], R>;
   }
-}
-
-function rowValues(row: IndexRow, hidden: boolean, bytesMissing: boolean, privateJson: string): RowValues {
-  const { config } = row;
-  return [
-    row.record_id,
-    row.kind,
-    row.module,
-    row.identity_key,
-    canonicalJson(row.predicate),
-    row.predicate_key,
-    row.parent_id,
-    canonicalJson(config.default),
-    canonicalJson(config.version),
-    canonicalJson(config.update),
-    canonicalJson(config.resolved),
-    canonicalJson(row.inherits),
-    canonicalJson(row.context),
-    row.storage_uri,
-    row.local_uri,
-    row.storage_id,
-    hidden ? 1n : 0n,
-    bytesMissing ? 1n : 0n,
-    row.created_at_ns,
-    row.updated_at_ns,
-    row.created_by,
-    row.label,
-    canonicalJson(row.extra),
-    privateJson,
-  ];
-}
-
-function refreshValues(row: IndexRow): RefreshValues {
-  const { config } = row;
-  return [
-    row.kind,
-    row.module,
-    canonicalJson(row.predicate),
-    canonicalJson(config.default),
-    canonicalJson(config.version),
-    canonicalJson(config.update),
-    canonicalJson(config.resolved),
-    canonicalJson(row.inherits),
-    canonicalJson(row.context),
-    row.label,
-    canonicalJson(row.extra),
-    row.storage_uri,
-    row.local_uri,
-    row.storage_id,
-    row.updated_at_ns,
-    row.record_id,
-  ];
-}
-
-function toRow(row: SqlRow, path: string): IndexRow {
-  const id = row.record_id;
-  return {
-    ...toSummary(row),
-    predicate: parseObject(row.predicate_json, path, id, 'predicate_json'),
-    config: {
-      default: parseObject(row.config_default_json, path, id, 'config_default_json'),
-      version: parseList(row.config_version_json, path, id, 'config_version_json'),
-      update: parseObject(row.config_update_json, path, id, 'config_update_json'),
-      resolved: parseObject(row.config_resolved_json, path, id, 'config_resolved_json'),
-    },
-    inherits: parseList(row.inherits_json, path, id, 'inherits_json') as string[],
-    context: parseList(row.context_json, path, id, 'context_json'),
-    updated_at_ns: BigInt(row.updated_at_ns),
-    extra: parseObject(row.extra_json, path, id, 'extra_json'),
-    private: parseObject(row.private_json, path, id, 'private_json'),
-  };
-}
-
-function toSummary(row: SqlSummary): IndexSummary {
-  return {
-    record_id: row.record_id,
-    kind: row.kind,
-    module: row.module,
-    identity_key: row.identity_key,
-    predicate_key: row.predicate_key,
-    parent_id: row.parent_id,
-    storage_uri: row.storage_uri,
-    // The reference reads an empty location as none.
-    local_uri: row.local_uri || null,
-    storage_id: row.storage_id,
-    hidden: Number(row.hidden) !== 0,
-    bytes_missing: Number(row.bytes_missing) !== 0,
-    created_at_ns: BigInt(row.created_at_ns),
-    created_by: row.created_by,
-    label: row.label,
-  };
-}
-
-function parseColumn(text: string | null, path: string, recordId: string, column: string): JsonValue | null {
-  // NULL reads as the column's default, as the reference reads extra_json and private_json.
-  if (text === null || text === '') return null;
-  try {
-    return parseJson(text);
-  } catch (error) {
-    throw new MachinableError(
-      `index ${path}: column ${column} of record ${recordId} is not valid JSON (${(error as Error).message}); ` +
-        'the index is a cache: move the file aside and run `machinable reindex` to rebuild it',
-    );
-  }
-}
-
-function parseObject(text: string | null, path: string, recordId: string, column: string): JsonObject {
-  const value = parseColumn(text, path, recordId, column);
-  return isPlainObject(value) ? (value as JsonObject) : {};
-}
-
-function parseList(text: string | null, path: string, recordId: string, column: string): JsonValue[] {
-  const value = parseColumn(text, path, recordId, column);
-  return Array.isArray(value) ? value : [];
-}
-
-/** True for the error of an INSERT whose record id is taken (the primary key of `'index'`). */
-function isPrimaryKeyClash(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

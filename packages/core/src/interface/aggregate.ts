@@ -1,6 +1,6 @@
 import type { VersionSpec } from '../config/version.js';
 import { InterfaceCollection } from './collection.js';
-import type { Target } from '../store/records.js';
+import type { Target } from './session.js';
 import { Interface } from './interface.js';
 import { currentExecution } from '../context/execution-context.js';
 
@@ -63,7 +63,7 @@ export abstract class Aggregate<C extends object = Record<string, unknown>> exte
     } else {
       // One sweep for the default execution, so it reports the members' progress together.
       for (const member of members) await member.materialize();
-      await this.records().then((records) => records.defaultExecution().dispatch(members));
+      await (await this.joined()).launcher.launchAll(members);
     }
     return super.launch();
   }

@@ -1,49 +1,34 @@
 import { resolve } from 'node:path';
 import type { VersionSpec } from '../config/version.js';
-import { currentExecution } from '../context/execution-context.js';
-import { InterfaceStateError, MachinableError, RelationError } from '../kernel/errors.js';
-import { parseEdgeLog, RELATIONS, type EdgeLine, type RelationFn } from '../format/edges.js';
-import { EDGE_LOG_FILE, FORMAT_FILES, RELATED_DIRECTORY, UPDATED_AT_FILE } from '../format/layout.js';
-import { timestampNs } from '../format/timestamp.js';
-import { provenanceGraph, type ProvenanceGraph, type ProvenanceOptions } from '../store/provenance-graph.js';
+import { decodeFile, encodeFile } from '../files/file-codecs.js';
+import { type EdgeLine, type RelationFn } from '../format/edges.js';
+import { FORMAT_FILES, RELATED_DIRECTORY } from '../format/layout.js';
+import { predicateKey } from '../format/keys.js';
+import type { JsonObject } from '../format/model.js';
 import { newRecordId, shortId } from '../format/record-id.js';
 import type { StoredRecord } from '../format/record.js';
-import { predicateKey } from '../format/keys.js';
-import type { RunState } from '../format/run-state.js';
-import { configIdentity } from '../identity/identity.js';
-import { decodeFile, encodeFile } from '../files/file-codecs.js';
-import type { JsonObject } from '../format/model.js';
-import { toPlainNumbers, type JsonValue } from '../json/json.js';
-import { newRecordState, RECORD, takeClaimAtCreation, type RecordState } from '../store/record-state.js';
-import { releaseClaim } from '../store/claims.js';
 import { CLAIM_FILE, FAILURE_FILE } from '../format/reserved-files.js';
-import type { Records, Target } from '../store/records.js';
+import type { CancelResult, RunFailure, RunStatus } from '../format/run-status.js';
+import type { Markers } from '../format/run-state.js';
+import { configIdentity } from '../identity/identity.js';
+import { toPlainNumbers, type JsonValue } from '../json/json.js';
+import { InterfaceStateError, MachinableError, RelationError } from '../kernel/errors.js';
+import { now } from '../kernel/maybe.js';
+import { deepFreeze } from '../config/freeze.js';
+import { ambientSource } from './ambient.js';
+import { AsyncView } from './async-view.js';
 import { InterfaceCollection } from './collection.js';
 import { Element, resolutionOf } from './element.js';
-import { deepFreeze } from '../config/freeze.js';
-import type { Execution } from '../execution/execution.js';
-import type { CancelResult } from '../execution/cancel.js';
-import type { ComputeResources } from '../execution/compute-resources.js';
-
-/**
- * Where a run stands. The format's run states (`pending`, `live`, `died`, `finished`), with a run
- * that finished by throwing told apart as `failed`, and one that was cancelled (`cancel()`) as
- * `cancelled`.
- */
-export type RunStatus = RunState | 'failed' | 'cancelled';
-
-/** The error a failed run stored (`failure.json` in its run record). */
-export interface RunFailure {
-  readonly message: string;
-  readonly name: string;
-  readonly stack?: string;
-  readonly at: string;
-}
-
+import { HANDLE, newHandle, type Handle } from './handle.js';
+import { relatedIds } from './related-ids.js';
+import type { Session, Target } from './session.js';
+import type { ComputeResources } from './compute-resources.js';
 
 /**
  * A unit of research with a stored record: the same module and config always find the same record,
- * so launching it computes once and every later `get()` reloads the result.
+ * so launching it computes once and every later `get()` reloads the result. A facade: its record
+ * is read and written by its project's store, its instances made by its project's hydrator, its
+ * launches run by its project's launcher (see `Session`).
  *
  * @example
  * export default class Train extends Interface<TrainConfig> { static Config = TrainConfig; async run() { ... } }
@@ -54,16 +39,14 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   /** @internal how records list this class in `inherits`. */
   static readonly frameworkModule: string = 'machinable.interface';
 
-  /** @internal the records layer's slot (see `records/record-state.ts`). */
-  readonly [RECORD]: RecordState = newRecordState();
-
-  #identityKey?: string;
+  /** @internal the project session and record slot (see `handle.ts`). */
+  readonly [HANDLE]: Handle = newHandle();
   #markers = new Map<string, unknown>();
 
   /** The record id: 12 characters of base62, known before materialize and kept by it. */
   get uuid(): string {
-    const state = this[RECORD];
-    return state.stored?.header.uuid ?? (state.id ??= newRecordId());
+    const { slot } = this[HANDLE];
+    return slot.stored?.header.uuid ?? (slot.id ??= newRecordId());
   }
 
   /** Short id for display (the record id itself for format-v1 ids). */
@@ -73,59 +56,63 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
 
   /** True once the record is written (or was found stored). */
   get isMaterialized(): boolean {
-    return this[RECORD].stored !== undefined;
+    return this[HANDLE].slot.stored !== undefined;
   }
 
   /** The stored record (`id.json`, `model.json`, location), once materialized. */
   get record(): StoredRecord | undefined {
-    return this[RECORD].stored;
+    return this[HANDLE].slot.stored;
   }
 
   /** Hash of module and canonical config: what makes two requests the same run. */
   get identityKey(): string {
-    const stored = this[RECORD].stored;
-    if (stored) return stored.header.identity_key;
-    if (this.#identityKey === undefined) {
+    const handle = this[HANDLE];
+    if (handle.slot.stored) return handle.slot.stored.header.identity_key;
+    if (handle.identityKey === undefined) {
       const { resolved, schema } = resolutionOf(this);
-      this.#identityKey = configIdentity(this.module, resolved, schema).key;
+      handle.identityKey = configIdentity(this.module, resolved, schema).key;
     }
-    return this.#identityKey;
+    return handle.identityKey;
   }
 
   /** Values beyond the config that distinguish runs: the enclosing scopes and `onComputePredicate()`. */
   get predicate(): JsonObject {
-    const state = this[RECORD];
-    state.predicate ??= deepFreeze(this.onComputePredicate() as JsonObject);
-    return state.predicate;
+    const { slot } = this[HANDLE];
+    slot.predicate ??= deepFreeze(this.onComputePredicate() as JsonObject);
+    return slot.predicate;
   }
 
   /** 32 hex characters of the predicate's hash (for a run record: its dispatch time). */
   get predicateKey(): string {
-    return this[RECORD].stored?.header.predicate_key ?? predicateKey(this.predicate);
+    return this[HANDLE].slot.stored?.header.predicate_key ?? predicateKey(this.predicate);
   }
 
   /** The human-facing label (see `setLabel()`); null when none is set. */
   get label(): string | null {
-    return this[RECORD].stored?.model.label ?? null;
+    return this.record?.model.label ?? null;
   }
 
   /** Who created the record (the OS user name). */
   get createdBy(): string | null {
-    return this[RECORD].stored?.model.created_by ?? null;
+    return this.record?.model.created_by ?? null;
   }
 
   /** When the record was created. */
   get createdAt(): Date | undefined {
-    const ns = this[RECORD].stored?.model.created_at_ns;
+    const ns = this.record?.model.created_at_ns;
     return ns === null || ns === undefined ? undefined : new Date(Number(ns / 1_000_000n));
   }
 
   /** When the record last changed through machinable (its `updated_at` marker, read now). */
   get updatedAt(): Date | undefined {
-    const { stored, records } = this[RECORD];
-    const text = stored && records?.storage.readFile(stored.location, UPDATED_AT_FILE)?.toString('utf8');
-    const ns = text ? timestampNs(text) : undefined;
+    const stored = this.record;
+    const ns = stored && now(this.session().store.files.updatedAt(stored), 'updatedAt', 'await run.async.updatedAt()');
     return ns === undefined ? undefined : new Date(Number(ns / 1_000_000n));
+  }
+
+  /** The awaitable forms of the conveniences that read the record now, for a storage that answers asynchronously. */
+  get async(): AsyncView {
+    return new AsyncView(this[HANDLE], this.module, checkFileName);
   }
 
   /** Hook: extra values (not config) that make runs distinct, e.g. `{ dataset: hashOf(files) }`. */
@@ -134,10 +121,8 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   }
 
   /**
-   * Hook: what a run of this interface needs from a cluster (CPUs, memory, time, GPUs, a
-   * partition, any other sbatch option). A cluster execution (`Slurm`) merges it under its own
-   * config, so an explicit `new Slurm({ time: '1:00:00' })` wins over it, and records the result
-   * in the run record's predicate (`resources`). Local executions ignore it.
+   * Hook: what a run needs from a cluster (CPUs, memory, time, GPUs, a partition, other scheduler
+   * options). A cluster execution merges it under its own config; local executions ignore it.
    *
    * @example
    * onComputeResources() { return { cpus: this.config.workers, memory: '8G', gres: 'gpu:1' }; }
@@ -161,13 +146,9 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   /** The computation. Save results with `saveFile`; they are what later `get()`s read. */
   run(): void | Promise<void> {}
 
-  /**
-   * Writes the record (once): its directory in the storage and its row in the index. If another
-   * process stored the same run first, this interface becomes that record.
-   */
+  /** Writes the record (once). If another process stored the same run first, this interface becomes that record. */
   async materialize(): Promise<this> {
-    const records = this[RECORD].records ?? (await this.records());
-    await records.materialize(this);
+    await (await this.joined()).instances.materialize(this);
     return this;
   }
 
@@ -179,77 +160,42 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   /**
    * Materializes, then computes through the current execution unless the record is computed
    * already (a cached no-op). Inside `execution.within(...)` the interface is collected and
-   * computed when the block ends; otherwise it is computed now, in this process. Each
-   * computation is a run record (an `Execution`) under this record; a run that throws stores
-   * its error there, leaves the interface uncomputed (a later launch retries) and rejects.
+   * computed when the block ends; otherwise now, in this process. Each computation is a run
+   * record (an `Execution`) under this record; a run that throws stores its error there, leaves
+   * the interface uncomputed (a later launch retries) and rejects.
    */
   async launch(): Promise<this> {
-    const execution = currentExecution<Interface<object>>();
-    if (execution) {
-      await this.materialize();
-      execution.queue(this);
-      return this;
-    }
-    // Computed here and now: a record this launch creates is created claimed (no other process
-    // can claim it in between); one that exists is claimed by the computation, if not cached.
-    const records = this[RECORD].records ?? (await this.records());
-    try {
-      await records.materialize(this, { claim: true });
-      await records.defaultExecution().dispatch([this]);
-    } finally {
-      // A claim the computation did not take over (a hook threw, or it never started) is given back.
-      if (takeClaimAtCreation(this)) releaseClaim(records, this);
-    }
+    await (await this.joined()).launcher.launch(this);
     return this;
   }
 
   /**
-   * Finds or configures an interface derived from this one: like `get()`, but the record is
-   * scoped under this one (nested in its directory, `parent` in its header) and joined to it by a
-   * derivation edge, so the same config derived from two interfaces is two records, and deriving
-   * again finds the same one. This interface must be materialized.
+   * Finds or configures an interface derived from this one: like `get()`, scoped under this
+   * (materialized) record and joined to it by a derivation edge.
    *
    * @example
-   * const child = await sweep.derive('train', { lr: 0.01 });
-   * await child.launch(); // (await child.ancestor)?.uuid === sweep.uuid
+   * const child = await sweep.derive('train', { lr: 0.01 }); await child.launch();
    */
   async derive<T extends Interface<object> = Interface>(target: Target<T>, version?: VersionSpec): Promise<T> {
     this.requireMaterialized('derive()');
-    const child = await this.records().then((r) => r.configure(target, version, this));
+    const child = await this.session().instances.configure(target, version, this);
     if (!(child instanceof Interface)) {
       throw new RelationError(`cannot derive ${String((child as Element).module)} from ${this.module}: it is an Element, which is never stored; derive an Interface`);
     }
     return child;
   }
 
-  /**
-   * The interface this one was derived from, or undefined.
-   *
-   * @example
-   * (await (await sweep.derive('train', { lr: 0.01 })).ancestor)?.uuid === sweep.uuid; // true
-   */
+  /** The interface this one was derived from, or undefined. */
   get ancestor(): Promise<Interface | undefined> {
-    const id = this.relatedIds('ancestor').at(-1);
-    return id === undefined ? Promise.resolve(undefined) : this[RECORD].records!.byId(id);
+    return this.related('ancestor').then((found) => found.last());
   }
 
-  /**
-   * The interfaces derived from this one (stored ones), oldest first.
-   *
-   * @example
-   * await (await sweep.derive('train', { lr: 0.01 })).materialize();
-   * (await sweep.derived()).length; // 1
-   */
+  /** The interfaces derived from this one (stored ones), oldest first. */
   derived(): Promise<InterfaceCollection<Interface>> {
-    return this.relatedBy('derived');
+    return this.related('derived');
   }
 
-  /**
-   * The chain of ancestors, nearest first: parent, grandparent, ... (empty for an underived record).
-   *
-   * @example
-   * (await grandchild.lineage()).map((i) => i.module); // ['a', 'root']
-   */
+  /** The chain of ancestors, nearest first: parent, grandparent, ... (empty for an underived record). */
   async lineage(): Promise<InterfaceCollection<Interface>> {
     const chain: Interface[] = [];
     const seen = new Set<string>([this.uuid]);
@@ -261,106 +207,75 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   }
 
   /**
-   * Records that this interface uses `other` (a dataset, a trained model): the edge goes into both
-   * records' edge logs and the index. Both must be materialized; using the same interface again
-   * does nothing.
+   * Records that this interface uses `other` (a dataset, a trained model), in both records' edge
+   * logs and the index; both must be materialized.
    *
    * @example
-   * await evaluation.use(trained);
-   * (await trained.usedBy()).first()?.uuid === evaluation.uuid; // true
+   * await evaluation.use(trained); (await trained.usedBy()).first()?.uuid === evaluation.uuid; // true
    */
   async use(other: Interface<object>): Promise<this> {
-    this.requireMaterialized('use()');
-    if (!other.isMaterialized) {
-      throw new InterfaceStateError(`use() needs a stored record on both sides, but ${other.module} is not materialized; call await materialize() on it first`);
-    }
+    const stored = this.requireMaterialized('use()');
+    if (!other.record) throw new InterfaceStateError(`use() needs a stored record on both sides, but ${other.module} is not materialized; call await materialize() on it first`);
     if (other.uuid === this.uuid) throw new RelationError(`${this.module} (${this.uuid}) cannot use itself`);
-    this[RECORD].records!.relate('uses', this, other);
+    await this.session().store.relations.relate(stored, other.record);
     return this;
   }
 
   /** The interfaces this one uses (see `use()`), oldest edge first. */
   uses(): Promise<InterfaceCollection<Interface>> {
-    return this.relatedBy('uses');
+    return this.related('uses');
   }
 
   /** The interfaces that use this one (see `use()`), oldest edge first. */
   usedBy(): Promise<InterfaceCollection<Interface>> {
-    return this.relatedBy('used_by');
+    return this.related('used_by');
   }
 
-  /**
-   * Every related interface, each once: with a relation (`'ancestor'`, `'derived'`, `'uses'`,
-   * `'used_by'`) only those, else all of them, in that order.
-   */
+  /** Every related interface, each once: of one relation (`ancestor`, `derived`, `uses`, `used_by`), else of all. */
   async related(relation?: RelationFn): Promise<InterfaceCollection<Interface>> {
-    const wanted: RelationFn[] = relation === undefined ? ['ancestor', 'derived', 'uses', 'used_by'] : [relation];
-    return this.load(wanted.flatMap((fn) => this.relatedIds(fn)));
-  }
-
-  /**
-   * The lines of this record's edge log (`related/metadata.jsonl`), each once, optionally only
-   * those one side wrote (`'uses'`, `'used_by'`, `'derived'`, `'ancestor'`).
-   *
-   * @example
-   * run.edges('uses').map((edge) => edge.related_uuid); // ids of what run uses
-   */
-  edges(fn?: string): EdgeLine[] {
-    if (!this.isMaterialized) return [];
-    const text = this[RECORD].records!.readFile(this, EDGE_LOG_FILE)?.toString('utf8') ?? '';
-    const edges = parseEdgeLog(text);
-    return fn === undefined ? edges : edges.filter((edge) => edge.fn === fn);
-  }
-
-  private relatedBy(fn: RelationFn): Promise<InterfaceCollection<Interface>> {
-    return this.load(this.relatedIds(fn));
-  }
-
-  /**
-   * Ids related through one side of a relation, oldest edge first: as this record's edge log
-   * lists them (the log is append-only, so its order is the order of creation), then any the index
-   * knows from other records' logs.
-   */
-  private relatedIds(fn: RelationFn): string[] {
-    if (!this.isMaterialized) return [];
-    const { name, inverse } = RELATIONS[fn];
-    const own = this.uuid;
-    const other = (edge: { uuid: string; related_uuid: string }): string => (inverse ? edge.uuid : edge.related_uuid);
-    const logged = this.edges(fn).filter((edge) => (inverse ? edge.related_uuid : edge.uuid) === own).map(other);
-    const indexed = this[RECORD].records!.relatedIds(own, name, inverse);
-    return [...new Set([...logged, ...indexed])].filter((id) => id !== own);
-  }
-
-  private async load(ids: readonly string[]): Promise<InterfaceCollection<Interface>> {
+    const stored = this.record;
+    if (!stored) return new InterfaceCollection();
+    const session = this.session();
+    const ids: string[] = [];
+    for (const fn of relation === undefined ? (['ancestor', 'derived', 'uses', 'used_by'] as const) : [relation]) ids.push(...(await relatedIds(session.store, stored, fn)));
     const items: Interface[] = [];
     for (const id of new Set(ids)) {
-      const item = await this[RECORD].records!.byId(id);
+      const item = (await session.instances.byId(id)) as Interface | undefined;
       if (item) items.push(item);
     }
     return new InterfaceCollection(items);
   }
 
+  /** The lines of this record's edge log (`related/metadata.jsonl`), each once, optionally of one side (`uses`, ...). */
+  edges(fn?: string): EdgeLine[] {
+    const stored = this.record;
+    if (!stored) return [];
+    const edges = now(this.session().store.relations.edges(stored), 'edges()', 'await run.async.edges()');
+    return fn === undefined ? edges : edges.filter((edge) => edge.fn === fn);
+  }
+
   /** The contexts (scopes, executions) the record was made in, outermost first: `[[module, version], ...]`. */
   get context(): JsonValue[] {
-    const state = this[RECORD];
-    return toPlainNumbers(state.stored ? state.stored.model.context : ((state.context ?? []) as unknown as JsonValue[]));
+    const { slot } = this[HANDLE];
+    return toPlainNumbers(slot.stored ? slot.stored.model.context : ((slot.context ?? []) as unknown as JsonValue[]));
   }
 
   /** The latest run record (the execution computing or having computed this), if any. */
-  get execution(): Execution | undefined {
-    const state = this[RECORD];
-    if (!state.stored) return undefined;
-    const row = state.records!.latestRunRow(this.uuid);
-    const stored = row && state.records!.readRow(row);
-    return stored ? state.records!.hydrateSync<Execution>(stored) : undefined;
+  get execution(): RunRecord | undefined {
+    const stored = this.record;
+    if (!stored) return undefined;
+    const { store, instances } = this.session();
+    const row = now(store.runs.latest(stored.header.uuid), 'execution', 'await run.async.execution()');
+    const run = row && now(store.readRow(row), 'execution', 'await run.async.execution()');
+    return run ? (instances.fromStoredNow(run) as RunRecord) : undefined;
   }
 
   /** Every run record of this interface, oldest first. */
-  async executions(): Promise<InterfaceCollection<Execution>> {
-    const state = this[RECORD];
-    if (!state.stored) return new InterfaceCollection<Execution>();
-    const rows = state.records!.index.all({ parent_id: this.uuid, kind: 'Execution', include_hidden: true, sort: [{ by: 'created_at_ns', direction: 'asc' }] });
-    return new InterfaceCollection(await state.records!.fromRows<Execution>(rows));
+  async executions(): Promise<InterfaceCollection<RunRecord>> {
+    const stored = this.record;
+    if (!stored) return new InterfaceCollection();
+    const { store, instances } = this.session();
+    return new InterfaceCollection((await instances.fromRows(await store.runs.all(stored.header.uuid))) as RunRecord[]);
   }
 
   /** When the latest run started computing. */
@@ -382,41 +297,28 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
     return this.status() === 'finished';
   }
 
+  /** True while the latest run computes (started, not finished, heartbeat fresh). */
+  isLive(): boolean {
+    return this.status() === 'live';
+  }
+
   /** The error stored by the latest run, if it failed. */
   failure(): RunFailure | undefined {
     return this.execution?.failure();
   }
 
-  /**
-   * How this result came to be, as plain JSON (the reference's provenance graph): this record,
-   * what it derives from and uses, its run records, and the manifest of the code state each ran
-   * at (git commit, uncommitted changes, package versions). Needs a stored record.
-   *
-   * @example
-   * const graph = (await get('train', { lr: 0.1 })).provenance();
-   * graph.links.filter((l) => l.rel === 'manifest'); // run → code state
-   */
-  provenance(options?: ProvenanceOptions): ProvenanceGraph {
-    this.requireMaterialized('provenance()');
-    return provenanceGraph(this[RECORD].records!, this.uuid, options);
-  }
-
-  /**
-   * What the latest run printed to stdout and stderr (its run record's `output.log`), as far as
-   * it got; undefined before a run printed anything.
-   */
+  /** What the latest run printed to stdout and stderr (its run record's `output.log`), as far as it got. */
   output(): string | undefined {
     return this.execution?.output();
   }
 
   /**
-   * Cancels the latest run, which must not be finished: a Slurm job is cancelled (`scancel`), a
-   * run computing in a process of this host is sent SIGTERM, and the run record is marked
-   * `cancelled` (see `Execution.cancel()`). A later launch computes it anew.
+   * Cancels the latest run, which must not be finished: a scheduler's job is cancelled, a run
+   * computing in a process of this host is sent SIGTERM, and the run record is marked `cancelled`
+   * (see `Execution.cancel()`). A later launch computes it anew.
    *
    * @example
    * run.cancel(); // { run: 'r4Nd0mRunId1', was: 'pending', job: '1234', already: false }
-   * run.status(); // 'cancelled'
    */
   cancel(): CancelResult {
     const run = this.execution;
@@ -424,18 +326,14 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
     return run.cancel();
   }
 
-  /** True while the latest run computes (started, not finished, heartbeat fresh). */
-  isLive(): boolean {
-    return this.status() === 'live';
-  }
-
   /**
-   * `pending`, `live`, `died`, `finished`, `failed` or `cancelled`: the latest run's state. Without a run, an
-   * interface marked computed reads as `finished`, else `pending`.
+   * `pending`, `live`, `died`, `finished`, `failed` or `cancelled`: the latest run's state.
+   * Without a run, an interface marked computed reads as `finished`, else `pending`.
    */
   status(): RunStatus {
-    const state = this[RECORD];
-    return state.stored ? state.records!.statusOf(this.uuid, state.stored.location, state.stored.header.kind) : 'pending';
+    const stored = this.record;
+    if (!stored) return 'pending';
+    return now(this.session().store.runs.statusOf(stored.header.uuid, stored.location, stored.header.kind), 'status()', 'await run.async.status()');
   }
 
   /** True when the record has been computed (its `cached` marker is set). */
@@ -443,73 +341,56 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   /** `cached(true)` marks the record computed without running it; `cached(false)` makes the next launch compute it. */
   cached(value: boolean): this;
   cached(value?: boolean): boolean | this {
-    const state = this[RECORD];
-    if (value === undefined) return state.stored !== undefined && state.records!.isCached(this);
+    const stored = this.record;
+    if (value === undefined) return stored !== undefined && now(this.session().store.files.isCached(stored.location), 'cached()', 'await run.async.cached()');
     this.requireMaterialized(`cached(${value})`);
-    state.records!.setCached(this, value);
+    now(this.session().store.files.setCached(stored!, value), `cached(${value})`, `await run.async.setCached(${value})`);
     return this;
   }
 
-  /**
-   * Sets the human-facing label (`null` removes it): stored in `model.json` and the index; config
-   * and identity never change.
-   *
-   * @example
-   * run.setLabel('baseline'); (await find({ label: 'baseline' })).total; // 1
-   */
+  /** Sets the human-facing label (`null` removes it): in `model.json` and the index; config and identity never change. */
   setLabel(label: string | null): this {
-    this.requireMaterialized('setLabel()');
-    this[RECORD].records!.setLabel(this, label);
+    const stored = this.requireMaterialized('setLabel()');
+    this[HANDLE].slot.stored = now(this.session().store.files.setLabel(stored, label), 'setLabel()', 'await run.async.setLabel()');
     return this;
   }
 
-  /**
-   * True when this index hides the record (from `find`, `ls` and `get()`'s lookups, unless asked
-   * for). Hiding is this index owner's own judgment: it is kept in the index overlay only, never
-   * written to the record, so it does not travel when the record is shared.
-   */
+  /** True when this index hides the record (from `find`, `ls` and lookups, unless asked for); an overlay, never written to the record. */
   get hidden(): boolean {
-    const state = this[RECORD];
-    return state.stored !== undefined && state.records!.index.get(this.uuid)?.hidden === true;
+    const stored = this.record;
+    return stored !== undefined && now(this.session().store.files.isHidden(stored.header.uuid), 'hidden', 'await run.async.hidden()');
   }
 
   /** Hides the record in this index (see `hidden`); `reason` goes into the overlay's private notes. */
   hide(reason = 'user'): this {
-    this.requireMaterialized('hide()');
-    const { index } = this[RECORD].records!;
-    index.setHidden(this.uuid, true);
-    index.setPrivate(this.uuid, { hidden_reason: reason });
+    const stored = this.requireMaterialized('hide()');
+    now(this.session().store.files.setHidden(stored.header.uuid, true, reason), 'hide()', 'await run.async.hide()');
     return this;
   }
 
   /** Shows a hidden record again. */
   unhide(): this {
-    this.requireMaterialized('unhide()');
-    const { index } = this[RECORD].records!;
-    index.setHidden(this.uuid, false);
-    index.setPrivate(this.uuid, { hidden_reason: null });
+    const stored = this.requireMaterialized('unhide()');
+    now(this.session().store.files.setHidden(stored.header.uuid, false), 'unhide()', 'await run.async.unhide()');
     return this;
   }
 
   /** Declares a change made to the record's files by other means: bumps its `updated_at`. */
   touch(): this {
-    this.requireMaterialized('touch()');
-    this[RECORD].records!.touch(this, true);
+    const stored = this.requireMaterialized('touch()');
+    now(this.session().store.files.touch(stored, true), 'touch()', 'await run.async.touch()');
     return this;
   }
 
   /** The record's directory (joined with `parts`); the record must be materialized. */
   localDirectory(...parts: string[]): string {
-    this.requireMaterialized('localDirectory()');
-    const state = this[RECORD];
-    const base = state.records!.storage.directory(state.stored!.location);
+    const base = this.session().store.storage.directory(this.requireMaterialized('localDirectory()').location);
     return parts.length ? [base, ...parts].join('/') : base;
   }
 
   /** The record's own files (paths relative to its directory; child records left out). */
   files(): string[] {
-    this.requireMaterialized('files()');
-    return this[RECORD].records!.files(this);
+    return now(this.session().store.files.list(this.requireMaterialized('files()')), 'files()', 'await run.async.files()');
   }
 
   /**
@@ -519,22 +400,22 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
   saveFile(name: string, data: unknown): string {
     checkFileName(name);
     const bytes = encodeFile(name, data);
-    const state = this[RECORD];
-    if (!state.stored) {
-      state.pending.set(name, bytes);
+    const { slot } = this[HANDLE];
+    if (!slot.stored) {
+      slot.pending.set(name, bytes);
       return name;
     }
-    state.records!.writeFile(this, name, bytes);
+    now(this.session().store.files.writeFile(slot.stored, name, bytes), `saveFile('${name}')`, `await run.async.saveFile('${name}', data)`);
     return this.localDirectory(name);
   }
 
   /** Loads a file saved with `saveFile`; `fallback` (if given) when it does not exist, else an error. */
   loadFile<T = unknown>(name: string, fallback?: T): T {
-    const state = this[RECORD];
-    const bytes = state.stored ? state.records!.readFile(this, name) : state.pending.get(name);
+    const { slot } = this[HANDLE];
+    const bytes = slot.stored ? now(this.session().store.files.readFile(slot.stored, name), `loadFile('${name}')`, `await run.async.loadFile('${name}')`) : slot.pending.get(name);
     if (bytes === undefined) {
       if (arguments.length > 1) return fallback as T;
-      const where = state.stored ? this.localDirectory() : `${this.module} (not materialized yet)`;
+      const where = slot.stored ? this.localDirectory() : `${this.module} (not materialized yet)`;
       throw new MachinableError(`no file '${name}' in ${where}; save it with saveFile('${name}', ...) or pass a fallback`);
     }
     return decodeFile(name, bytes) as T;
@@ -553,25 +434,31 @@ export class Interface<C extends object = Record<string, unknown>> extends Eleme
 
   /** Loads the record stored in a directory (of this project's storage or any other), importing its module. */
   static async fromDirectory(path: string): Promise<Interface> {
-    const { Project } = await import('../project/project.js');
-    const records = await Project.current().records();
-    return records.fromLocation(records.storage.locate([], path.includes('://') ? path : `file://${resolve(path)}`));
+    const session = (await ambientSource().session()) as Session<Interface<object>>;
+    return session.instances.fromLocation(path.includes('://') ? path : `file://${resolve(path)}`) as Promise<Interface>;
   }
 
-  /** @internal The store this interface belongs to; one made with `new` joins the current project's. */
-  protected async records(): Promise<Records> {
-    const state = this[RECORD];
-    if (!state.records) {
-      const { Project } = await import('../project/project.js');
-      (await Project.current().records()).adopt(this);
-    }
-    return state.records!;
+  /** The session of this interface's project; an error for one that never joined a project (made with `new`, not materialized). */
+  protected session(): Session<Interface<object>> {
+    const { session } = this[HANDLE];
+    if (!session) throw new InterfaceStateError(`${this.module} belongs to no project yet: ask for it with get(...), or materialize() it first`);
+    return session as Session<Interface<object>>;
   }
 
-  protected requireMaterialized(what: string): void {
-    if (!this[RECORD].stored) {
-      throw new InterfaceStateError(`${what} needs a stored record, but ${this.module} is not materialized; call await materialize() (or launch()) first`);
+  /** The session, joining the current project's first when this interface was made with `new`. */
+  protected async joined(): Promise<Session<Interface<object>>> {
+    const handle = this[HANDLE];
+    if (!handle.session) {
+      const session = (await ambientSource().session()) as Session<Interface<object>>;
+      await session.instances.adopt(this);
     }
+    return handle.session as Session<Interface<object>>;
+  }
+
+  protected requireMaterialized(what: string): StoredRecord {
+    const stored = this[HANDLE].slot.stored;
+    if (!stored) throw new InterfaceStateError(`${what} needs a stored record, but ${this.module} is not materialized; call await materialize() (or launch()) first`);
+    return stored;
   }
 }
 
@@ -580,4 +467,28 @@ function checkFileName(name: string): void {
   if (FORMAT_FILES.has(name) || first === RELATED_DIRECTORY || name === FAILURE_FILE || name === CLAIM_FILE) {
     throw new MachinableError(`'${name}' is kept by machinable for the record itself; save your data under another name`);
   }
+}
+
+/**
+ * A run record as an interface's `execution` gives it: an `Execution` record, with the markers of
+ * its computation. (Declared here, where `Interface` is, so the facade names its run records
+ * without importing the execution layer above it.)
+ */
+export interface RunRecord extends Interface<object> {
+  /** The seed of the run. */
+  readonly seed: number;
+  /** A memorable name (`chocolate_mosquito`). */
+  readonly nickname: string;
+  /** Resources of the run, as recorded. */
+  readonly resources: JsonObject | null;
+  /** The run's status markers as they are on disk. */
+  markers(): Markers;
+  dispatchedAt(): Date | undefined;
+  heartbeatAt(): Date | undefined;
+  resumedAt(): Date | undefined;
+  /** True when the run was started before and is being (or was) continued. */
+  isResumed(): boolean;
+  cancelledAt(): Date | undefined;
+  /** The run state, with a failed run told apart as `failed` and a cancelled one as `cancelled`. */
+  status(now?: Date): RunStatus;
 }

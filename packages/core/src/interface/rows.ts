@@ -4,7 +4,7 @@
  */
 import { metadata } from '../config/metadata.js';
 import { isPlainObject, joinPath } from '../config/plain.js';
-import { cellOf, columnValue, parseColumn, type ColumnSource } from '../find/columns.js';
+import { cellOf, columnValue, parseColumn, type ColumnSource } from './columns.js';
 
 /** What a cell holds: a scalar, so every table and CSV writer can show it as is. */
 export type CellValue = string | number | boolean | null | undefined;

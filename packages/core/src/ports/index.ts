@@ -1,4 +1,5 @@
 import type { JsonValue } from '../json/json.js';
+import type { MaybePromise } from '../kernel/maybe.js';
 import type { ConfigLayers, JsonObject } from '../format/model.js';
 
 /** Injection token of the `Index` provider (tsyringe). */
@@ -149,9 +150,17 @@ export interface IngestItem {
 }
 
 /**
- * A rebuildable catalog of the records in storage. The default is the SQLite index
- * (`.machinable.sqlite`, the reference's schema and connection profile, shareable with Python
- * machinable). Implementations must serialise `claim()` across processes.
+ * A rebuildable catalog of the records in storage: the contract an index adapter implements. The
+ * default is the SQLite index (`.machinable.sqlite`, the reference's schema and connection
+ * profile, shareable with Python machinable). The records are the truth: an index can always be
+ * rebuilt from them (`rebuild` + `ingest`), so losing one is a reindex, never data loss.
+ *
+ * Every method may answer with a promise (`MaybePromise`), so an index over a database server
+ * can be written; core takes a plain answer at once. `claim()` is the one atomic point where
+ * records are born: it must serialise claims of one dedup key across processes (and machines,
+ * for a shared index), and it may be given a `create()` that answers with a promise (see
+ * `SqliteIndex.claim` for how an index that cannot hold a transaction across it keeps the
+ * guarantee).
  */
 export interface Index {
   /**
@@ -161,10 +170,10 @@ export interface Index {
    * key at once end with one row; the loser gets the winner's. `force` (run records) skips the
    * dedup check.
    */
-  claim(row: IndexRow, create: () => void, options?: { readonly force?: boolean }): Claim;
+  claim(row: IndexRow, create: () => MaybePromise<void>, options?: { readonly force?: boolean }): MaybePromise<Claim>;
 
   /** The row of a record id. */
-  get(recordId: string): IndexRow | undefined;
+  get(recordId: string): MaybePromise<IndexRow | undefined>;
 
   /**
    * Where the oldest non-hidden record holding a dedup key is: its id and location only (the
@@ -172,25 +181,25 @@ export interface Index {
    * record with the key's identity and predicate but no parent is found when none is under the
    * key's parent (where Python machinable puts a record made outside `with Project(dir)`).
    */
-  lookup(key: DedupKey, options?: LookupOptions): RecordLocation | undefined;
+  lookup(key: DedupKey, options?: LookupOptions): MaybePromise<RecordLocation | undefined>;
 
   /** The newest row of a kind under a parent, hidden or not (a record's latest run record). */
-  latest(parentId: string, kind: string): IndexRow | undefined;
+  latest(parentId: string, kind: string): MaybePromise<IndexRow | undefined>;
 
   /** The reference's find algebra; throws `FindRequestError` naming a bad key, operator or layer. */
-  find(request: FindRequest): FindResult;
+  find(request: FindRequest): MaybePromise<FindResult>;
 
   /** Like `find()`, with whole rows. */
-  search(request: FindRequest): FindResult<IndexRow>;
+  search(request: FindRequest): MaybePromise<FindResult<IndexRow>>;
 
   /**
    * Every row matching a request, whole, without paging (`limit`/`offset` ignored): what
    * collections and maintenance read. Validated like `find()`.
    */
-  all(request: FindRequest): IndexRow[];
+  all(request: FindRequest): MaybePromise<IndexRow[]>;
 
   /** Record id, kind and location of every row (for reindex to find rows whose directory is gone). */
-  locations(): Array<Pick<IndexRow, 'record_id' | 'kind' | 'storage_uri'>>;
+  locations(): MaybePromise<Array<Pick<IndexRow, 'record_id' | 'kind' | 'storage_uri'>>>;
 
   /**
    * Adds or refreshes rows as a pure copy of record directories: a known record id keeps its
@@ -198,38 +207,39 @@ export interface Index {
    * is an `IndexCollisionError` (nothing of that item is written). Relations are added
    * idempotently (forward references are fine). Returns how many rows were new.
    */
-  ingest(items: Iterable<IngestItem>): number;
+  ingest(items: Iterable<IngestItem>): MaybePromise<number>;
 
   /** Adds relations; one already held (same relation, record, related) is kept. Returns how many were new. */
-  relate(relations: Iterable<Pick<RelationRow, 'relation' | 'record_id' | 'related_id'>>): number;
+  relate(relations: Iterable<Pick<RelationRow, 'relation' | 'record_id' | 'related_id'>>): MaybePromise<number>;
 
   /**
    * Relation rows of a record: those it holds (`record_id` = it), or with `inverse` those pointing
    * at it (`related_id` = it); optionally of one relation name. Newest first.
    */
-  relations(recordId: string, options?: { readonly relation?: string; readonly inverse?: boolean }): RelationRow[];
+  relations(recordId: string, options?: { readonly relation?: string; readonly inverse?: boolean }): MaybePromise<RelationRow[]>;
 
   /** Sets the label column (the record's `model.json` is the caller's to rewrite). */
-  setLabel(recordId: string, label: string | null): void;
+  setLabel(recordId: string, label: string | null): MaybePromise<void>;
 
   /** Sets `updated_at_ns` (write-through of the record's `updated_at`). */
-  setUpdatedAt(recordId: string, updatedAtNs: bigint): void;
+  setUpdatedAt(recordId: string, updatedAtNs: bigint): MaybePromise<void>;
 
   /** Sets whether a record is hidden (overlay only: `updated_at` is not touched). */
-  setHidden(recordId: string, hidden: boolean): void;
+  setHidden(recordId: string, hidden: boolean): MaybePromise<void>;
 
   /** Merges (or with `merge: false` replaces) the private overlay; a `null` value deletes a key. */
-  setPrivate(recordId: string, value: JsonObject, options?: { readonly merge?: boolean }): JsonObject;
+  setPrivate(recordId: string, value: JsonObject, options?: { readonly merge?: boolean }): MaybePromise<JsonObject>;
 
   /** Drops a record's row and the relations it holds. */
-  remove(recordId: string): void;
+  remove(recordId: string): MaybePromise<void>;
 
   /**
    * Runs `fill` (which ingests every record again) in a bulk mode of the index's choosing; the
    * SQLite index drops its secondary indexes and builds them once at the end. Rows and overlay
    * stay: re-ingesting refreshes them.
    */
-  rebuild<T>(fill: () => T): T;
+  rebuild<T>(fill: () => MaybePromise<T>): MaybePromise<T>;
 
-  close(): void;
+  /** Closes the connection; calling it again does nothing. */
+  close(): MaybePromise<void>;
 }

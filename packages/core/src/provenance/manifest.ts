@@ -1,7 +1,6 @@
 import type { JsonValue } from '../json/json.js';
 import type { JsonObject } from '../format/model.js';
 import { Interface } from '../interface/interface.js';
-import { RECORD } from '../store/record-state.js';
 import type { ManifestEntry } from './code-state.js';
 
 /**
@@ -19,7 +18,7 @@ export class Manifest extends Interface<Record<string, unknown>> {
 
   /** The captured entries (`{ provider, component, token, meta }`). */
   get entries(): readonly ManifestEntry[] {
-    const stored = this[RECORD].stored;
+    const stored = this.record;
     return stored ? ((stored.model.extra['entries'] ?? []) as unknown as ManifestEntry[]) : this.#entries;
   }
 

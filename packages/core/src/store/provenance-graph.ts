@@ -3,7 +3,8 @@ import type { JsonObject } from '../format/model.js';
 import type { IndexRow } from '../ports/index.js';
 import type { JsonValue } from '../json/json.js';
 import { toPlainNumbers } from '../json/json.js';
-import type { Records } from './records.js';
+import { settle, type MaybePromise, type Steps } from '../kernel/maybe.js';
+import type { Index, RelationRow } from '../ports/index.js';
 
 /** One record in a provenance graph. `attributes` is what its kind contributes (see {@link provenanceGraph}). */
 export interface ProvenanceNode {
@@ -53,22 +54,26 @@ type Edge = readonly [source: string, rel: string, target: string];
  * runs) appears once. Node attributes: a run record's seed, nickname and resources; a manifest's
  * entries; any other record's config layers (and its context, if any). Plain JSON.
  */
-export function provenanceGraph(records: Records, rootId: string, options: ProvenanceOptions = {}): ProvenanceGraph {
+export function provenanceGraph(index: Index, rootId: string, options: ProvenanceOptions = {}): MaybePromise<ProvenanceGraph> {
+  return settle(graphSteps(index, rootId, options));
+}
+
+function* graphSteps(index: Index, rootId: string, options: ProvenanceOptions): Steps<ProvenanceGraph> {
   const depth = options.depth ?? 8;
   const cap = options.nodeCap ?? 200;
   // From index rows alone: a graph reads no record directory and changes nothing (a viewer's).
   const rows = new Map<string, IndexRow | null>();
-  const model = (id: string): IndexRow | null => {
-    if (!rows.has(id)) rows.set(id, records.index.get(id) ?? null);
+  function* model(id: string): Steps<IndexRow | null> {
+    if (!rows.has(id)) rows.set(id, ((yield index.get(id)) as IndexRow | undefined) ?? null);
     return rows.get(id)!;
-  };
+  }
   const nodes = new Map<string, ProvenanceNode>();
   const links: ProvenanceLink[] = [];
   const seenEdges = new Set<string>();
   let truncated = false;
-  const addNode = (id: string): boolean => {
+  function* addNode(id: string): Steps<boolean> {
     if (nodes.has(id)) return true;
-    const found = model(id);
+    const found = yield* model(id);
     if (found === null) return false;
     if (nodes.size >= cap) {
       truncated = true;
@@ -76,20 +81,26 @@ export function provenanceGraph(records: Records, rootId: string, options: Prove
     }
     nodes.set(id, nodeOf(found));
     return true;
-  };
-  const relOf = (target: string): string => (model(target)?.kind === 'Manifest' ? 'manifest' : 'uses');
-  const edgesOf = (id: string): Edge[] => {
+  }
+  function* related(id: string, relation: string, inverse: boolean): Steps<string[]> {
+    const found = (yield index.relations(id, { relation, inverse })) as RelationRow[];
+    return found.reverse().map((r) => (inverse ? r.record_id : r.related_id));
+  }
+  function* relOf(target: string): Steps<string> {
+    return (yield* model(target))?.kind === 'Manifest' ? 'manifest' : 'uses';
+  }
+  function* edgesOf(id: string): Steps<Edge[]> {
     const out: Edge[] = [];
-    for (const child of records.relatedIds(id, RELATIONS.derived.name)) out.push([id, 'derivation', child]);
-    for (const parent of records.relatedIds(id, RELATIONS.derived.name, true)) out.push([parent, 'derivation', id]);
-    for (const used of records.relatedIds(id, RELATIONS.uses.name)) out.push([id, relOf(used), used]);
-    for (const user of records.relatedIds(id, RELATIONS.uses.name, true)) out.push([user, relOf(id), id]);
-    const runs = records.index.all({ parent_id: id, kind: 'Execution', include_hidden: true, sort: [{ by: 'created_at_ns', direction: 'asc' }] });
+    for (const child of yield* related(id, RELATIONS.derived.name, false)) out.push([id, 'derivation', child]);
+    for (const parent of yield* related(id, RELATIONS.derived.name, true)) out.push([parent, 'derivation', id]);
+    for (const used of yield* related(id, RELATIONS.uses.name, false)) out.push([id, yield* relOf(used), used]);
+    for (const user of yield* related(id, RELATIONS.uses.name, true)) out.push([user, yield* relOf(id), id]);
+    const runs = (yield index.all({ parent_id: id, kind: 'Execution', include_hidden: true, sort: [{ by: 'created_at_ns', direction: 'asc' }] })) as IndexRow[];
     for (const run of runs) out.push([id, 'runs', run.record_id]);
     return out;
-  };
+  }
 
-  addNode(rootId);
+  yield* addNode(rootId);
   const passes: [ReadonlySet<string>, number][] = options.rels ? [[new Set(options.rels), depth]] : [[new Set(DEEP), depth], [new Set(['uses']), 1]];
   for (const [rels, hops] of passes) {
     const seen = new Set([rootId]);
@@ -97,10 +108,10 @@ export function provenanceGraph(records: Records, rootId: string, options: Prove
     for (let hop = 0; hop < hops && frontier.length > 0; hop++) {
       const next: string[] = [];
       for (const id of frontier) {
-        for (const [source, rel, target] of edgesOf(id)) {
+        for (const [source, rel, target] of yield* edgesOf(id)) {
           if (!rels.has(rel)) continue;
           const key = `${source} ${rel} ${target}`;
-          if (!seenEdges.has(key) && addNode(source) && addNode(target)) {
+          if (!seenEdges.has(key) && (yield* addNode(source)) && (yield* addNode(target))) {
             seenEdges.add(key);
             links.push({ source, target, rel });
           }

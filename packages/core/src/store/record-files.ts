@@ -1,24 +1,122 @@
-import { edgeLineText, type EdgeLine } from '../format/edges.js';
-import { headerText, type RecordHeader } from '../format/header.js';
-import { EDGE_LOG_FILE, HEADER_FILE, MODEL_FILE, SENTINEL_FILE, UPDATED_AT_FILE } from '../format/layout.js';
-import { modelText, type RecordModel } from '../format/model.js';
+import { CACHED_FILE, MODEL_FILE, UPDATED_AT_FILE } from '../format/layout.js';
+import type { StoredRecord } from '../format/record.js';
+import { isoTimestamp, timestampNs } from '../format/timestamp.js';
+import { pyJson } from '../json/json.js';
+import { settle, then, type MaybePromise, type Steps } from '../kernel/maybe.js';
+import type { Index, IndexRow } from '../ports/index.js';
+import { hasFile, type Storage } from '../ports/storage.js';
 
 /**
- * The files a new record directory starts with, as the reference writes them: the sentinel
- * (holding the record id), `id.json`, `model.json`, `updated_at`, the edge log when the record is
- * born with edges, and the files saved before materialize.
+ * The files of stored records, and the small state kept in them or beside them: `updated_at`
+ * (bumped by every change made through machinable), the `cached` marker, the label (in
+ * `model.json` and the index) and, in the index overlay only, whether a record is hidden.
+ *
+ * @example
+ * await files.writeFile(stored, 'result.json', encodeFile('result.json', { loss: 0.1 }));
  */
-export function recordFiles(
-  header: RecordHeader,
-  model: RecordModel,
-  updatedAt: string,
-  options: { readonly edges?: readonly EdgeLine[]; readonly files?: ReadonlyMap<string, Uint8Array | string> } = {},
-): Map<string, Uint8Array | string> {
-  const files = new Map<string, Uint8Array | string>(options.files ?? []);
-  files.set(HEADER_FILE, headerText(header));
-  files.set(MODEL_FILE, modelText(model));
-  files.set(UPDATED_AT_FILE, updatedAt);
-  if (options.edges && options.edges.length > 0) files.set(EDGE_LOG_FILE, options.edges.map(edgeLineText).join(''));
-  files.set(SENTINEL_FILE, header.uuid);
-  return files;
+export class RecordFiles {
+  constructor(
+    private readonly storage: Storage,
+    private readonly index: Index,
+  ) {}
+
+  /** A file of a stored record, or undefined. */
+  readFile(stored: StoredRecord, name: string): MaybePromise<Buffer | undefined> {
+    return this.storage.readFile(stored.location, name);
+  }
+
+  /** Writes a file of a stored record and bumps its `updated_at`. */
+  writeFile(stored: StoredRecord, name: string, data: Uint8Array | string): MaybePromise<void> {
+    return settle(this.writeSteps(stored, name, data, false));
+  }
+
+  /** Appends to a file of a stored record and bumps its `updated_at`. */
+  appendFile(stored: StoredRecord, name: string, text: string): MaybePromise<void> {
+    return settle(this.writeSteps(stored, name, text, true));
+  }
+
+  /** The record's files, relative to its directory, without child records. */
+  list(stored: StoredRecord): MaybePromise<string[]> {
+    return this.storage.files(stored.location);
+  }
+
+  /** Bumps `updated_at`, what sync tools and `find` read as "changed"; with `writeThrough`, the index row's too. */
+  touch(stored: StoredRecord, writeThrough = false): MaybePromise<void> {
+    return settle(this.touchSteps(stored.location, stored.header.uuid, writeThrough));
+  }
+
+  /** `updated_at` as it is now, in epoch nanoseconds. */
+  updatedAt(stored: StoredRecord): MaybePromise<bigint | undefined> {
+    return then(this.storage.readFile(stored.location, UPDATED_AT_FILE), (bytes) => (bytes ? timestampNs(bytes.toString('utf8')) : undefined));
+  }
+
+  /** True when the record at `location` is computed (its `cached` marker is there). */
+  isCached(location: string): MaybePromise<boolean> {
+    return hasFile(this.storage, location, CACHED_FILE);
+  }
+
+  /** Sets (with a reason: `finished` after a run, `user` by hand) or clears the `cached` marker. */
+  setCached(stored: StoredRecord, value: boolean, reason = 'user'): MaybePromise<void> {
+    return settle(this.setCachedSteps(stored, value, reason));
+  }
+
+  /**
+   * Sets the label: `model.json` is rewritten (atomically, the rest of it as read, so fields this
+   * version does not know are kept), the index row updated and `updated_at` bumped. Config and
+   * identity never change. Returns the record as it is now.
+   */
+  setLabel(stored: StoredRecord, label: string | null): MaybePromise<StoredRecord> {
+    return settle(this.setLabelSteps(stored, label));
+  }
+
+  /** True when this index hides the record. */
+  isHidden(recordId: string): MaybePromise<boolean> {
+    return then(this.index.get(recordId), (row) => row?.hidden === true);
+  }
+
+  /**
+   * Hides or shows a record in this index only (an overlay: never written to the record); the
+   * reason goes into the overlay's private notes (`hidden_reason`).
+   */
+  setHidden(recordId: string, hidden: boolean, reason = 'user'): MaybePromise<void> {
+    return settle(this.setHiddenSteps(recordId, hidden, reason));
+  }
+
+  /** {@link touch} as steps, by location and id. */
+  *touchSteps(location: string, recordId: string, writeThrough: boolean): Steps<void> {
+    const now = isoTimestamp();
+    yield this.storage.writeFile(location, UPDATED_AT_FILE, now);
+    if (writeThrough) yield this.index.setUpdatedAt(recordId, timestampNs(now)!);
+  }
+
+  /** {@link setCached} as steps. */
+  *setCachedSteps(stored: StoredRecord, value: boolean, reason: string): Steps<void> {
+    if (value) yield this.storage.writeFile(stored.location, CACHED_FILE, reason);
+    else yield this.storage.removeFile(stored.location, CACHED_FILE);
+    yield* this.touchSteps(stored.location, stored.header.uuid, false);
+  }
+
+  private *writeSteps(stored: StoredRecord, name: string, data: Uint8Array | string, append: boolean): Steps<void> {
+    if (append) yield this.storage.appendFile(stored.location, name, data as string);
+    else yield this.storage.writeFile(stored.location, name, data);
+    yield* this.touchSteps(stored.location, stored.header.uuid, false);
+  }
+
+  private *setLabelSteps(stored: StoredRecord, label: string | null): Steps<StoredRecord> {
+    const modelJson = { ...stored.modelJson, label };
+    yield this.storage.writeFile(stored.location, MODEL_FILE, pyJson(modelJson, { ensureAscii: false }));
+    yield this.index.setLabel(stored.header.uuid, label);
+    yield* this.touchSteps(stored.location, stored.header.uuid, true);
+    return { ...stored, modelJson, model: { ...stored.model, label } };
+  }
+
+  private *setHiddenSteps(recordId: string, hidden: boolean, reason: string): Steps<void> {
+    yield this.index.setHidden(recordId, hidden);
+    yield this.index.setPrivate(recordId, { hidden_reason: hidden ? reason : null });
+  }
+}
+
+/** The row of a record id, read through the index (a helper for steps). */
+export function* rowSteps(index: Index, recordId: string): Steps<IndexRow | undefined> {
+  return (yield index.get(recordId)) as IndexRow | undefined;
 }

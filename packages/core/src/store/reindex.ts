@@ -2,11 +2,12 @@ import { CorruptRecordError, IndexCollisionError, LegacyRecordError, LegacyStore
 import { parseEdgeLog } from '../format/edges.js';
 import { EDGE_LOG_FILE } from '../format/layout.js';
 import type { StoredRecord } from '../format/record.js';
-import type { Index, IngestItem } from '../ports/index.js';
-import { ingestItem } from './index-row.js';
+import { settle, type MaybePromise, type Steps } from '../kernel/maybe.js';
+import type { Index, IndexRow, IngestItem } from '../ports/index.js';
 import type { Storage, WalkEntry } from '../ports/storage.js';
-import { readStored } from './read-stored.js';
-import { directoryProblems, type RecordProblem } from './verify.js';
+import { ingestItem } from './index-row.js';
+import { readStoredSteps } from './read-stored.js';
+import { keyProblems, type RecordProblem } from './verify.js';
 
 /** Options of {@link reindex}. */
 export interface ReindexOptions {
@@ -57,83 +58,97 @@ export interface ReindexReport {
  * const report = reindex(storage, index, { onProgress: (n) => console.log(`${n} records`) });
  * console.log(`${report.indexed} indexed, ${report.corrupt.length} corrupt`);
  */
-export function reindex(storage: Storage, index: Index, options: ReindexOptions = {}): ReindexReport {
+export function reindex(storage: Storage, index: Index, options: ReindexOptions = {}): MaybePromise<ReindexReport> {
+  return settle(reindexSteps(storage, index, options));
+}
+
+function* reindexSteps(storage: Storage, index: Index, options: ReindexOptions): Steps<ReindexReport> {
   const batchSize = Math.max(1, options.batchSize ?? 10_000);
-  const corrupt: CorruptEntry[] = [];
-  const legacy: string[] = [];
-  const orphans: string[] = [];
-  const duplicates: DuplicateEntry[] = [];
-  const collisions: IndexCollisionError[] = [];
-  const mismatched: RecordProblem[] = [];
-  const seen = new Map<string, string>(); // record id -> its keys, as text
-  const holders = new Map<string, { id: string; created: bigint }>(); // dedup key -> the oldest record holding it
-  let batch: IngestItem[] = [];
-  let indexed = 0;
-  let done = 0;
-
-  const flush = (): void => {
-    if (batch.length === 0) return;
-    indexed += ingestBatch(index, batch, collisions);
-    batch = [];
-  };
-
-  index.rebuild(() => {
-    for (const entry of storage.walk() as Iterable<WalkEntry>) {
-      done += 1;
-      if (!entry.sentinel) {
-        orphans.push(storage.directory(entry.location));
-        continue;
-      }
-      let stored: StoredRecord;
-      try {
-        stored = readStored(storage, entry.location, { updatedAt: true });
-      } catch (error) {
-        if (error instanceof LegacyRecordError) legacy.push(storage.directory(entry.location));
-        else if (error instanceof CorruptRecordError) corrupt.push({ location: storage.directory(entry.location), error });
-        else throw error;
-        continue;
-      }
-      mismatched.push(...directoryProblems(storage, entry, stored).problems);
-      const { header } = stored;
-      const keys = `${header.identity_key}/${header.predicate_key}`;
-      const earlier = seen.get(header.uuid);
-      if (earlier !== undefined) {
-        if (earlier !== keys) {
-          collisions.push(
-            new IndexCollisionError(header.uuid, splitKeys(earlier), { identity_key: header.identity_key, predicate_key: header.predicate_key }, storage.directory(entry.location)),
-          );
-        }
-        continue;
-      }
-      seen.set(header.uuid, keys);
-      noteDuplicate(holders, duplicates, stored);
-      const text = storage.readFile(entry.location, EDGE_LOG_FILE)?.toString('utf8');
-      batch.push(ingestItem({ header, model: stored.model, location: entry.location, updatedAtNs: stored.updatedAtNs, storageId: storage.id }, text ? parseEdgeLog(text) : []));
-      if (batch.length >= batchSize) {
-        flush();
-        options.onProgress?.(done);
-      }
-    }
-    flush();
-  });
-  options.onProgress?.(done);
+  const found: Found = { corrupt: [], legacy: [], orphans: [], duplicates: [], collisions: [], mismatched: [], seen: new Map(), holders: new Map(), indexed: 0, done: 0 };
+  yield index.rebuild(() => settle(fillSteps(storage, index, found, batchSize, options)));
+  options.onProgress?.(found.done);
 
   const removed: string[] = [];
-  for (const row of index.locations()) {
-    if (row.kind === 'Project' || seen.has(row.record_id)) continue;
-    if (!storage.exists(row.storage_uri)) {
-      index.remove(row.record_id);
+  for (const row of (yield index.locations()) as Array<Pick<IndexRow, 'record_id' | 'kind' | 'storage_uri'>>) {
+    if (row.kind === 'Project' || found.seen.has(row.record_id)) continue;
+    if (!((yield storage.exists(row.storage_uri)) as boolean)) {
+      yield index.remove(row.record_id);
       removed.push(row.record_id);
     }
   }
-  if (legacy.length > 0) throw new LegacyStoreError(storage.root, legacy);
+  if (found.legacy.length > 0) throw new LegacyStoreError(storage.root, found.legacy);
+  const { indexed, corrupt, orphans, duplicates, collisions, mismatched } = found;
   return { indexed, corrupt, orphans, duplicates, collisions, removed, mismatched };
 }
 
+/** What a reindex found so far. */
+interface Found {
+  readonly corrupt: CorruptEntry[];
+  readonly legacy: string[];
+  readonly orphans: string[];
+  readonly duplicates: DuplicateEntry[];
+  readonly collisions: IndexCollisionError[];
+  readonly mismatched: RecordProblem[];
+  /** Record id -> its keys, as text. */
+  readonly seen: Map<string, string>;
+  /** Dedup key -> the oldest record holding it. */
+  readonly holders: Map<string, { id: string; created: bigint }>;
+  indexed: number;
+  done: number;
+}
+
+/** Ingests every record directory under the storage, in batches. */
+function* fillSteps(storage: Storage, index: Index, found: Found, batchSize: number, options: ReindexOptions): Steps<void> {
+  let batch: IngestItem[] = [];
+  const walk = storage.walk();
+  const entries = Symbol.asyncIterator in walk ? walk[Symbol.asyncIterator]() : (walk as Iterable<WalkEntry>)[Symbol.iterator]();
+  for (;;) {
+    const next = (yield entries.next()) as IteratorResult<WalkEntry>;
+    if (next.done) break;
+    const entry = next.value;
+    found.done += 1;
+    if (!entry.sentinel) {
+      found.orphans.push(storage.directory(entry.location));
+      continue;
+    }
+    let stored: StoredRecord;
+    try {
+      stored = yield* readStoredSteps(storage, entry.location, { updatedAt: true });
+    } catch (error) {
+      if (error instanceof LegacyRecordError) found.legacy.push(storage.directory(entry.location));
+      else if (error instanceof CorruptRecordError) found.corrupt.push({ location: storage.directory(entry.location), error });
+      else throw error;
+      continue;
+    }
+    found.mismatched.push(...keyProblems(storage, entry, stored));
+    const { header } = stored;
+    const keys = `${header.identity_key}/${header.predicate_key}`;
+    const earlier = found.seen.get(header.uuid);
+    if (earlier !== undefined) {
+      if (earlier !== keys) {
+        found.collisions.push(
+          new IndexCollisionError(header.uuid, splitKeys(earlier), { identity_key: header.identity_key, predicate_key: header.predicate_key }, storage.directory(entry.location)),
+        );
+      }
+      continue;
+    }
+    found.seen.set(header.uuid, keys);
+    noteDuplicate(found.holders, found.duplicates, stored);
+    const text = ((yield storage.readFile(entry.location, EDGE_LOG_FILE)) as Buffer | undefined)?.toString('utf8');
+    batch.push(ingestItem({ header, model: stored.model, location: entry.location, updatedAtNs: stored.updatedAtNs, storageId: storage.id }, text ? parseEdgeLog(text) : []));
+    if (batch.length >= batchSize) {
+      found.indexed += yield* ingestBatchSteps(index, batch, found.collisions);
+      batch = [];
+      options.onProgress?.(found.done);
+    }
+  }
+  if (batch.length > 0) found.indexed += yield* ingestBatchSteps(index, batch, found.collisions);
+}
+
 /** Ingests a batch; when one item collides, the rest go in one by one and the collision is reported. */
-function ingestBatch(index: Index, batch: IngestItem[], collisions: IndexCollisionError[]): number {
+function* ingestBatchSteps(index: Index, batch: IngestItem[], collisions: IndexCollisionError[]): Steps<number> {
   try {
-    index.ingest(batch);
+    yield index.ingest(batch);
     return batch.length;
   } catch (error) {
     if (!(error instanceof IndexCollisionError)) throw error;
@@ -141,7 +156,7 @@ function ingestBatch(index: Index, batch: IngestItem[], collisions: IndexCollisi
   let count = 0;
   for (const item of batch) {
     try {
-      index.ingest([item]);
+      yield index.ingest([item]);
       count += 1;
     } catch (error) {
       if (!(error instanceof IndexCollisionError)) throw error;

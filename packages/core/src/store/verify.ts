@@ -3,11 +3,10 @@ import { pathSegment, predicateKey } from '../format/keys.js';
 import type { StoredRecord } from '../format/record.js';
 import { canonicalConfig } from '../identity/canonical.js';
 import { identityKey } from '../identity/identity.js';
-import { compileSchema } from '../config/schema.js';
-import { configClassOf } from '../interface/element.js';
+import { settle, type MaybePromise, type Steps } from '../kernel/maybe.js';
+import type { Index } from '../ports/index.js';
 import type { Storage, WalkEntry } from '../ports/storage.js';
-import { readStored } from './read-stored.js';
-import type { Records } from './records.js';
+import { readStoredSteps } from './read-stored.js';
 
 /** Something wrong with a record directory, found without changing anything. */
 export interface RecordProblem {
@@ -28,11 +27,13 @@ export interface RecordProblem {
 /**
  * The problems of one walked directory that need no module: a missing sentinel, an unreadable or
  * self-contradicting record, a predicate key that is not the predicate's, or keys that are not the
- * directory's own path segments (the format writes every record at
- * `<identity_key>/<predicate_key>`, so an edited key shows). `read` is the record when the caller
- * has read it already.
+ * directory's own path segments (see {@link keyProblems}).
  */
-export function directoryProblems(storage: Storage, entry: WalkEntry, read?: StoredRecord): { stored?: StoredRecord; problems: RecordProblem[] } {
+export function directoryProblems(storage: Storage, entry: WalkEntry): MaybePromise<{ stored?: StoredRecord; problems: RecordProblem[] }> {
+  return settle(directorySteps(storage, entry));
+}
+
+function* directorySteps(storage: Storage, entry: WalkEntry): Steps<{ stored?: StoredRecord; problems: RecordProblem[] }> {
   const directory = storage.directory(entry.location);
   if (!entry.sentinel) {
     return {
@@ -47,11 +48,21 @@ export function directoryProblems(storage: Storage, entry: WalkEntry, read?: Sto
   }
   let stored: StoredRecord;
   try {
-    stored = read ?? readStored(storage, entry.location);
+    stored = yield* readStoredSteps(storage, entry.location);
   } catch (error) {
     if (!(error instanceof CorruptRecordError)) throw error;
     return { problems: [{ directory, problem: error instanceof LegacyRecordError ? 'legacy' : 'corrupt', message: error.message }] };
   }
+  return { stored, problems: keyProblems(storage, entry, stored) };
+}
+
+/**
+ * Keys of a readable record that contradict it: a predicate key that is not the predicate's, or
+ * keys that are not the directory's own path segments (the format writes every record at
+ * `<identity_key>/<predicate_key>`, so an edited key shows).
+ */
+export function keyProblems(storage: Storage, entry: WalkEntry, stored: StoredRecord): RecordProblem[] {
+  const directory = storage.directory(entry.location);
   const problems: RecordProblem[] = [];
   const { header, model } = stored;
   const expected = header.kind === 'Execution' ? String(model.predicate['started_at'] ?? header.predicate_key) : predicateKey(model.predicate);
@@ -67,7 +78,7 @@ export function directoryProblems(storage: Storage, entry: WalkEntry, read?: Sto
       message: `${directory}/id.json: its keys (${header.identity_key}/${header.predicate_key}) are not the directory's (${identityDir}/${predicateDir}); was id.json edited, or the directory renamed? \`machinable verify\` re-derives the identity`,
     });
   }
-  return { stored, problems };
+  return problems;
 }
 
 /** What `verify()` found. */
@@ -79,31 +90,24 @@ export interface VerifyReport {
 
 /**
  * Checks every record of a store against its own header, as the reference's `verify`: besides
- * what `directoryProblems` finds, the identity key is re-derived from `model.json`'s config with
- * the record's module class (for its non-identifying fields; without it, with none), and the
- * index row of each record must hold its keys. Nothing is changed.
+ * what `directoryProblems` finds, the identity key is re-derived from `model.json`'s config, with
+ * the non-identifying fields `excludedOf(module)` names (undefined for a module this project does
+ * not have: then none), and the index row of each record must hold its keys. Nothing is changed.
  *
  * @example
- * const { problems } = await verify(await Project.current().records());
+ * const { problems } = await verifyRecords(storage, index, (module) => excludedFieldsOf(module));
  */
-export async function verifyRecords(records: Records): Promise<VerifyReport> {
+export async function verifyRecords(storage: Storage, index: Index, excludedOf: (module: string) => Promise<readonly string[] | undefined>): Promise<VerifyReport> {
   const problems: RecordProblem[] = [];
   let checked = 0;
-  for await (const entry of records.storage.walk()) {
+  for await (const entry of storage.walk()) {
     checked += 1;
-    const found = directoryProblems(records.storage, entry);
+    const found = await directoryProblems(storage, entry);
     problems.push(...found.problems);
     if (!found.stored) continue;
     const { header, model } = found.stored;
-    const directory = records.storage.directory(entry.location);
-    let excluded: readonly string[] | undefined;
-    if (model.module !== null && header.kind !== 'Project') {
-      try {
-        excluded = compileSchema(configClassOf(await records.modules.load(model.module))).excluded;
-      } catch {
-        // a module this project does not have: derived without non-identifying fields
-      }
-    }
+    const directory = storage.directory(entry.location);
+    const excluded = model.module !== null && header.kind !== 'Project' ? await excludedOf(model.module) : undefined;
     // The model's numbers keep the form they were written in (1.0 for a float field), so the
     // canonical form hashes as it did when the record was made.
     const canonical = canonicalConfig(model.config.resolved, model.config.default, excluded ?? []);
@@ -115,7 +119,7 @@ export async function verifyRecords(records: Records): Promise<VerifyReport> {
         message: `${directory}/id.json: identity_key ${header.identity_key}, but the config in model.json gives ${derived}${excluded ? '' : ` (module '${model.module}' not found here, so no field counted as non-identifying)`}`,
       });
     }
-    const row = records.index.get(header.uuid);
+    const row = await index.get(header.uuid);
     if (row && (row.identity_key !== pathSegment(header.identity_key, 128) || row.predicate_key !== header.predicate_key)) {
       problems.push({ directory, problem: 'index', message: `${directory}: the index holds ${header.uuid} with keys ${row.identity_key}/${row.predicate_key}; run \`machinable reindex\`` });
     }

@@ -1,17 +1,14 @@
 import type { VersionSpec } from '../config/version.js';
-import { RecordNotFoundError } from '../kernel/errors.js';
-import { Project } from '../project/project.js';
-import type { Target } from '../store/records.js';
 import { currentScope } from '../context/scope.js';
-import { Execution } from '../execution/execution.js';
-import { findIn, type FindQuery, type WhereOperator } from '../find/find.js';
+import type { Session, Target } from '../interface/session.js';
+import { FindQuery, type WhereOperator } from './find.js';
 import type { JsonValue } from '../json/json.js';
 import type { JsonObject } from '../format/model.js';
 import type { FindRequest } from '../ports/index.js';
-import { InterfaceCollection } from './collection.js';
-import type { Row } from './rows.js';
-import type { Element, ElementClass } from './element.js';
-import { Interface } from './interface.js';
+import { InterfaceCollection } from '../interface/collection.js';
+import type { Row } from '../interface/rows.js';
+import type { Element, ElementClass } from '../interface/element.js';
+import { Interface } from '../interface/interface.js';
 
 /**
  * What `get()` returns: a promise of the one interface, which also offers `.all()` for every
@@ -25,6 +22,8 @@ export class GetQuery<T extends Element<object>> implements Promise<T> {
   constructor(
     private readonly target: Target<T>,
     private readonly version: VersionSpec,
+    /** The session of the project asked (given by the entry point: `get()` reads the current project). */
+    private readonly session: () => Promise<Session<Interface<object>>>,
     private readonly refine: ReadonlyArray<(query: FindQuery) => FindQuery> = [],
   ) {}
 
@@ -91,7 +90,7 @@ export class GetQuery<T extends Element<object>> implements Promise<T> {
   }
 
   private then2(step: (query: FindQuery) => FindQuery): GetQuery<T> {
-    return new GetQuery(this.target, this.version, [...this.refine, step]);
+    return new GetQuery(this.target, this.version, this.session, [...this.refine, step]);
   }
 
   /**
@@ -100,51 +99,26 @@ export class GetQuery<T extends Element<object>> implements Promise<T> {
    * (Wrapped in an object: a `FindQuery` is a thenable, which an async function would resolve.)
    */
   private async query(): Promise<{ query: FindQuery } | undefined> {
-    const project = Project.current();
-    const records = await project.records();
-    const cls = typeof this.target === 'string' ? ((await project.load(this.target)) as ElementClass<T>) : this.target;
+    const session = await this.session();
+    const { instances } = session;
+    const cls = typeof this.target === 'string' ? ((await instances.load(this.target)) as ElementClass<T>) : this.target;
     if (!(cls.prototype instanceof Interface)) return undefined;
     // Without a version every record of the module matches, so the (maybe incomplete) defaults are never resolved.
-    const probe = this.version === undefined ? undefined : ((await records.configure(this.target, this.version)) as unknown as Interface<object>);
-    const module = probe?.module ?? (typeof this.target === 'string' ? this.target : project.moduleOf(cls));
+    const probe = this.version === undefined ? undefined : ((await instances.configure(this.target, this.version)) as unknown as Interface<object>);
+    const module = probe?.module ?? (typeof this.target === 'string' ? this.target : instances.moduleOf(cls));
     const scope = currentScope() as JsonObject;
     const request: FindRequest = {
       module,
-      kind: cls.prototype instanceof Execution ? 'Execution' : 'Interface',
+      kind: cls.kind === 'Execution' ? 'Execution' : 'Interface',
       ...(probe ? { identity_key: probe.identityKey } : {}),
       ...(Object.keys(scope).length > 0 ? { predicate: scope } : {}),
       sort: [{ by: 'created_at_ns', direction: 'asc' }],
     };
-    return { query: this.refine.reduce((query, step) => step(query), findIn(Promise.resolve(records), request)) };
+    return { query: this.refine.reduce((query, step) => step(query), new FindQuery(request, { session: () => Promise.resolve(session) })) };
   }
 
   private one(): Promise<T> {
-    this.#one ??= Project.current()
-      .records()
-      .then((records) => records.configure(this.target, this.version));
+    this.#one ??= this.session().then((session) => session.instances.configure(this.target, this.version));
     return this.#one;
   }
 }
-
-/**
- * Finds the stored record with the same module, config and predicate, or returns a fresh,
- * unmaterialized interface configured with `version`.
- *
- * @example
- * const run = await get('train', ['~adam', { seed: 1 }]);
- * await run.launch(); // computes once; later get()s reload it
- */
-export function get<T extends Element<object> = Interface>(target: Target<T>, version?: VersionSpec): GetQuery<T> {
-  return new GetQuery(target, version);
-}
-
-/** Loads a stored interface by record id. */
-get.byId = async function byId<T extends Interface<object> = Interface>(id: string): Promise<T> {
-  const records = await Project.current().records();
-  const found = await records.byId<T>(id);
-  if (!found) throw new RecordNotFoundError(`no record '${id}' in the index of ${records.storage.root}; check the id with \`machinable ls\`, or run \`machinable reindex\``);
-  return found;
-};
-
-/** Loads the record stored in a directory. */
-get.fromDirectory = (path: string): Promise<Interface> => Interface.fromDirectory(path);

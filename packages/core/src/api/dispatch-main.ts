@@ -10,10 +10,9 @@
  * environment at once, so that processes the run starts capture their own runs' output.
  */
 import '../index.js';
-import { project } from '../project/project.js';
-import { isStoredFailure } from './compute.js';
-import { dispatch } from './dispatch.js';
+import type { Launch } from '../execution/launch.js';
 import { takeOutputRedirected } from '../kernel/settings.js';
+import { project } from '../project/project.js';
 
 const [directory, target, run] = process.argv.slice(2);
 if (!directory || !target) {
@@ -21,12 +20,14 @@ if (!directory || !target) {
   process.exit(2);
 }
 const redirected = takeOutputRedirected();
+let launch: Launch | undefined;
+const opened = project(directory);
 try {
-  await project(directory).within(() => dispatch(target, { run, captureOutput: !redirected }));
+  await opened.within(() => opened.dispatch(target, { run, captureOutput: !redirected, onLaunch: (made) => (launch = made) }));
 } catch (error) {
   // A run's own error is stored in its run record, where the parent reads it; anything else
   // (a module that does not load, a record that is gone) only this process can tell.
   if (redirected && error instanceof Error) console.error(error.stack ?? `${error.name}: ${error.message}`);
-  else if (!isStoredFailure(error)) console.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+  else if (!launch?.failureStored) console.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
   process.exit(1);
 }

@@ -1,5 +1,5 @@
 import { FindRequestError } from '../kernel/errors.js';
-import type { CellValue } from '../interface/rows.js';
+import type { CellValue } from './rows.js';
 
 /**
  * A column of a results table, as written: a field of the record (`id`, `module`, `version`,
