@@ -69,14 +69,14 @@ describe('conformance: store/ ingested by reindex() (expected_index.json)', () =
   let store: string;
   let database: string;
 
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'machinable-conformance-'));
     store = join(dir, 'store');
     cpSync(join(CORPUS, 'store'), store, { recursive: true });
     database = join(dir, 'index.sqlite');
     const index = new SqliteIndex(database);
     try {
-      const report = rebuildIndex(new FsStorage({ root: store }), index);
+      const report = await rebuildIndex(new FsStorage({ root: store }), index);
       assert.equal(report.indexed, 5);
       assert.deepEqual([report.corrupt, report.orphans, report.collisions], [[], [], []]);
     } finally {

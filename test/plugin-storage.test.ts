@@ -1,8 +1,8 @@
-import { describe, it, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { RecordExistsError, SENTINEL_FILE, get, project, registerStorage, resetProviders, type Storage, type WalkEntry } from '@machinable/core';
+import { RecordExistsError, SENTINEL_FILE, get, project, type Storage, type WalkEntry } from '@machinable/core';
 import { TRAIN_MODULE, makeProject } from './helpers.js';
 
 /** A storage adapter as a plugin author would write one: record directories kept in memory. */
@@ -57,13 +57,10 @@ class MemoryStorage implements Storage {
 }
 
 describe('plugins: a storage adapter', () => {
-  after(() => resetProviders());
-
   it('replaces the filesystem storage in a few lines', async () => {
     const memory = new MemoryStorage();
-    registerStorage(() => memory);
     const dir = makeProject({ 'train.ts': TRAIN_MODULE });
-    await project(dir).within(async () => {
+    await project(dir, { config: { storage: () => memory } }).within(async () => {
       const run = await (await get('train', { seed: 1 })).launch();
       const runRecord = run.execution!;
       assert.deepEqual(memory.created, [run.localDirectory(), runRecord.localDirectory()]);

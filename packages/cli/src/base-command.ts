@@ -1,15 +1,35 @@
 import { Command, Flags } from '@oclif/core';
+import type { Project } from '@machinable/core';
 import { CheckFailedError, UsageError, RunFailedError } from './errors.js';
 
 /**
- * What every machinable command shares: a `--debug` flag, and errors printed as one line on
- * stderr with exit code 1 (the stack trace only with `--debug`). Commands import
+ * What every machinable command shares: a `--debug` flag, errors printed as one line on stderr
+ * with exit code 1 (the stack trace only with `--debug`), and the project of the current
+ * directory, opened by `project()` and closed in `finally()` whatever happened. Commands import
  * `@machinable/core` inside `run()`, so that listing commands and `--help` stay fast.
  */
 export abstract class MachinableCommand extends Command {
   static override baseFlags = {
     debug: Flags.boolean({ description: 'On error, print the stack trace too.', helpGroup: 'GLOBAL' }),
   };
+
+  #project: Project | undefined;
+
+  /** The project of the current directory (the command's entry point to core), closed when the command ends. */
+  protected async project(): Promise<Project> {
+    if (!this.#project) {
+      const core = await import('@machinable/core');
+      this.#project = core.Project.current();
+    }
+    return this.#project;
+  }
+
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    const opened = this.#project;
+    this.#project = undefined;
+    if (opened) await opened.close();
+    return super.finally(error);
+  }
 
   protected override async catch(error: Error & { oclif?: unknown }): Promise<unknown> {
     // oclif's own errors (bad flags, this.exit()) already print and exit as oclif intends.

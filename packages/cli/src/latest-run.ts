@@ -1,4 +1,4 @@
-import type { Execution, Interface } from '@machinable/core';
+import type { Interface, Project, RunRecord } from '@machinable/core';
 import { UsageError } from './errors.js';
 
 type Core = typeof import('@machinable/core');
@@ -6,7 +6,7 @@ type Core = typeof import('@machinable/core');
 /** A run record found by id: the run record itself, or the latest run of an interface. */
 export interface FoundRun {
   /** The run record. */
-  readonly run: Execution;
+  readonly run: RunRecord;
   /** True when the id was the run record's own (not its interface's). */
   readonly direct: boolean;
   /** The record the id named. */
@@ -21,10 +21,10 @@ export interface FoundRun {
  * @example
  * const { run } = await latestRun(core, 'q3ZxM0bT9aKe', 'there is no output yet');
  */
-export async function latestRun(core: Core, id: string, unlaunched: string): Promise<FoundRun> {
-  const record: Interface = await core.get.byId(id);
+export async function latestRun(core: Core, project: Project, id: string, unlaunched: string): Promise<FoundRun> {
+  const record: Interface = await project.byId(id);
   const direct = record instanceof core.Execution;
-  const run: Execution | undefined = direct ? (record as Execution) : record.execution;
+  const run: RunRecord | undefined = direct ? (record as unknown as RunRecord) : record.execution;
   if (!run) throw new UsageError(`${record.module} ${record.uuid} has not been launched: ${unlaunched}`);
   return { run, direct, record };
 }

@@ -102,7 +102,7 @@ export {
 export type { RecordStore, RecordSlot, RecordDraft, MaterializeOptions, Materialized, StoredFiles, RunLog, RelationLog, ClaimLog, ClaimHolder, RunRecordMade } from './ports/store.js';
 export type { SchedulerBackend, SchedulerRegistry } from './ports/scheduler.js';
 export type { ModuleSource, Instantiate } from './ports/module-source.js';
-export { settle, wait, then, now, type MaybePromise, type Steps } from './kernel/maybe.js';
+export { settle, wait, whenDone, now, type MaybePromise, type Steps } from './kernel/maybe.js';
 export { rowOf, ingestItem, type RowSource } from './store/index-row.js';
 export { currentUser, thisHost } from './kernel/host.js';
 export { checkFindRequest, CONFIG_LAYERS, CONFIG_OPS, SORT_COLUMNS, type CheckedFindRequest } from './index/find-request.js';

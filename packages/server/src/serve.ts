@@ -44,10 +44,10 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServerError(`port ${port} is not a TCP port; give 0 to 65535 (0 picks a free one)`);
   const token = options.token ?? (isLoopback(host) ? undefined : newToken());
   const project = new Project(options.directory ?? process.cwd(), { storage: options.storage, index: options.index });
-  const records = await project.records();
+  const { store } = await project.session();
   const db = openReadonlyIndex(project.indexPath);
-  const reader = new StoreReader(records);
-  const changes = new IndexChanges(db, records.index);
+  const reader = new StoreReader(store, project.storageRoot);
+  const changes = new IndexChanges(db, store.index);
   const feed = new StatusFeed(reader, changes, options.pollInterval ?? DEFAULT_POLL_INTERVAL);
   const launcher = options.allowLaunch ? new Launcher(project, reader) : undefined;
   const context: ServerContext = { project, reader, changes, feed, launcher, token, webRoot: options.webRoot ?? WEB_ROOT, startedAt: Date.now() };

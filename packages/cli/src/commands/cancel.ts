@@ -19,18 +19,14 @@ The project is the current directory.`;
   async run(): Promise<void> {
     const { args } = await this.parse(Cancel);
     const core = await import('@machinable/core');
-    try {
-      const { run, direct, record } = await latestRun(core, args.id, 'there is nothing to cancel');
-      const what = direct ? `run record ${run.uuid}` : `${record.module} ${record.uuid} (run record ${run.uuid})`;
-      this.log(describe(what, run.cancel()));
-    } finally {
-      await core.Project.current().close();
-    }
+    const { run, direct, record } = await latestRun(core, await this.project(), args.id, 'there is nothing to cancel');
+    const what = direct ? `run record ${run.uuid}` : `${record.module} ${record.uuid} (run record ${run.uuid})`;
+    this.log(describe(what, run.cancel()));
   }
 }
 
 function describe(what: string, result: CancelResult): string {
   if (result.already) return `${what} was cancelled before; nothing to do`;
-  const how = result.job !== undefined ? `: Slurm job ${result.job} cancelled` : result.pid !== undefined ? `: process ${result.pid} sent SIGTERM` : '';
+  const how = result.job !== undefined ? `: job ${result.job} cancelled` : result.pid !== undefined ? `: process ${result.pid} sent SIGTERM` : '';
   return `cancelled ${what}, which was ${result.was}${how}`;
 }

@@ -25,19 +25,18 @@ The project is the current directory.`;
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Dispatch);
     const core = await import('@machinable/core');
+    const project = await this.project();
     try {
-      await core.dispatch(args.id, { run: flags.run, captureOutput: !core.takeOutputRedirected() });
+      await project.within(() => project.dispatch(args.id, { run: flags.run, captureOutput: !core.takeOutputRedirected() }));
     } catch (error) {
       if (error instanceof core.RecordNotFoundError) throw new UsageError(`${error.message}; machinable ls lists the stored runs`);
-      const run = await core.get.byId(args.id).catch(() => undefined);
+      const run = await project.byId(args.id).catch(() => undefined);
       const failure = run?.failure();
       if (run && failure && error instanceof Error && failure.message === error.message) {
         const what = error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
         throw new RunFailedError(`${run.module} ${run.uuid} failed: ${what} (stored in ${run.execution?.localDirectory('failure.json')})`, { cause: error });
       }
       throw error;
-    } finally {
-      await core.Project.current().close();
     }
   }
 }

@@ -46,8 +46,8 @@ The project is the current directory.`;
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Find);
     const core = await import('@machinable/core');
-    const project = core.Project.current();
-    try {
+    const project = await this.project();
+    {
       let query: FindQuery;
       if (flags.request !== undefined) {
         const given = [args.module && 'module', flags.where && '--where', flags.sort && '--sort', flags.label && '--label', flags.kind && '--kind', flags.hidden && '--hidden'].filter(Boolean);
@@ -59,9 +59,9 @@ The project is the current directory.`;
           throw new UsageError(`--request is not valid JSON: ${(error as Error).message}`);
         }
         core.checkFindRequest(request);
-        query = core.find(request as FindRequest);
+        query = project.find(request as FindRequest);
       } else {
-        query = core.find({
+        query = project.find({
           ...(args.module ? { module: args.module } : {}),
           ...(flags.label !== undefined ? { label: flags.label } : {}),
           ...(flags.kind !== undefined ? { kind: flags.kind } : {}),
@@ -98,8 +98,6 @@ The project is the current directory.`;
         this.log(formatTable(wanted, rows.map((row) => wanted.map((column) => text(row[column])))));
         if (total > rows.length) this.log(`(${rows.length} of ${total}; --limit and --offset page through them)`);
       }
-    } finally {
-      await project.close();
     }
   }
 }

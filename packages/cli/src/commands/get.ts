@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import type { Element, Interface, VersionItem } from '@machinable/core';
+import type { Element, Interface, Project, VersionItem } from '@machinable/core';
 import { MachinableCommand } from '../base-command.js';
 import { RunFailedError, UsageError } from '../errors.js';
 import { parseGetArgs, typedVersion, type GetAction, type ModuleRequest } from '../get-args.js';
@@ -13,8 +13,8 @@ interface OpenedContext {
   within<R>(fn: () => Promise<R>): Promise<R>;
 }
 
-/** Context names built into `get`; any other context must be a project module whose class is an Execution. */
-const BUILTIN_CONTEXTS = ['scope', 'storage', 'execution', 'multiprocess', 'slurm'] as const;
+/** Context names the command line itself opens; executions come from the project's registry (core's and its plugins'). */
+const OWN_CONTEXTS = ['scope', 'storage'] as const;
 
 export default class Get extends MachinableCommand {
   static override summary = 'Get a run of a module (stored, or new), launch it and call its methods.';
@@ -23,7 +23,7 @@ export default class Get extends MachinableCommand {
 
 Versions follow the module and apply left to right: ~name or ~name(key=value, ...) calls a @Version() method, key=value sets a config value (dotted keys reach into nested configs: optimizer.momentum=0.95), and {key: value, ...} is a whole config object. Values are passed as written and converted to the declared type (seed=3 is the integer 3 for an int field); a value starting with [ { ' or " is a literal: layers=[1,2], name="'[draft]'".
 
-Several modules: every module but the last opens a context around the last one. Built in: multiprocess (processes=N: launches run in a pool of N child processes), slurm (partition=, cpus=, memory=, time=, gres=, sbatch.<option>=, dry=true, wait=true: each launch is a Slurm job; see machinable cancel), execution, scope (key=value tags every run made inside), storage (root=DIR keeps records under DIR). A project module whose class extends Execution works as a context too.
+Several modules: every module but the last opens a context around the last one: scope (key=value tags every run made inside), storage (root=DIR keeps records under DIR), and the executions the project has: execution, multiprocess (processes=N: launches run in a pool of N child processes) and those of its plugins (with @machinable/slurm declared in machinable.config: slurm partition=, cpus=, memory=, time=, gres=, sbatch.<option>=, dry=true, wait=true, each launch a Slurm job). A project module whose class extends Execution works as a context too.
 
 --launch computes the run unless it is stored as computed. --<method> calls a method of the interface and prints what it returns (strings as they are, objects as JSON); --<method>(args) passes arguments (quote it for the shell); --<property> prints a property (--uuid, --config); --path prints the run's directory.
 
@@ -62,26 +62,25 @@ The project is the current directory.`;
     // the launch and computes it when it closes; the actions after it see the computed run.
     const cut = request.actions.findLastIndex((action) => action.kind === 'member' && action.name === 'launch') + 1;
     let iface: Element<object> | undefined;
+    const project = await this.project();
     try {
-      await this.nest(core, request.contexts, true, async () => {
-        iface = (await core.get(request.target.module, await versionOf(core, request.target))) as Element<object>;
+      await this.nest(core, project, request.contexts, true, async () => {
+        iface = (await core.get(request.target.module, await versionOf(core, project, request.target))) as Element<object>;
         await this.perform(core, iface, request.actions.slice(0, cut));
       });
       const rest = request.actions.slice(cut);
-      if (rest.length > 0) await this.nest(core, request.contexts, false, () => this.perform(core, iface!, rest));
+      if (rest.length > 0) await this.nest(core, project, request.contexts, false, () => this.perform(core, iface!, rest));
       if (request.actions.length === 0) this.log(describe(core, iface!));
     } catch (error) {
       throw withCliHint(core, asRunFailure(core, iface, error));
-    } finally {
-      await core.Project.current().close();
     }
   }
 
   /** Opens the contexts in order, outermost first, each inside the ones before it, and runs `fn` inside. */
-  private async nest(core: Core, contexts: readonly ModuleRequest[], executions: boolean, fn: () => Promise<void>): Promise<void> {
+  private async nest(core: Core, project: Project, contexts: readonly ModuleRequest[], executions: boolean, fn: () => Promise<void>): Promise<void> {
     const open = async (i: number): Promise<void> => {
       if (i === contexts.length) return fn();
-      const context = await openContext(core, contexts[i]!, executions);
+      const context = await openContext(core, project, contexts[i]!, executions);
       return context ? context.within(() => open(i + 1)) : open(i + 1);
     };
     await open(0);
@@ -104,9 +103,9 @@ The project is the current directory.`;
 }
 
 /** Builds one context; `undefined` for an execution when `executions` is false (after the launch). */
-async function openContext(core: Core, request: ModuleRequest, executions: boolean): Promise<OpenedContext | undefined> {
+async function openContext(core: Core, project: Project, request: ModuleRequest, executions: boolean): Promise<OpenedContext | undefined> {
   const { module } = request;
-  const version = await versionOf(core, request);
+  const version = await versionOf(core, project, request);
   switch (module) {
     case 'scope':
       return core.scope(objectLayers(core, request, version));
@@ -118,19 +117,18 @@ async function openContext(core: Core, request: ModuleRequest, executions: boole
       }
       return core.storage(root);
     }
-    case 'execution':
-      return executions ? new core.Execution(version) : undefined;
-    case 'multiprocess':
-      return executions ? new core.Multiprocess(version) : undefined;
-    case 'slurm':
-      return executions ? new core.Slurm(version) : undefined;
   }
-  const project = core.Project.current();
+  const contexts = await project.contexts();
+  const registered = contexts.get(module);
+  if (registered) {
+    const Execution = registered.cls as unknown as new (version: VersionItem[]) => OpenedContext;
+    return executions ? new Execution(version) : undefined;
+  }
   const cls = await project.load(module);
   if (!(cls.prototype instanceof core.Execution)) {
     throw new UsageError(
       `'${module}' cannot be a context: only the last module is the one to get, and a module before it must be ` +
-        `${BUILTIN_CONTEXTS.join(', ')} or a module whose class extends Execution`,
+        `${[...OWN_CONTEXTS, ...contexts.keys()].join(', ')} or a module whose class extends Execution (a plugin's, such as slurm, once machinable.config declares it)`,
     );
   }
   return executions ? ((await core.get(module, version)) as unknown as InstanceType<Core['Execution']>) : undefined;
@@ -140,12 +138,11 @@ async function openContext(core: Core, request: ModuleRequest, executions: boole
  * The version of a module request with its `key=value` texts read as the reference reads them
  * (numbers, booleans, null), except for fields its config declares as strings.
  */
-async function versionOf(core: Core, request: ModuleRequest): Promise<VersionItem[]> {
+async function versionOf(core: Core, project: Project, request: ModuleRequest): Promise<VersionItem[]> {
   const { module } = request;
   if (module === 'scope') return typedVersion(request, () => undefined, core);
   if (module === 'storage') return typedVersion(request, () => 'string', core);
-  const builtin: Record<string, { Config?: unknown }> = { execution: core.Execution, multiprocess: core.Multiprocess, slurm: core.Slurm };
-  const cls: { Config?: unknown } = builtin[module] ?? (await core.Project.current().load(module));
+  const cls: { Config?: unknown } = (await project.contexts()).get(module)?.cls ?? (await project.load(module));
   return typedVersion(request, (path) => declaredType(cls.Config, path)?.kind, core);
 }
 

@@ -26,8 +26,8 @@ The project is the current directory.`;
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Logs);
     const core = await import('@machinable/core');
-    try {
-      const { run } = await latestRun(core, args.id, 'there is no output yet');
+    {
+      const { run } = await latestRun(core, await this.project(), args.id, 'there is no output yet');
       let shown = 0;
       const show = (): void => {
         const text = run.output() ?? '';
@@ -45,8 +45,6 @@ The project is the current directory.`;
       }
       // Nothing on stdout: say why on stderr, so an empty answer is not taken for a lost log.
       if (shown === 0) process.stderr.write(`run record ${run.uuid} (${run.status()}) has no output: the run printed nothing${run.status() === 'pending' ? ' yet' : ''} (${run.localDirectory('output.log')})\n`);
-    } finally {
-      await core.Project.current().close();
     }
   }
 }

@@ -47,18 +47,16 @@ The project is the current directory.`;
     const { args, flags } = await this.parse(Ls);
     const core = await import('@machinable/core');
     const { toCli, versionTokens } = await import('../to-cli.js');
-    const project = core.Project.current();
+    const project = await this.project();
     // Listing never writes: without a storage folder or an index there is nothing to list.
     if (!existsSync(project.storageRoot) && !existsSync(project.indexPath)) {
       if (args.module) await project.load(args.module);
       this.log(`no stored runs in ${project.storageRoot}`);
       return [];
     }
-    try {
-      const records = await project.records();
-      const rows = records.index
-        .all({ module: args.module ?? null, include_hidden: flags.hidden, sort: [{ by: 'created_at_ns', direction: 'asc' }] })
-        .filter((row) => flags.all || !['Execution', 'Project', 'Manifest'].includes(row.kind));
+    {
+      const { store, instances } = await project.session();
+      const rows = (await store.index.all({ module: args.module ?? null, include_hidden: flags.hidden, sort: [{ by: 'created_at_ns', direction: 'asc' }] })).filter((row) => flags.all || !['Execution', 'Project', 'Manifest'].includes(row.kind));
       if (args.module && rows.length === 0) await project.load(args.module); // an unknown module is an error, with near matches
 
       const out: LsRow[] = [];
@@ -67,7 +65,7 @@ The project is the current directory.`;
       for (const row of rows) {
         let stored;
         try {
-          stored = row.kind === 'Project' ? undefined : records.readRow(row);
+          stored = row.kind === 'Project' ? undefined : await store.readRow(row);
         } catch (error) {
           // Unreadable now: reported below with the other problems of the storage.
           if (error instanceof core.CorruptRecordError) continue;
@@ -75,12 +73,12 @@ The project is the current directory.`;
         }
         let run: Interface | undefined;
         try {
-          run = stored && (await records.hydrate<Interface>(stored));
+          run = stored && ((await instances.hydrate(stored)) as Interface);
         } catch {
           // its module no longer accepts the stored config: list what the record says
         }
         const version = core.toPlainNumbers(row.config.version);
-        const status = stored ? records.statusOf(row.record_id, row.storage_uri, row.kind) : '-';
+        const status = stored ? await store.runs.statusOf(row.record_id, row.storage_uri, row.kind) : '-';
         const created = new Date(Number(row.created_at_ns / 1_000_000n)).toISOString();
         const command = run && run.module === row.module && (await project.load(run.module).then(() => true, () => false)) ? toCli(run) : undefined;
         const failure = status === 'failed' || status === 'cancelled' ? failureOf(core, run) : undefined;
@@ -99,12 +97,11 @@ The project is the current directory.`;
       // Why runs failed, and where their output is, without opening each one.
       for (const line of failures) process.stderr.write(`${line}\n`);
       // Nothing stays out of view silently: directories the listing cannot show are named.
-      const problems = [...(records.storage.walk() as Iterable<{ location: string; sentinel: boolean }>)].flatMap((entry) => core.directoryProblems(records.storage, entry).problems);
+      const problems: { problem: string; message: string }[] = [];
+      for await (const entry of store.storage.walk()) problems.push(...(await core.directoryProblems(store.storage, entry)).problems);
       for (const { problem, message } of problems) process.stderr.write(`warning: ${problem}: ${message}\n`);
       if (problems.length > 0) process.stderr.write(`warning: ${problems.length} record director${problems.length === 1 ? 'y is' : 'ies are'} not listed as they are; machinable verify checks every record\n`);
       return out;
-    } finally {
-      await project.close();
     }
   }
 }

@@ -26,8 +26,8 @@ The project is the current directory.`;
   async run(): Promise<ReindexSummary> {
     await this.parse(Reindex);
     const core = await import('@machinable/core');
-    const project = core.Project.current();
-    try {
+    const project = await this.project();
+    {
       const report = await core.reindex();
       const summary: ReindexSummary = {
         storage: project.storageRoot,
@@ -55,8 +55,6 @@ The project is the current directory.`;
       }
       if (summary.removed.length > 0) this.log(`dropped ${count(summary.removed.length, 'row')} whose directory is gone`);
       return summary;
-    } finally {
-      await project.close();
     }
   }
 }

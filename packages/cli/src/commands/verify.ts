@@ -22,8 +22,8 @@ The project is the current directory.`;
   async run(): Promise<VerifySummary> {
     await this.parse(Verify);
     const core = await import('@machinable/core');
-    const project = core.Project.current();
-    try {
+    const project = await this.project();
+    {
       const report = await core.verify();
       const summary: VerifySummary = { storage: project.storageRoot, checked: report.checked, problems: report.problems.map(({ directory, problem, message }) => ({ directory, problem, message })) };
       this.log(`checked ${report.checked} record director${report.checked === 1 ? 'y' : 'ies'} in ${project.storageRoot}`);
@@ -34,8 +34,6 @@ The project is the current directory.`;
       }
       this.log('no problems');
       return summary;
-    } finally {
-      await project.close();
     }
   }
 }

@@ -10,6 +10,7 @@ import type { CancelResult, RunFailure, RunStatus } from '../format/run-status.j
 import { parseTimestamp } from '../format/timestamp.js';
 import { configureElement } from '../interface/element.js';
 import { Interface, type RunRecord } from '../interface/interface.js';
+import type { Session } from '../interface/session.js';
 import type { JsonValue } from '../json/json.js';
 import { InterfaceStateError } from '../kernel/errors.js';
 import { now } from '../kernel/maybe.js';
@@ -243,7 +244,7 @@ export class Execution<C extends object = object> extends Interface<C> implement
    */
   override cancel(): CancelResult {
     if (!this.isMaterialized) throw new InterfaceStateError(`${this.module}: not a stored run record, so there is nothing to cancel`);
-    return cancelRun(this, this.session());
+    return cancelRun(this, this.session() as Session<Interface<object>>);
   }
 
   /** The run state (`pending`, `live`, `died`, `finished`), a failed run told apart as `failed`, a cancelled one as `cancelled`. */

@@ -154,6 +154,8 @@ export class SqliteIndex implements Index {
    * const { row, created } = index.claim(candidate, () => storage.create(location, files));
    * if (!created) console.log(`reusing ${row.record_id}`);
    */
+  claim(row: IndexRow, create: () => void, options?: { readonly force?: boolean }): Claim;
+  claim(row: IndexRow, create: () => MaybePromise<void>, options?: { readonly force?: boolean }): MaybePromise<Claim>;
   claim(row: IndexRow, create: () => MaybePromise<void>, options: { readonly force?: boolean } = {}): MaybePromise<Claim> {
     let written: PromiseLike<void> | undefined;
     try {
@@ -329,6 +331,8 @@ export class SqliteIndex implements Index {
    * @example
    * index.rebuild(() => index.ingest(items));
    */
+  rebuild<T>(fill: () => T): T;
+  rebuild<T>(fill: () => MaybePromise<T>): MaybePromise<T>;
   rebuild<T>(fill: () => MaybePromise<T>): MaybePromise<T> {
     return this.writing(() => {
       this.db

@@ -56,7 +56,7 @@ export function* wait<T>(value: MaybePromise<T>): Generator<unknown, T, unknown>
 }
 
 /** `fn` of a value, at once when it is at hand, else when its promise settles. */
-export function then<T, U>(value: MaybePromise<T>, fn: (value: T) => MaybePromise<U>): MaybePromise<U> {
+export function whenDone<T, U>(value: MaybePromise<T>, fn: (value: T) => MaybePromise<U>): MaybePromise<U> {
   return isThenable(value) ? Promise.resolve(value).then(fn) : fn(value);
 }
 

@@ -2,7 +2,7 @@ import { CACHED_FILE, MODEL_FILE, UPDATED_AT_FILE } from '../format/layout.js';
 import type { StoredRecord } from '../format/record.js';
 import { isoTimestamp, timestampNs } from '../format/timestamp.js';
 import { pyJson } from '../json/json.js';
-import { settle, then, type MaybePromise, type Steps } from '../kernel/maybe.js';
+import { settle, whenDone, type MaybePromise, type Steps } from '../kernel/maybe.js';
 import type { Index, IndexRow } from '../ports/index.js';
 import { hasFile, type Storage } from '../ports/storage.js';
 
@@ -47,7 +47,7 @@ export class RecordFiles {
 
   /** `updated_at` as it is now, in epoch nanoseconds. */
   updatedAt(stored: StoredRecord): MaybePromise<bigint | undefined> {
-    return then(this.storage.readFile(stored.location, UPDATED_AT_FILE), (bytes) => (bytes ? timestampNs(bytes.toString('utf8')) : undefined));
+    return whenDone(this.storage.readFile(stored.location, UPDATED_AT_FILE), (bytes) => (bytes ? timestampNs(bytes.toString('utf8')) : undefined));
   }
 
   /** True when the record at `location` is computed (its `cached` marker is there). */
@@ -71,7 +71,7 @@ export class RecordFiles {
 
   /** True when this index hides the record. */
   isHidden(recordId: string): MaybePromise<boolean> {
-    return then(this.index.get(recordId), (row) => row?.hidden === true);
+    return whenDone(this.index.get(recordId), (row) => row?.hidden === true);
   }
 
   /**

@@ -48,7 +48,7 @@ export class Launcher {
   async launch(body: unknown): Promise<LaunchResult> {
     const item = dispatchItem(body);
     const run = await this.project.within(async () => {
-      const found: Interface = await get(item.target, item.version ?? []);
+      const found: Interface = await this.project.get(item.target, item.version ?? []);
       await found.materialize();
       return found;
     });
@@ -86,7 +86,7 @@ export class Launcher {
    * `scancel` failed.
    */
   async cancel(uuid: string): Promise<CancelResult> {
-    const record = await this.project.within(() => get.byId(uuid)).catch((error: unknown) => {
+    const record = await this.project.byId(uuid).catch((error: unknown) => {
       throw error instanceof RecordNotFoundError ? new HttpError(404, `Execution not found: ${error.message}`) : error;
     });
     if (!(record instanceof Execution)) throw new HttpError(404, `Execution not found: ${uuid} is a ${record.module} record, not a run record; cancel one of its executions`);

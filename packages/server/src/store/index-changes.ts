@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Index } from '@machinable/core';
+import { now, type Index } from '@machinable/core';
 
 /** A module of the project and how many (non-hidden) records of a kind it has. */
 export interface ModuleCount {
@@ -33,7 +33,7 @@ export class IndexChanges {
   /** Where the index is now: records added after it are what `added()` reports. */
   cursor(): number {
     if (this.#db) return Number((this.#db.prepare("SELECT coalesce(max(rowid), 0) AS n FROM 'index'").get() as { n: number }).n);
-    for (const row of this.#index.find({ limit: 1000, include_hidden: true }).items) this.#seen.add(row.record_id);
+    for (const row of now(this.#index.find({ limit: 1000, include_hidden: true }), 'the dashboard', 'a synchronous index').items) this.#seen.add(row.record_id);
     return 0;
   }
 
@@ -43,8 +43,7 @@ export class IndexChanges {
       const rows = this.#db.prepare("SELECT rowid AS n, record_id AS id FROM 'index' WHERE rowid > ? ORDER BY rowid LIMIT ?").all(cursor, limit) as Array<{ n: number; id: string }>;
       return { ids: rows.map((row) => row.id), cursor: rows.at(-1)?.n ?? cursor };
     }
-    const ids = this.#index
-      .find({ limit, include_hidden: true })
+    const ids = now(this.#index.find({ limit, include_hidden: true }), 'the dashboard', 'a synchronous index')
       .items.map((row) => row.record_id)
       .filter((id) => !this.#seen.has(id))
       .reverse();
@@ -60,7 +59,7 @@ export class IndexChanges {
         .all() as ModuleCount[];
     }
     const counts = new Map<string, ModuleCount>();
-    for (const row of this.#index.find({ limit: 1000 }).items) {
+    for (const row of now(this.#index.find({ limit: 1000 }), 'the dashboard', 'a synchronous index').items) {
       if (row.module === null) continue;
       const key = `${row.module}\0${row.kind}`;
       const count = counts.get(key)?.count ?? 0;

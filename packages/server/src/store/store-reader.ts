@@ -9,7 +9,8 @@ import {
   type FindRequest,
   type IndexRow,
   type Markers,
-  type Records,
+  type RecordStore,
+  now,
   type RelationRow,
   type RunStatus,
 } from '@machinable/core';
@@ -34,11 +35,15 @@ export interface RunMarkers {
  * reader.row('q3ZxM0bT9aKe')?.module;
  */
 export class StoreReader {
-  constructor(readonly records: Records) {}
+  constructor(
+    readonly store: RecordStore,
+    /** Where the storage keeps its records. */
+    readonly storageRoot: string,
+  ) {}
 
   /** The index row of a record id, hidden ones included. */
   row(uuid: string): IndexRow | undefined {
-    return this.records.index.get(uuid);
+    return now(this.store.index.get(uuid), 'the dashboard', 'a synchronous index');
   }
 
   /** The index row of a record id, or a 404. */
@@ -50,17 +55,17 @@ export class StoreReader {
 
   /** Rows matching a find request (the reference's find algebra; a bad request is a 400). */
   search(request: FindRequest): { items: IndexRow[]; total: number } {
-    return this.records.index.search(request);
+    return now(this.store.index.search(request), 'the dashboard', 'a synchronous index');
   }
 
   /** The record's run records (kind `Execution`, its children), newest first. */
   runs(recordId: string, limit = 100): IndexRow[] {
-    return this.records.index.search({ parent_id: recordId, kind: 'Execution', limit, include_hidden: true }).items;
+    return now(this.store.index.search({ parent_id: recordId, kind: 'Execution', limit, include_hidden: true }), 'the dashboard', 'a synchronous index').items;
   }
 
   /** How many run records a record has. */
   runCount(recordId: string): number {
-    return this.records.index.find({ parent_id: recordId, kind: 'Execution', limit: 1, include_hidden: true }).total;
+    return now(this.store.index.find({ parent_id: recordId, kind: 'Execution', limit: 1, include_hidden: true }), 'the dashboard', 'a synchronous index').total;
   }
 
   /**
@@ -70,9 +75,9 @@ export class StoreReader {
    */
   runSummary(row: IndexRow): { status: RunStatus; count: number } {
     if (row.kind === 'Execution') return { status: this.runMarkers(row).status, count: 0 };
-    const { items, total } = this.records.index.search({ parent_id: row.record_id, kind: 'Execution', limit: 1, include_hidden: true });
+    const { items, total } = now(this.store.index.search({ parent_id: row.record_id, kind: 'Execution', limit: 1, include_hidden: true }), 'the dashboard', 'a synchronous index');
     const latest = items[0];
-    if (latest && this.records.storage.exists(latest.storage_uri)) return { status: this.runMarkers(latest).status, count: total };
+    if (latest && now(this.store.storage.exists(latest.storage_uri), 'the dashboard', 'a synchronous storage')) return { status: this.runMarkers(latest).status, count: total };
     return { status: this.cached(row) ? 'finished' : 'pending', count: total };
   }
 
@@ -110,13 +115,13 @@ export class StoreReader {
 
   /** The record's own files (no child records), without dot files (as the reference lists them). */
   files(row: IndexRow): string[] {
-    if (!this.records.storage.exists(row.storage_uri)) return [];
-    return (this.records.storage.files(row.storage_uri) as string[]).filter((path) => !path.split('/').some((segment) => segment.startsWith('.')));
+    if (!now(this.store.storage.exists(row.storage_uri), 'the dashboard', 'a synchronous storage')) return [];
+    return now(this.store.storage.files(row.storage_uri), 'the dashboard', 'a synchronous storage').filter((path) => !path.split('/').some((segment) => segment.startsWith('.')));
   }
 
   /** A file's bytes (undefined when absent). */
   readBytes(row: IndexRow, path: string): Buffer | undefined {
-    return this.records.storage.readFile(row.storage_uri, path) as Buffer | undefined;
+    return now(this.store.storage.readFile(row.storage_uri, path), 'the dashboard', 'a synchronous storage');
   }
 
   /** True when the record has the file (its bytes are not read). */
@@ -131,16 +136,12 @@ export class StoreReader {
 
   /** The record's local directory. */
   directory(row: IndexRow): string {
-    return this.records.storage.directory(row.storage_uri);
+    return this.store.storage.directory(row.storage_uri);
   }
 
-  /** Where the storage keeps its records. */
-  get storageRoot(): string {
-    return this.records.project.storageRoot;
-  }
 
   /** Relation rows of a record: those it holds, and (`inverse`) those pointing at it. */
   relations(recordId: string, inverse: boolean): RelationRow[] {
-    return this.records.index.relations(recordId, { inverse });
+    return now(this.store.index.relations(recordId, { inverse }), 'the dashboard', 'a synchronous index');
   }
 }

@@ -1,4 +1,4 @@
-import { provenanceGraph, type IndexRow, type ProvenanceGraph } from '@machinable/core';
+import { now, provenanceGraph, type IndexRow, type ProvenanceGraph } from '@machinable/core';
 import type { StoreReader } from '../store/store-reader.js';
 
 export type { ProvenanceGraph, ProvenanceLink as GraphEdge, ProvenanceNode as GraphNode } from '@machinable/core';
@@ -12,5 +12,5 @@ export type { ProvenanceGraph, ProvenanceLink as GraphEdge, ProvenanceNode as Gr
  * provenance(reader, row).nodes.filter((node) => node.kind === 'Manifest');
  */
 export function provenance(reader: StoreReader, row: IndexRow, depth = 8): ProvenanceGraph {
-  return provenanceGraph(reader.records, row.record_id, { depth });
+  return now(provenanceGraph(reader.store.index, row.record_id, { depth }), 'the dashboard', 'a synchronous index');
 }

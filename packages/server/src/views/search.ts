@@ -77,7 +77,7 @@ export function search(reader: StoreReader, body: unknown): SearchResponse {
 }
 
 function valuesOf(reader: StoreReader, row: IndexRow, specs: ReturnType<typeof parseColumn>[]): Record<string, CellValue> {
-  const view = new RecordView(row, reader.records);
+  const view = new RecordView(row, reader.store);
   const values: Record<string, CellValue> = {};
   for (const spec of specs) {
     try {
