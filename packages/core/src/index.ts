@@ -1,7 +1,5 @@
-import { requireDependency } from './kernel/require-dependency.js';
-
 // Decorator metadata (`design:type`) needs the Reflect polyfill before any class is decorated.
-requireDependency('reflect-metadata');
+import './kernel/reflect-metadata.js';
 
 export {
   MachinableError,

@@ -431,11 +431,37 @@ describe('index: claim', () => {
     index.close();
   });
 
-  it('refuses an async create(), which would still be writing when the lock is released', () => {
+  it('inserts the row of an asynchronous create() once it resolved, not before (the lock is not held across it)', async () => {
     const index = new SqliteIndex(':memory:');
     const pending = row();
-    assert.throws(() => index.claim(pending, (async () => undefined) as () => void), TypeError);
+    let finish!: () => void;
+    const claiming = index.claim(pending, () => new Promise<void>((resolve) => (finish = resolve)));
+    assert.ok(claiming instanceof Promise, 'the claim answers when create() has');
+    assert.equal(index.get(pending.record_id), undefined, 'no row for a record not written yet');
+    index.claim(row({ record_id: 'other0000001' }), () => undefined); // the lock is free meanwhile
+    finish();
+    const claim = await claiming;
+    assert.equal(claim.created, true);
+    assert.equal(index.get(pending.record_id)?.storage_uri, pending.storage_uri);
+    index.close();
+  });
+
+  it('leaves no row when an asynchronous create() rejects', async () => {
+    const index = new SqliteIndex(':memory:');
+    const pending = row();
+    await assert.rejects(Promise.resolve(index.claim(pending, async () => Promise.reject(new Error('store refused')))), /store refused/);
     assert.equal(index.get(pending.record_id), undefined);
+    index.close();
+  });
+
+  it('answers with the row indexed meanwhile when another process took the record over during an asynchronous create()', async () => {
+    const index = new SqliteIndex(':memory:');
+    const pending = row();
+    const claim = await index.claim(pending, async () => {
+      // Another process found the record at its location and indexed it from its directory.
+      index.ingest([{ row: pending, relations: [] }]);
+    });
+    assert.equal(claim.row.record_id, pending.record_id, 'the record is the one this create() wrote');
     index.close();
   });
 

@@ -9,7 +9,7 @@
  * the run's own error too, so the log shows it as a terminal would. It is removed from the
  * environment at once, so that processes the run starts capture their own runs' output.
  */
-import '../index.js';
+import '../kernel/reflect-metadata.js';
 import type { Launch } from '../execution/launch.js';
 import { takeOutputRedirected } from '../kernel/settings.js';
 import { project } from '../project/project.js';

@@ -40,14 +40,14 @@ export class Launcher implements LaunchPort<Interface<object>>, LaunchProtocol {
     const launch = new Launch(item, this.session, this);
     const execution = currentExecution<Launch>();
     if (execution) {
-      launch.created = (await this.hydrator.materialize(item)) === 'created';
+      await this.hydrator.materialize(item, { stored: (outcome) => (launch.created = outcome === 'created') });
       execution.queue(launch);
       return;
     }
     // Computed here and now: a record this launch creates is created claimed (no other process
     // can claim it in between); one that exists is claimed by the computation, if not cached.
     try {
-      launch.created = launch.claimedAtBirth = (await this.hydrator.materialize(item, { claim: true })) === 'created';
+      await this.hydrator.materialize(item, { claim: true, stored: (outcome) => (launch.created = launch.claimedAtBirth = outcome === 'created') });
       await new Execution().dispatch([launch]);
     } finally {
       // A claim the computation did not take over (a hook threw, or it never started) is given back.

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { indexAccessError } from './sqlite-errors.js';
 
@@ -9,11 +8,10 @@ import { nowNs } from '../format/timestamp.js';
 import { isPlainObject } from '../config/plain.js';
 import { canonicalJson } from '../json/canonical-json.js';
 import { isThenable } from '../kernel/thenable.js';
-import { checkFindRequest, type CheckedFindRequest } from './find-request.js';
-import { buildFindSql, configPathsOf, findIndexSql, type FindSql, type SqlParam } from './find-sql.js';
 import type { Claim, DedupKey, FindRequest, LookupOptions, FindResult, Index, IndexRow, IndexSummary, IngestItem, RecordLocation, RelationRow } from '../ports/index.js';
 import { isPrimaryKeyClash, parseObject, refreshValues, rowValues, toRow, toSummary, type SqlRow, type SqlSummary } from './sqlite-rows.js';
-import { MAX_FIND_INDEXES, prepareStatements, SUMMARY_COLUMNS, type Statements } from './sqlite-statements.js';
+import { prepareStatements, SUMMARY_COLUMNS, type Statements } from './sqlite-statements.js';
+import { SqliteFinder } from './sqlite-finder.js';
 import {
   DEFAULT_BUSY_TIMEOUT_MS,
   SECONDARY_INDEX_SQL,
@@ -65,10 +63,7 @@ export class SqliteIndex implements Index {
   private readonly claimTx: Database.Transaction<(row: IndexRow, create: () => MaybePromise<void>, force: boolean, later: (written: PromiseLike<void>) => void) => Claim>;
   private readonly ingestTx: Database.Transaction<(items: Iterable<IngestItem>) => number>;
   private readonly relateTx: Database.Transaction<(relations: Iterable<Pick<RelationRow, 'relation' | 'record_id' | 'related_id'>>) => number>;
-  // Find queries vary with the request's shape; preparing one costs about as much as running it.
-  private readonly queries = new Map<string, Database.Statement>();
-  /** The expression indexes for finds on config paths, made so far (in this file, by anyone). */
-  private readonly findIndexes: Set<string>;
+  private readonly finder: SqliteFinder;
 
   constructor(path: string, options: SqliteIndexOptions = {}) {
     this.path = path;
@@ -81,7 +76,7 @@ export class SqliteIndex implements Index {
     const { db, created } = opened;
     this.db = db;
     this.needsReindex = created;
-    this.findIndexes = new Set(db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_find_%'").pluck().all());
+    this.finder = new SqliteFinder(db, path);
 
     this.stmt = prepareStatements(db);
 
@@ -197,18 +192,18 @@ export class SqliteIndex implements Index {
    *              sort: [{ by: 'lr', config_layer: 'resolved', direction: 'asc' }] });
    */
   find(request: FindRequest): FindResult {
-    return this.page<SqlSummary, IndexSummary>(request, SUMMARY_COLUMNS, toSummary);
+    return this.finder.page<SqlSummary, IndexSummary>(request, SUMMARY_COLUMNS, toSummary);
   }
 
   /** Like {@link find}, with whole rows. */
   search(request: FindRequest): FindResult<IndexRow> {
-    return this.page<SqlRow, IndexRow>(request, '*', toRow);
+    return this.finder.page<SqlRow, IndexRow>(request, '*', toRow);
   }
 
   /** Every row matching a request, whole, in the request's order; `limit` and `offset` are ignored. */
   all(request: FindRequest): IndexRow[] {
-    const { sql } = this.findSql(request);
-    const query = this.query<SqlRow>(`SELECT * FROM 'index' WHERE ${sql.where} ORDER BY ${sql.orderBy}`);
+    const { sql } = this.finder.findSql(request);
+    const query = this.finder.query<SqlRow>(`SELECT * FROM 'index' WHERE ${sql.where} ORDER BY ${sql.orderBy}`);
     return query.all(...sql.whereParams).map((row) => toRow(row, this.path));
   }
 
@@ -339,8 +334,7 @@ export class SqliteIndex implements Index {
         .transaction(() => {
           for (const name of Object.keys(SECONDARY_INDEX_SQL)) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
           // The find indexes are made again when finds ask for them.
-          for (const name of this.findIndexes) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
-          this.findIndexes.clear();
+          this.finder.dropFindIndexes();
         })
         .immediate();
       let result: MaybePromise<T>;
@@ -378,55 +372,5 @@ export class SqliteIndex implements Index {
         for (const name of missingIndexes(this.db)) this.db.exec(SECONDARY_INDEX_SQL[name]!);
       })
       .immediate();
-  }
-
-  private page<S, T>(request: FindRequest, columns: string, convert: (row: S, path: string) => T): FindResult<T> {
-    const { checked, sql } = this.findSql(request);
-    const count = this.query<number>(`SELECT COUNT(*) FROM 'index' WHERE ${sql.where}`, false);
-    const select = this.query<S>(`SELECT ${columns} FROM 'index' WHERE ${sql.where} ORDER BY ${sql.orderBy} LIMIT ? OFFSET ?`);
-    // One read transaction, so the total and the page come from the same snapshot.
-    return this.db.transaction((): FindResult<T> => {
-      const total = count.get(...sql.whereParams) as number;
-      const rows = select.all(...sql.whereParams, BigInt(checked.limit), BigInt(checked.offset));
-      return { items: rows.map((row) => convert(row, this.path)), total };
-    })();
-  }
-
-  private findSql(request: FindRequest): { checked: CheckedFindRequest; sql: FindSql } {
-    const checked = checkFindRequest(request);
-    this.indexConfigPaths(checked);
-    return { checked, sql: buildFindSql(checked) };
-  }
-
-  /**
-   * Makes an expression index (see `findIndexSql`) for each config path a find filters or sorts
-   * on, the first time one is asked for: a filtered, sorted find among 100,000 records then
-   * takes a few milliseconds instead of a hundred. At most {@link MAX_FIND_INDEXES} are made (each
-   * costs a little on every insert); past that, or on an index file that cannot be written,
-   * finds scan as before.
-   */
-  private indexConfigPaths(checked: CheckedFindRequest): void {
-    for (const { layer, jsonPath } of configPathsOf(checked)) {
-      const name = `idx_find_${layer}_${createHash('sha256').update(jsonPath).digest('hex').slice(0, 16)}`;
-      if (this.findIndexes.has(name) || this.findIndexes.size >= MAX_FIND_INDEXES) continue;
-      this.findIndexes.add(name);
-      try {
-        this.db.exec(findIndexSql(name, layer, jsonPath));
-      } catch {
-        // read-only, or locked for longer than the busy timeout: the find scans, which is correct
-      }
-    }
-  }
-
-  private query<R>(sql: string, safeIntegers = true): Database.Statement<SqlParam[], R> {
-    let statement = this.queries.get(sql);
-    if (statement === undefined) {
-      if (this.queries.size >= 128) this.queries.clear();
-      statement = this.db.prepare(sql);
-      if (safeIntegers) statement.safeIntegers(true);
-      else statement.pluck();
-      this.queries.set(sql, statement);
-    }
-    return statement as Database.Statement<SqlParam[], R>;
   }
 }

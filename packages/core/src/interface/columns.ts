@@ -1,5 +1,7 @@
 import { FindRequestError } from '../kernel/errors.js';
-import type { CellValue } from './rows.js';
+
+/** What a cell holds: a scalar, so every table and CSV writer can show it as is. */
+export type CellValue = string | number | boolean | null | undefined;
 
 /**
  * A column of a results table, as written: a field of the record (`id`, `module`, `version`,

@@ -18,7 +18,7 @@ import { draftOf } from './draft.js';
 import { configClassOf, configureElement, Element, peekResolution, restoreElement, type ElementClass } from './element.js';
 import { HANDLE } from './handle.js';
 import { Interface } from './interface.js';
-import type { Instances, Session, Target } from './session.js';
+import type { Instances, Session, StoredCallback, Target } from './session.js';
 
 /** The module of a project's run records when none of theirs is loaded (`machinable.execution`). */
 export const EXECUTION_MODULE = 'machinable.execution';
@@ -71,7 +71,7 @@ export class Hydrator implements Instances<Interface<object>> {
     if (stored) this.bind(instance, stored);
   }
 
-  async materialize(instance: Interface<object>, options: MaterializeOptions = {}): Promise<Materialized | undefined> {
+  async materialize(instance: Interface<object>, options: MaterializeOptions & StoredCallback = {}): Promise<Materialized | undefined> {
     const { slot } = instance[HANDLE];
     if (slot.stored) return undefined;
     const before = instance.onBeforeMaterialize();
@@ -79,6 +79,7 @@ export class Hydrator implements Instances<Interface<object>> {
     if (slot.stored) return undefined;
     const made = this.session.store.materialize(slot, draftOf(instance, (cls) => this.modules.moduleOf(cls), Interface), options);
     const outcome = isThenable(made) ? await made : made;
+    options.stored?.(outcome);
     // Another process stored it first: its config (as stored) becomes this instance's.
     if (outcome === 'found') this.bindConfig(instance, slot.stored!);
     const after = instance.onMaterialize();

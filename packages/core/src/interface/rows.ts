@@ -4,10 +4,10 @@
  */
 import { metadata } from '../config/metadata.js';
 import { isPlainObject, joinPath } from '../config/plain.js';
-import { cellOf, columnValue, parseColumn, type ColumnSource } from './columns.js';
+import { cellOf, columnValue, parseColumn, type CellValue, type ColumnSource } from './columns.js';
 
-/** What a cell holds: a scalar, so every table and CSV writer can show it as is. */
-export type CellValue = string | number | boolean | null | undefined;
+export type { CellValue } from './columns.js';
+
 
 /**
  * One row of `toRows()`. The four base columns come first, then `config.<path>` columns such as

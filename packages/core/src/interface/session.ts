@@ -44,12 +44,21 @@ export interface Instances<I> {
   fromStoredNow(stored: StoredRecord): I;
   /** Binds an instance made with `new` to this project's store, at the top level. */
   adopt(instance: I): Promise<void>;
-  /** Writes the instance's record (its hooks around it); `found` when another process stored it first. */
-  materialize(instance: I, options?: MaterializeOptions): Promise<Materialized | undefined>;
+  /**
+   * Writes the instance's record, its hooks around it: `created`, `found` when another process
+   * stored it first, undefined when it was stored already. `stored` is told the outcome as soon
+   * as the record is written, before `onMaterialize()` (which may throw).
+   */
+  materialize(instance: I, options?: MaterializeOptions & StoredCallback): Promise<Materialized | undefined>;
   /** The module name of a class, as this project registered it. */
   moduleOf(cls: ElementClass): string;
   /** The class of a module of the project (imported on first use). */
   load(module: string): Promise<ElementClass>;
+}
+
+/** Told how `materialize()` ended as soon as the record is written. */
+export interface StoredCallback {
+  readonly stored?: (outcome: Materialized) => void;
 }
 
 /**
