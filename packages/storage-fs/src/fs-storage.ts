@@ -6,7 +6,6 @@ import {
   RecordExistsError,
   RecordNotFoundError,
   SENTINEL_FILE,
-  TEMPORARY_PREFIX,
   type Storage,
   type WalkEntry,
 } from '@machinable/core/storage';
@@ -20,6 +19,7 @@ import { recordFiles } from './record-files.js';
 import { inside, normalizeRecordPath, resolveRecordPath } from './record-path.js';
 import { errorCode, isTargetExists } from './system-error.js';
 import { coversAnyTime, createStamp, overwriteTime, rewriteInPlace, TIMESTAMP_FILES } from './timestamps.js';
+import { isTemporary } from './temporary-name.js';
 import { walkRecords } from './walk.js';
 
 /** Options of {@link FsStorage}. */
@@ -340,7 +340,7 @@ function notFound(directory: string, path: string): RecordNotFoundError {
 }
 
 function checkSegment(segment: string): void {
-  if (segment === '' || segment === '.' || segment === '..' || /[/\\\0]/.test(segment) || segment.startsWith(TEMPORARY_PREFIX)) {
+  if (segment === '' || segment === '.' || segment === '..' || /[/\\\0]/.test(segment) || isTemporary(segment)) {
     throw new RecordPathError(segment, 'a record path segment must be one plain directory name');
   }
 }

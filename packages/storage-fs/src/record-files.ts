@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { SENTINEL_FILE } from '@machinable/core/storage';
 
-import { isTemporary } from './atomic.js';
+import { isTemporary } from './temporary-name.js';
 import { directoryEntries } from './directory-entries.js';
 import { locationPath } from './location.js';
 
