@@ -50,7 +50,7 @@ function importedPackages(file: string): Set<string> {
   return packages;
 }
 
-const PACKAGES = ['core', 'storage-fs', 'server', 'cli'] as const;
+const PACKAGES = ['core', 'storage-fs', 'storage-kit', 'server', 'cli'] as const;
 /** Declared but loaded by tools rather than imported: none so far. */
 const NOT_IMPORTED: Readonly<Record<string, readonly string[]>> = {};
 
@@ -82,5 +82,11 @@ describe('package manifests', () => {
     assert.ok(core.dependencies?.['@machinable/storage-fs'], 'core depends on @machinable/storage-fs');
     assert.ok(storage.peerDependencies?.['@machinable/core'], 'storage-fs has core as a peer dependency');
     assert.equal(storage.dependencies?.['@machinable/core'], undefined);
+  });
+
+  it('storage-kit takes core as a peer and depends on nothing else: its instanceof checks are against the project\'s one core', () => {
+    const kit = JSON.parse(readFileSync(join(REPO, 'packages', 'storage-kit', 'package.json'), 'utf8')) as Manifest;
+    assert.deepEqual(kit.peerDependencies, { '@machinable/core': '0.1.0' });
+    assert.deepEqual(kit.dependencies ?? {}, {});
   });
 });

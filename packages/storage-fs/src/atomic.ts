@@ -27,14 +27,6 @@ export function randomSuffix(): string {
   return `${processPrefix}${process.pid.toString(36)}-${counter.toString(36)}`;
 }
 
-/**
- * A temporary entry of this storage: `.tmp-<label>-<suffix>` (made by `create()`, `copyIn()`,
- * `remove()`) or `<file>.tmp-<suffix>` (made by `writeFile()`), with the suffix `randomSuffix()` makes.
- */
-export function isTemporary(name: string): boolean {
-  return name.startsWith(TEMPORARY_PREFIX) || /\.tmp-[0-9a-z]+-[0-9a-z]+$/.test(name);
-}
-
 /** Options of {@link atomicWriteFile}. */
 export interface AtomicWriteOptions {
   /** Create missing parent directories first. Default true. */

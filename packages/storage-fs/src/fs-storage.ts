@@ -1,58 +1,32 @@
-import {
-  appendFileSync,
-  closeSync,
-  cpSync,
-  existsSync,
-  fstatSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-  writeSync,
-  type WriteFileOptions,
-} from 'node:fs';
+import { appendFileSync, cpSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 import {
-  CACHED_FILE,
   HEADER_FILE,
   RecordExistsError,
   RecordNotFoundError,
-  RELATED_DIRECTORY,
   SENTINEL_FILE,
-  STATUS_MARKERS,
-  TEMPORARY_PREFIX,
-  UPDATED_AT_FILE,
   type Storage,
   type WalkEntry,
 } from '@machinable/core/storage';
 
-import { atomicWriteFile, isTemporary, temporaryIn, temporarySibling } from './atomic.js';
+import { atomicWriteFile, temporaryIn, temporarySibling } from './atomic.js';
 import { accessing, storageAccessError } from './access-error.js';
-import { directoryEntries } from './directory-entries.js';
 import { RecordPathError } from './errors.js';
 import { fileLocation, locationPath } from './location.js';
+import { NEW_FILE, writeNew } from './new-file.js';
+import { recordFiles } from './record-files.js';
 import { inside, normalizeRecordPath, resolveRecordPath } from './record-path.js';
 import { errorCode, isTargetExists } from './system-error.js';
+import { coversAnyTime, createStamp, overwriteTime, rewriteInPlace, TIMESTAMP_FILES } from './timestamps.js';
+import { isTemporary } from './temporary-name.js';
+import { walkRecords } from './walk.js';
 
 /** Options of {@link FsStorage}. */
 export interface FsStorageOptions {
   /** Directory holding the record directories; created on the first write. */
   readonly root: string;
 }
-
-/**
- * Small markers written often (timestamps, and `cached`, written once when a run finishes):
- * created with one exclusive write, and rewritten in place when the new content has the old
- * length (see `createStamp` and `rewriteInPlace`); a crash leaves the old content, the new, or
- * an empty marker, which reads as unset (`cached`: present, so computed, which a finished run is).
- */
-const TIMESTAMP_FILES: ReadonlySet<string> = new Set([UPDATED_AT_FILE, CACHED_FILE, ...STATUS_MARKERS]);
 
 /**
  * The default `Storage`: record directories on a local filesystem, laid out as the format
@@ -253,25 +227,7 @@ export class FsStorage implements Storage {
 
   /** The record's files, relative to it, sorted; child records and temporary entries are left out. */
   files(location: string): string[] {
-    const directory = locationPath(location);
-    const out: string[] = [];
-    const walk = (dir: string, prefix: string): void => {
-      const entries = directoryEntries(dir);
-      if (entries === undefined) return;
-      for (const entry of entries) {
-        if (isTemporary(entry.name)) continue;
-        const path = prefix + entry.name;
-        if (entry.isDirectory()) {
-          const full = join(dir, entry.name);
-          if (existsSync(join(full, SENTINEL_FILE))) continue; // a child record
-          walk(full, `${path}/`);
-        } else {
-          out.push(path);
-        }
-      }
-    };
-    walk(directory, '');
-    return out.sort();
+    return recordFiles(location);
   }
 
   exists(location: string): boolean {
@@ -279,30 +235,11 @@ export class FsStorage implements Storage {
   }
 
   /**
-   * Every record directory under the root, parents before their children: a depth-first walk
-   * that does not follow symbolic links (the reference's `related/` mirrors may hold some) and
-   * skips temporary entries. Directories with an `id.json` but no sentinel are reported too.
+   * Every record directory under the root, parents before their children, plus directories with
+   * an `id.json` but no sentinel (see `walkRecords`).
    */
-  *walk(location?: string): Generator<WalkEntry> {
-    const start = location === undefined ? this.root : locationPath(location);
-    const stack: string[] = [start];
-    while (stack.length > 0) {
-      const dir = stack.pop()!;
-      const entries = directoryEntries(dir);
-      if (entries === undefined) continue;
-      let sentinel = false;
-      let header = false;
-      const children: string[] = [];
-      for (const entry of entries) {
-        const { name } = entry;
-        if (name === SENTINEL_FILE) sentinel = true;
-        else if (name === HEADER_FILE) header = true;
-        else if (entry.isDirectory() && !name.startsWith(TEMPORARY_PREFIX) && name !== RELATED_DIRECTORY) children.push(name);
-      }
-      if ((dir !== this.root || location !== undefined) && (sentinel || header)) yield { location: fileLocation(dir), sentinel };
-      // Reversed, so the stack pops them in name order: a stable walk.
-      for (let i = children.length - 1; i >= 0; i--) stack.push(join(dir, children[i]!));
-    }
+  walk(location?: string): Generator<WalkEntry> {
+    return walkRecords(this.root, location);
   }
 
   directory(location: string): string {
@@ -403,100 +340,13 @@ function notFound(directory: string, path: string): RecordNotFoundError {
 }
 
 function checkSegment(segment: string): void {
-  if (segment === '' || segment === '.' || segment === '..' || /[/\\\0]/.test(segment) || segment.startsWith(TEMPORARY_PREFIX)) {
+  if (segment === '' || segment === '.' || segment === '..' || /[/\\\0]/.test(segment) || isTemporary(segment)) {
     throw new RecordPathError(segment, 'a record path segment must be one plain directory name');
   }
 }
 
-/**
- * `writeFileSync` options for a file that must not exist yet. The encoding is spelled out: Node
- * (20) takes its one-call native path for a string only when the options object names `utf8`
- * (an object without it is not merged with the defaults), otherwise it opens, writes and closes
- * in three calls after copying the string into a Buffer.
- */
-const NEW_FILE = { flag: 'wx', encoding: 'utf8' } as const;
-
 /** How many records {@link FsStorage} remembers as seen before it starts over. */
 const SEEN_LIMIT = 10_000;
-
-/**
- * The longest text a format-v1 writer puts in a single-time marker: `str(arrow.now())` with
- * microseconds and a `+HH:MM` offset (`2026-01-01T12:00:00.862361+00:00`), as this project writes
- * it too. (`resumed_at` gains a line per resume and is not a single time.)
- */
-const LONGEST_TIME = 32;
-
-/** Whether `data` is at least as long as any time a format-v1 writer leaves in this marker. */
-function coversAnyTime(relative: string, data: Uint8Array | string): data is string {
-  return typeof data === 'string' && data.length >= LONGEST_TIME && data.length <= MAX_IN_PLACE_BYTES && relative !== 'resumed_at';
-}
-
-const IN_PLACE = { flag: 'r+', encoding: 'utf8' } as const;
-
-/**
- * Overwrites a marker this storage wrote since creating the record, in place and without looking
- * at it first, with a time of the longest form: whoever rewrote it since (another process of
- * this project, or Python machinable) wrote a time of at most that many bytes, so the new text
- * covers the old one whole. One write at offset 0 (Node's one-call write: open, write, close): a
- * reader or a crash sees the old time or the new one. False when the file is gone.
- */
-function overwriteTime(file: string, text: string): boolean {
-  return writeUnless(file, text, IN_PLACE, 'ENOENT');
-}
-
-/** One disk sector: larger in-place writes could tear on power loss. */
-const MAX_IN_PLACE_BYTES = 512;
-
-/**
- * Rewrites a timestamp file (`updated_at`, a status marker) in place when it already holds as
- * many bytes as the new time, which is the rule for the format's times (microseconds and offset
- * always written): one `pwrite` at offset 0, no truncation. A process that dies leaves the old
- * time or the new one, never an empty file, like temp + rename does; but no inode is made and
- * none freed, which is what a filesystem pays for most. Returns false when the file is missing or
- * has another length: the caller then writes it the atomic way.
- */
-function rewriteInPlace(file: string, data: Uint8Array | string, likelyExists: boolean): boolean {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  if (bytes.length === 0 || bytes.length > MAX_IN_PLACE_BYTES) return false;
-  // A marker is usually written once, so it is looked at first: a missing file then costs no exception.
-  if (!likelyExists && statSync(file, { throwIfNoEntry: false })?.size !== bytes.length) return false;
-  let fd: number;
-  try {
-    fd = openSync(file, 'r+');
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return false;
-    throw error;
-  }
-  try {
-    // Checked again on the open file: it may have been replaced since the stat.
-    if (fstatSync(fd).size !== bytes.length) return false;
-    writeSync(fd, bytes, 0, bytes.length, 0);
-    return true;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Creates a timestamp file that does not exist yet with one write, without temp + rename: a
- * reader sees no file, an empty one, or the whole time, and reads an empty marker as unset, so a
- * process dying between the create and the write leaves the marker unset, as if it had died just
- * before. False when the file exists after all (another process wrote it).
- */
-function createStamp(file: string, data: Uint8Array | string): boolean {
-  return writeUnless(file, data, NEW_FILE, 'EEXIST');
-}
-
-/** Writes a file with one `writeFileSync`; false when it fails with `refusal` (the file is not as the write expects), any other error thrown. */
-function writeUnless(file: string, data: Uint8Array | string, options: WriteFileOptions, refusal: string): boolean {
-  try {
-    writeFileSync(file, data, options);
-    return true;
-  } catch (error) {
-    if (errorCode(error) === refusal) return false;
-    throw error;
-  }
-}
 
 /** Unlinks a file; nothing when it is not there. */
 function removeIfThere(file: string): void {
@@ -505,11 +355,4 @@ function removeIfThere(file: string): void {
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') throw error;
   }
-}
-
-/** Writes a file into a directory that no one else sees yet (no temp + rename needed). */
-function writeNew(directory: string, path: string, data: Uint8Array | string): void {
-  const file = inside(directory, path);
-  if (path.includes('/')) mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, data, NEW_FILE);
 }

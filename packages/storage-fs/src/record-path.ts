@@ -2,6 +2,7 @@ import { isAbsolute, join, posix, sep, win32 } from 'node:path';
 
 import { RecordPathError } from './errors.js';
 import { TEMPORARY_PREFIX } from '@machinable/core/storage';
+import { isTemporary } from './temporary-name.js';
 
 /**
  * Normalizes a path relative to a record directory (`a/./b.json` -> `a/b.json`) and refuses any
@@ -36,8 +37,9 @@ function normalize(path: string): string {
   if (normalized === '.' || normalized === '') {
     throw new RecordPathError(path, 'it names the record directory itself, not a file inside it');
   }
-  if (normalized.split('/').some((segment) => segment.startsWith(TEMPORARY_PREFIX))) {
-    throw new RecordPathError(path, `names starting with "${TEMPORARY_PREFIX}" are reserved for temporary files`);
+  // A name shaped like a temporary file's would be hidden from files() and deleted by cleanTemporary().
+  if (normalized.split('/').some(isTemporary)) {
+    throw new RecordPathError(path, `names starting with "${TEMPORARY_PREFIX}" or ending in "${TEMPORARY_PREFIX}<letters and digits>-<letters and digits>" are reserved for temporary files`);
   }
   return normalized;
 }

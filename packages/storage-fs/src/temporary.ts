@@ -1,7 +1,7 @@
 import { lstatSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { isTemporary } from './atomic.js';
+import { isTemporary } from './temporary-name.js';
 import { directoryEntries } from './directory-entries.js';
 import { errorCode } from './system-error.js';
 

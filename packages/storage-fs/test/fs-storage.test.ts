@@ -993,6 +993,20 @@ describe('fs storage: files', () => {
     assert.ok(storage.files(location).includes('report.tmp-final.txt'), JSON.stringify(storage.files(location)));
   });
 
+  it('refuses a name shaped like its temporary files (<file>.tmp-<suffix>), which files() would hide and cleanTemporary() delete', () => {
+    const storage = freshStorage();
+    const location = createRecord(storage);
+    for (const path of ['backup.tmp-2024-01', 'copy.tmp-abc-def', 'plots.tmp-a-b/loss.svg']) {
+      assert.throws(() => storage.writeFile(location, path, 'x'), isPathError(path));
+      assert.throws(() => storage.appendFile(location, path, 'x'), isPathError(path));
+      assert.throws(() => storage.createFile(location, path, 'x'), isPathError(path));
+      assert.throws(() => storage.create(storage.locate(['child'], location), recordFiles({ [path]: 'x' })), isPathError(path));
+      assert.throws(() => storage.locate([IDENTITY, path.split('/')[0]!]), RecordPathError);
+    }
+    assert.deepEqual(storage.files(location), ['.machinable', 'id.json', 'model.json', 'updated_at']);
+    assert.deepEqual(cleanTemporary(storage.root, { olderThanMs: 0, now: Date.now() + 1000 }), []);
+  });
+
   it('is empty for a location with nothing there', () => {
     const storage = freshStorage();
     assert.deepEqual(storage.files(storage.locate([IDENTITY, PREDICATE])), []);
