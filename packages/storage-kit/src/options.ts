@@ -53,6 +53,13 @@ export interface StorageConformanceOptions {
   readonly timeoutMs?: number;
   /** Cases to skip, by name, each with the reason the report shows (a limitation to own up to). */
   readonly skip?: Readonly<Record<string, string>>;
+  /**
+   * What happens to the cases an adapter cannot offer what they need for (a second process, a
+   * directory without a sentinel): `skip` (default) reports each as skipped with the reason;
+   * `omit` leaves them out of the suite and says which on the report's diagnostics, for a test
+   * run that must show no skipped case (an adapter that lives in one process, like `MemoryStorage`).
+   */
+  readonly unsupported?: 'skip' | 'omit';
 }
 
 /** {@link StorageConformanceOptions} with the defaults filled in. */
