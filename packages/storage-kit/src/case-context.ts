@@ -51,7 +51,7 @@ export function caseDefiner(factory: StorageFactory, options: ResolvedOptions): 
       (needs.sentinelless && options.sentinelless === undefined ? 'no options.sentinelless: the adapter holds no directory without a sentinel' : undefined);
     if (skip !== undefined && options.skip?.[name] === undefined && options.unsupported === 'omit') {
       // Left out, not skipped: said once per case on the report's diagnostics.
-      console.log(`# storage conformance: left out, ${skip}: ${name}`);
+      console.log(`storage conformance: left out (${skip}): ${name}`);
       return;
     }
     it(name, { timeout: options.timeoutMs, skip: skip ?? false }, async (t) => {
