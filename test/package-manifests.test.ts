@@ -50,7 +50,7 @@ function importedPackages(file: string): Set<string> {
   return packages;
 }
 
-const PACKAGES = ['core', 'storage-fs', 'server', 'cli'] as const;
+const PACKAGES = ['core', 'storage-fs', 'slurm', 'server', 'cli'] as const;
 /** Declared but loaded by tools rather than imported: none so far. */
 const NOT_IMPORTED: Readonly<Record<string, readonly string[]>> = {};
 
@@ -82,5 +82,11 @@ describe('package manifests', () => {
     assert.ok(core.dependencies?.['@machinable/storage-fs'], 'core depends on @machinable/storage-fs');
     assert.ok(storage.peerDependencies?.['@machinable/core'], 'storage-fs has core as a peer dependency');
     assert.equal(storage.dependencies?.['@machinable/core'], undefined);
+  });
+
+  it('slurm takes core as a peer too (its Slurm execution must be the project\'s core\'s Execution)', () => {
+    const slurm = JSON.parse(readFileSync(join(REPO, 'packages', 'slurm', 'package.json'), 'utf8')) as Manifest;
+    assert.equal(slurm.peerDependencies?.['@machinable/core'], '0.1.0');
+    assert.equal(slurm.dependencies?.['@machinable/core'], undefined);
   });
 });
