@@ -27,6 +27,7 @@ export interface AwaitOptions {
  * ended before its run started or while it computed (killed, out of time); a job whose dependency
  * failed (cancelled, as Slurm would keep it queued for ever). A run record whose job ended
  * before the run started is marked failed with that reason, so it reads as failed, not pending.
+ * A run counts as finished once its interface is marked computed too (or its job is over).
  *
  * @example
  * const failures = await awaitJobs(submitted, { pollMs: 2000, report: (launch, state) => progress.report(launch.item.uuid, state) });
@@ -66,7 +67,9 @@ async function look(submission: Submission, states: Map<string, JobState> | unde
   const name = `${launch.item.module} ${launch.item.uuid}`;
   switch (await store.runs.statusAt(location)) {
     case 'finished':
-      return 'finished';
+      // The job marks the run finished, then the interface computed: until it has done both (or
+      // ended), it is finishing, so that a waiting submitter's caller reads the result.
+      return over || (await store.files.isCached(launch.location)) ? 'finished' : 'running';
     case 'failed': {
       const failure = await store.runs.failure(location);
       const what = failure ? (failure.name && failure.name !== 'Error' ? `${failure.name}: ${failure.message}` : failure.message) : 'no failure.json';
