@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { CANCELLED_FILE, CLAIM_FILE, RunCancelledError, Slurm, dispatch, finishedRunStatus, get, project } from '@machinable/core';
+import { CANCELLED_FILE, CLAIM_FILE, RunCancelledError, dispatch, finishedRunStatus, get, project } from '@machinable/core';
+import { Slurm } from '@machinable/slurm';
 import { CORE_URL, makeProject, outputOf } from './helpers.js';
 import { machinable } from './cli-helpers.js';
-import { until } from './slurm-helpers.js';
+import { slurmProject, until } from './slurm-helpers.js';
 
 const WORK = `
 import { appendFileSync, existsSync } from 'node:fs';
@@ -79,7 +80,7 @@ describe('cancel: a run computing on this host', () => {
   });
 
   it('a run handed to another process and cancelled before it started is not computed by it', async () => {
-    const dir = makeProject({ 'work.ts': WORK });
+    const dir = slurmProject({ 'work.ts': WORK }); // declares @machinable/slurm, whose dry mode makes the run record
     await project(dir).within(async () => {
       const run = await get('work', { seed: 3 });
       // A run record made for another process (as a pool or a scheduler makes it), not started yet.

@@ -57,7 +57,7 @@ export function copyOfExample(name: string, files: readonly string[]): string {
  */
 export function linkPackages(dir: string, others: readonly string[] = []): string {
   mkdirSync(join(dir, 'node_modules', '@machinable'), { recursive: true });
-  for (const pkg of ['core', 'storage-fs']) symlinkSync(join(REPO, 'packages', pkg), join(dir, 'node_modules', '@machinable', pkg));
+  for (const pkg of ['core', 'storage-fs', 'slurm']) symlinkSync(join(REPO, 'packages', pkg), join(dir, 'node_modules', '@machinable', pkg));
   for (const pkg of others) {
     mkdirSync(dirname(join(dir, 'node_modules', pkg)), { recursive: true });
     symlinkSync(join(REPO, 'node_modules', pkg), join(dir, 'node_modules', pkg));

@@ -50,7 +50,7 @@ function importedPackages(file: string): Set<string> {
   return packages;
 }
 
-const PACKAGES = ['core', 'storage-fs', 'storage-kit', 'server', 'cli'] as const;
+const PACKAGES = ['core', 'storage-fs', 'storage-kit', 'slurm', 'server', 'cli'] as const;
 /** Declared but loaded by tools rather than imported: none so far. */
 const NOT_IMPORTED: Readonly<Record<string, readonly string[]>> = {};
 
@@ -88,5 +88,11 @@ describe('package manifests', () => {
     const kit = JSON.parse(readFileSync(join(REPO, 'packages', 'storage-kit', 'package.json'), 'utf8')) as Manifest;
     assert.deepEqual(kit.peerDependencies, { '@machinable/core': '0.1.0' });
     assert.deepEqual(kit.dependencies ?? {}, {});
+  });
+
+  it('slurm takes core as a peer too (its Slurm execution must be the project\'s core\'s Execution)', () => {
+    const slurm = JSON.parse(readFileSync(join(REPO, 'packages', 'slurm', 'package.json'), 'utf8')) as Manifest;
+    assert.equal(slurm.peerDependencies?.['@machinable/core'], '0.1.0');
+    assert.equal(slurm.dependencies?.['@machinable/core'], undefined);
   });
 });

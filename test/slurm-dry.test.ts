@@ -7,9 +7,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLAIM_FILE, SLURM_JOB_FILE, SLURM_SCRIPT_FILE, Slurm, get, project, type Interface } from '@machinable/core';
+import { CLAIM_FILE, get, project, type Interface } from '@machinable/core';
+import { SLURM_JOB_FILE, SLURM_SCRIPT_FILE, Slurm } from '@machinable/slurm';
 import { CORE_URL, makeProject, runScript } from './helpers.js';
 import { machinable } from './cli-helpers.js';
+import { SLURM_URL, slurmProject } from './slurm-helpers.js';
 
 const SIZED = `
 import { Interface, Config, Field } from '@machinable/core';
@@ -25,10 +27,11 @@ const jobFile = (run: Interface): { job_id: number | null; cmd: string[]; script
 
 describe('slurm: dry mode', () => {
   it("writes each run's batch script into its run record and prints it, submitting nothing and holding no claim", async () => {
-    const dir = makeProject({ 'sized.ts': SIZED });
+    const dir = slurmProject({ 'sized.ts': SIZED });
     const result = await runScript(
       dir,
-      `const { Slurm, get } = await import(${JSON.stringify(CORE_URL)});
+      `const { get } = await import(${JSON.stringify(CORE_URL)});
+       const { Slurm } = await import(${JSON.stringify(SLURM_URL)});
        await new Slurm({ dry: true, partition: 'debug' }).within(async () => { for (const seed of [1, 2]) await (await get('sized', { seed })).launch(); });`,
       { PATH: '/nonexistent' }, // no sbatch, no squeue: a dry run needs neither
     );
@@ -54,7 +57,7 @@ describe('slurm: dry mode', () => {
   });
 
   it("records each run's resources in its predicate: the interface's, overridden by the config, overridden by the resources option", async () => {
-    const dir = makeProject({ 'sized.ts': SIZED });
+    const dir = slurmProject({ 'sized.ts': SIZED });
     await project(dir).within(async () => {
       const run = await get('sized', { workers: 4 });
       const execution = new Slurm({ dry: true, time: '0:30:00', sbatch: { qos: null, J: 'named' } }, { resources: { '--mem': '2G' } });
@@ -69,7 +72,7 @@ describe('slurm: dry mode', () => {
   });
 
   it('rejects resources sbatch would not take before making a run record', async () => {
-    const dir = makeProject({ 'sized.ts': SIZED });
+    const dir = slurmProject({ 'sized.ts': SIZED });
     await project(dir).within(async () => {
       const run = await get('sized', { workers: 0 });
       await assert.rejects(new Slurm({ dry: true }).within(() => run.launch()), /sized\.onComputeResources\(\): cpus must be a positive integer, not 0/);
@@ -79,10 +82,11 @@ describe('slurm: dry mode', () => {
   });
 
   it('names a parent that is neither computed nor queued, and submits its derived run without waiting for it', async () => {
-    const dir = makeProject({ 'sized.ts': SIZED });
+    const dir = slurmProject({ 'sized.ts': SIZED });
     const result = await runScript(
       dir,
-      `const { Slurm, get } = await import(${JSON.stringify(CORE_URL)});
+      `const { get } = await import(${JSON.stringify(CORE_URL)});
+       const { Slurm } = await import(${JSON.stringify(SLURM_URL)});
        const parent = await (await get('sized', { seed: 1 })).materialize();
        const child = await parent.derive('sized', { seed: 2 });
        await new Slurm({ dry: true }).within(() => child.launch());
@@ -95,7 +99,7 @@ describe('slurm: dry mode', () => {
   });
 
   it('on the command line: machinable get slurm dry=true ... --launch prints the script', async () => {
-    const dir = makeProject({ 'sized.ts': SIZED });
+    const dir = slurmProject({ 'sized.ts': SIZED });
     const result = await machinable(dir, 'get', 'slurm', 'dry=true', 'partition=debug', 'time=0:10:00', 'sbatch.qos=high', 'sized', 'seed=3', '--launch', '--status');
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^#SBATCH --partition=debug$/m);
@@ -107,10 +111,11 @@ describe('slurm: dry mode', () => {
 
 describe('slurm: without sbatch', () => {
   it('says sbatch is not on PATH and how to fix it; the run record reads failed and the claim is free', async () => {
-    const dir = makeProject({ 'sized.ts': SIZED });
+    const dir = slurmProject({ 'sized.ts': SIZED });
     const result = await runScript(
       dir,
-      `const { Slurm, get } = await import(${JSON.stringify(CORE_URL)});
+      `const { get } = await import(${JSON.stringify(CORE_URL)});
+       const { Slurm } = await import(${JSON.stringify(SLURM_URL)});
        try { await new Slurm({ partition: 'debug' }).within(async () => (await get('sized', { seed: 4 })).launch()); }
        catch (error) { console.log(error.name + ': ' + error.message); }`,
       { PATH: '/nonexistent' },
@@ -121,6 +126,25 @@ describe('slurm: without sbatch', () => {
       const run = await get('sized', { seed: 4 });
       assert.equal(run.status(), 'failed');
       assert.equal(run.failure()?.name, 'SlurmError');
+      assert.equal(existsSync(join(run.localDirectory(), CLAIM_FILE)), false);
+    });
+  });
+});
+
+describe('slurm: a project that does not declare the plugin', () => {
+  it('machinable get slurm … says to declare @machinable/slurm in machinable.config', async () => {
+    const dir = makeProject({ 'sized.ts': SIZED });
+    const result = await machinable(dir, 'get', 'slurm', 'dry=true', 'sized', 'seed=5', '--launch');
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /^Error: 'slurm' is the context of the plugin @machinable\/slurm, which this project does not declare: add it to machinable\.config\.ts \(export default defineProject\(\{ plugins: \['@machinable\/slurm'\] \}\)\)/);
+  });
+
+  it('a Slurm execution there is an error naming the fix, before anything is made', async () => {
+    const dir = makeProject({ 'sized.ts': SIZED });
+    await project(dir).within(async () => {
+      const run = await get('sized', { seed: 6 });
+      await assert.rejects(new Slurm({ dry: true }).within(() => run.launch()), /does not declare @machinable\/slurm: add it to its machinable\.config\.ts \(export default defineProject\(\{ plugins: \['@machinable\/slurm'\] \}\)\)/);
+      assert.equal(run.execution, undefined);
       assert.equal(existsSync(join(run.localDirectory(), CLAIM_FILE)), false);
     });
   });

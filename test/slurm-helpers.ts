@@ -1,9 +1,27 @@
 /**
- * Helpers for the Slurm specs: whether a Slurm cluster is at hand (`.ci/slurm` starts a
- * single-node one), job states, and the cleanup of every job a spec submitted.
+ * Helpers for the Slurm specs: projects that declare the plugin, whether a Slurm cluster is at
+ * hand (`.ci/slurm` starts a single-node one), job states, and the cleanup of every job a spec
+ * submitted.
  */
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { linkPackages, makeProject } from './helpers.js';
+
+/** URL of the built Slurm plugin, for scripts that run outside the repository. */
+export const SLURM_URL = import.meta.resolve('@machinable/slurm');
+
+/** A project's declaration of the Slurm plugin (`machinable.config.mjs`). */
+export const SLURM_CONFIG = "export default { plugins: ['@machinable/slurm'] };\n";
+
+/**
+ * A project folder with the given files that declares the Slurm plugin (unless the files bring
+ * their own `machinable.config`), with the workspace packages linked into its node_modules, as
+ * `npm install @machinable/core @machinable/slurm` would.
+ */
+export function slurmProject(files: Record<string, string>): string {
+  const declared = Object.keys(files).some((name) => name.startsWith('machinable.config.'));
+  return linkPackages(makeProject(declared ? files : { ...files, 'machinable.config.mjs': SLURM_CONFIG }));
+}
 
 /** True when `sbatch` runs here. */
 export const HAS_SBATCH = spawnSync('sbatch', ['--version'], { encoding: 'utf8' }).status === 0;

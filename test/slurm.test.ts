@@ -13,20 +13,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
-import {
-  CLAIM_FILE,
-  OUTPUT_FILE,
-  SLURM_JOB_FILE,
-  SLURM_SCRIPT_FILE,
-  Slurm,
-  get,
-  project,
-  type Execution,
-  type Interface,
-} from '@machinable/core';
-import { CORE_URL, makeProject, outputOf, runScript } from './helpers.js';
+import { CLAIM_FILE, OUTPUT_FILE, get, project, type Interface, type RunRecord } from '@machinable/core';
+import { SLURM_JOB_FILE, SLURM_SCRIPT_FILE, Slurm } from '@machinable/slurm';
+import { CORE_URL, outputOf, runScript } from './helpers.js';
 import { machinable } from './cli-helpers.js';
-import { HAS_SBATCH, SLURM_SKIP, cancelJobsIn, jobState, slurmCli, until } from './slurm-helpers.js';
+import { HAS_SBATCH, SLURM_SKIP, SLURM_URL, cancelJobsIn, jobState, slurmCli, slurmProject, until } from './slurm-helpers.js';
 
 /** A module whose runs log who computed them (the job id), print a line, and can fail or hang. */
 const WORK = `
@@ -55,17 +46,18 @@ const runsOf = (dir: string): string[][] =>
   existsSync(join(dir, 'runs.log')) ? readFileSync(join(dir, 'runs.log'), 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(' ')) : [];
 
 const projects: string[] = [];
-const newProject = (): string => {
-  const dir = makeProject({ 'work.ts': WORK });
+/** A project of the work module that declares the Slurm plugin (machinable.config.mjs), or the files given. */
+const newProject = (files: Record<string, string> = { 'work.ts': WORK }): string => {
+  const dir = slurmProject(files);
   projects.push(dir);
   return dir;
 };
 
 /** A run record's slurm.json: the job, as the reference's Slurm integration records it. */
-const jobFile = (run: Execution): { job_id: number | null; cmd: string[]; script: string } => JSON.parse(readFileSync(run.localDirectory(SLURM_JOB_FILE), 'utf8'));
+const jobFile = (run: RunRecord): { job_id: number | null; cmd: string[]; script: string } => JSON.parse(readFileSync(run.localDirectory(SLURM_JOB_FILE), 'utf8'));
 
 /** The Slurm job id recorded with a run record. */
-const jobOf = (run: Execution | undefined): string => {
+const jobOf = (run: RunRecord | undefined): string => {
   assert.ok(run, 'a run record');
   const job = jobFile(run).job_id;
   assert.ok(job !== null, `a job id in ${run.localDirectory(SLURM_JOB_FILE)}`);
@@ -400,7 +392,10 @@ describe('slurm: dry mode with a cluster', { skip: SLURM_SKIP, timeout: 300_000 
 
   it('a dry run record is continued when the run is submitted for real', async () => {
     const dir = newProject();
-    const dry = await runScript(dir, `const { Slurm, get } = await import(${JSON.stringify(CORE_URL)}); await new Slurm({ dry: true, partition: 'debug' }).within(async () => (await get('work', { seed: 50 })).launch());`);
+    const dry = await runScript(
+      dir,
+      `const { get } = await import(${JSON.stringify(CORE_URL)}); const { Slurm } = await import(${JSON.stringify(SLURM_URL)}); await new Slurm({ dry: true, partition: 'debug' }).within(async () => (await get('work', { seed: 50 })).launch());`,
+    );
     assert.equal(dry.code, 0, dry.stderr);
     await project(dir).within(async () => {
       const run = await get('work', { seed: 50 });
@@ -409,6 +404,40 @@ describe('slurm: dry mode with a cluster', { skip: SLURM_SKIP, timeout: 300_000 
       await slurm({ wait: true }).within(() => run.launch());
       assert.equal(run.execution!.uuid, prepared.uuid);
       assert.equal(run.cached(), true);
+    });
+  });
+});
+
+describe('slurm: a job opens the project as declared', { skip: SLURM_SKIP, timeout: 300_000 }, () => {
+  after(() => cancelJobsIn(projects));
+
+  it("a module's constructor gets the provider machinable.config declares, in the job as in the submitter", async () => {
+    const dir = newProject({
+      'machinable.config.ts': `
+        import { defineProject } from '@machinable/core';
+        export default defineProject({
+          plugins: ['@machinable/slurm'],
+          providers: [{ provide: 'greeting', useValue: 'hello from the config' }],
+        });`,
+      'greet.ts': `
+        import { writeFileSync } from 'node:fs';
+        import { join } from 'node:path';
+        import { Interface, Project, inject, injectable } from '@machinable/core';
+        @injectable()
+        export default class Greet extends Interface {
+          constructor(@inject('greeting') readonly greeting: string) { super(); }
+          run() { writeFileSync(join(Project.current().directory, 'greeting.json'), JSON.stringify({ greeting: this.greeting, job: process.env.SLURM_JOB_ID ?? null, pid: process.pid })); }
+        }`,
+    });
+    await project(dir).within(async () => {
+      const run = (await get('greet')) as Interface & { greeting: string };
+      assert.equal(run.greeting, 'hello from the config', 'injected in the submitter');
+      await slurm({ wait: true }).within(() => run.launch());
+      assert.equal(run.cached(), true);
+      const written = JSON.parse(readFileSync(join(dir, 'greeting.json'), 'utf8')) as { greeting: string; job: string | null; pid: number };
+      assert.equal(written.greeting, 'hello from the config', 'injected in the job');
+      assert.equal(written.job, jobOf(run.execution), 'written by the run record\'s job');
+      assert.notEqual(written.pid, process.pid);
     });
   });
 });

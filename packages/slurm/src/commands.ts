@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { SchedulerError as SlurmError } from '../kernel/errors.js';
+import { SlurmError } from './errors.js';
 
 /** What the caller was doing, for error messages: `submit train q3ZxM0bT9aKe`. */
 export interface CommandPurpose {
@@ -35,7 +35,7 @@ const TIMEOUT_MS = 60_000;
  * fails, is a `SlurmError` naming the command line (as `shown`: sbatch's options are left out, as
  * the script's #SBATCH lines have them), its stderr, and the fix.
  */
-export function slurm(command: 'sbatch' | 'squeue' | 'scancel', args: readonly string[], purpose: CommandPurpose, shown: readonly string[] = args): string {
+export function runSlurm(command: 'sbatch' | 'squeue' | 'scancel', args: readonly string[], purpose: CommandPurpose, shown: readonly string[] = args): string {
   const line = [command, ...shown];
   const result = spawnSync(command, args, { encoding: 'utf8', timeout: TIMEOUT_MS });
   if (result.error) {
@@ -63,7 +63,7 @@ export function slurm(command: 'sbatch' | 'squeue' | 'scancel', args: readonly s
  * submittable by hand and values need no quoting.
  */
 export function submitBatch(script: string, options: readonly string[], purpose: CommandPurpose): string {
-  const out = slurm('sbatch', ['--parsable', ...options, script], purpose, [script]).trim();
+  const out = runSlurm('sbatch', ['--parsable', ...options, script], purpose, [script]).trim();
   // `--parsable` prints `<id>` or `<id>;<cluster>`.
   const id = out.split('\n').at(-1)?.split(';')[0]?.trim() ?? '';
   if (!/^\d+$/.test(id)) {
@@ -96,5 +96,5 @@ export function jobStates(ids: readonly string[]): Map<string, JobState> | undef
 
 /** Cancels a job (`scancel <id>`); cancelling a job that is over does nothing. */
 export function cancelJob(id: string, purpose: CommandPurpose): void {
-  slurm('scancel', [id], purpose);
+  runSlurm('scancel', [id], purpose);
 }

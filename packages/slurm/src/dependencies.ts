@@ -1,5 +1,4 @@
-import type { Interface } from '../interface/interface.js';
-import { RECORD } from '../store/record-state.js';
+import type { Interface, Launch, RecordStore } from '@machinable/core';
 import { isJobActive, jobStates } from './commands.js';
 import { jobIdAt } from './job-file.js';
 
@@ -16,28 +15,32 @@ export async function parentsOf(item: Interface<object>): Promise<Interface[]> {
 }
 
 /**
- * The items in an order where each comes after the items it depends on (see `parentsOf`), and
- * otherwise in the order given; also each item's parents.
+ * The launches in an order where each comes after the launches of the interfaces it depends on
+ * (see `parentsOf`), and otherwise in the order given; also each interface's parents, by record id.
+ *
+ * @example
+ * const { order } = await dependencyOrder([childLaunch, parentLaunch]); // [parentLaunch, childLaunch]
  */
-export async function dependencyOrder(items: readonly Interface<object>[]): Promise<{ order: Interface<object>[]; parents: Map<string, Interface[]> }> {
+export async function dependencyOrder(launches: readonly Launch[]): Promise<{ order: Launch[]; parents: Map<string, Interface[]> }> {
   const parents = new Map<string, Interface[]>();
-  for (const item of items) parents.set(item.uuid, await parentsOf(item));
-  const byId = new Map(items.map((item) => [item.uuid, item]));
-  const order: Interface<object>[] = [];
+  for (const launch of launches) parents.set(launch.item.uuid, await parentsOf(launch.item));
+  const byId = new Map(launches.map((launch) => [launch.item.uuid, launch]));
+  const order: Launch[] = [];
   const placed = new Set<string>();
   const visiting = new Set<string>();
-  const place = (item: Interface<object>): void => {
-    if (placed.has(item.uuid) || visiting.has(item.uuid)) return; // a cycle of uses: keep the given order
-    visiting.add(item.uuid);
-    for (const parent of parents.get(item.uuid) ?? []) {
+  const place = (launch: Launch): void => {
+    const id = launch.item.uuid;
+    if (placed.has(id) || visiting.has(id)) return; // a cycle of uses: keep the given order
+    visiting.add(id);
+    for (const parent of parents.get(id) ?? []) {
       const queued = byId.get(parent.uuid);
       if (queued) place(queued);
     }
-    visiting.delete(item.uuid);
-    placed.add(item.uuid);
-    order.push(item);
+    visiting.delete(id);
+    placed.add(id);
+    order.push(launch);
   };
-  for (const item of items) place(item);
+  for (const launch of launches) place(launch);
   return { order, parents };
 }
 
@@ -48,21 +51,21 @@ export async function dependencyOrder(items: readonly Interface<object>[]): Prom
  * (not computed, not queued) are returned as `unqueued`: the run is submitted without waiting
  * for them.
  */
-export function parentJobs(parents: readonly Interface[], submitted: ReadonlyMap<string, string>): { jobs: string[]; unqueued: Interface[] } {
+export async function parentJobs(store: RecordStore, parents: readonly Interface[], submitted: ReadonlyMap<string, string>): Promise<{ jobs: string[]; unqueued: Interface[] }> {
   const jobs: string[] = [];
   const unqueued: Interface[] = [];
   const earlier = new Map<Interface, string>();
   for (const parent of parents) {
-    if (parent.cached()) continue;
+    const location = parent.record?.location;
+    if (location !== undefined && (await store.files.isCached(location))) continue;
     const job = submitted.get(parent.uuid);
     if (job !== undefined) {
       jobs.push(job);
       continue;
     }
-    const run = parent.execution;
-    const stored = run?.[RECORD].stored;
-    const id = stored && jobIdAt(run[RECORD].records!.storage, stored.location);
-    if (id !== undefined && run?.finishedAt() === undefined) earlier.set(parent, id);
+    const run = await store.runs.latest(parent.uuid);
+    const id = run && (await jobIdAt(store.storage, run.storage_uri));
+    if (run && id !== undefined && (await store.runs.markersAt(run.storage_uri)).finished_at === undefined) earlier.set(parent, id);
     else unqueued.push(parent);
   }
   if (earlier.size > 0) {

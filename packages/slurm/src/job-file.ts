@@ -1,6 +1,4 @@
-import { encodeFile } from '../files/file-codecs.js';
-import { parseJson } from '../json/json.js';
-import type { Storage } from '../ports/storage.js';
+import { encodeFile, parseJson, whenDone, type MaybePromise, type Storage } from '@machinable/core';
 
 /**
  * On a run record of a Slurm execution: the job, as the reference's Slurm integration writes it:
@@ -21,15 +19,28 @@ export interface SlurmJobFile {
   readonly script: string;
 }
 
-/** Writes `slurm.json` of a run record. */
-export function writeJobFile(storage: Storage, location: string, job: SlurmJobFile): void {
-  storage.writeFile(location, SLURM_JOB_FILE, encodeFile(SLURM_JOB_FILE, job));
+/** Writes `slurm.json` of a run record (a promise only when the storage answers with one). */
+export function writeJobFile(storage: Storage, location: string, job: SlurmJobFile): MaybePromise<void> {
+  return storage.writeFile(location, SLURM_JOB_FILE, encodeFile(SLURM_JOB_FILE, job));
 }
 
-/** `slurm.json` of a run record; undefined when there is none (or it cannot be read). */
-export function readJobFile(storage: Storage, location: string): SlurmJobFile | undefined {
-  const text = storage.readFile(location, SLURM_JOB_FILE)?.toString('utf8');
-  if (text === undefined) return undefined;
+/**
+ * `slurm.json` of a run record; undefined when there is none (or it cannot be read). A promise
+ * only when the storage answers with one.
+ *
+ * @example
+ * const job = await readJobFile(storage, runLocation); // { job_id: 1234, cmd: ['#SBATCH --partition=debug'], script: '#!/usr/bin/env bash…' }
+ */
+export function readJobFile(storage: Storage, location: string): MaybePromise<SlurmJobFile | undefined> {
+  return whenDone(storage.readFile(location, SLURM_JOB_FILE), (bytes) => (bytes === undefined ? undefined : parseJobFile(bytes.toString('utf8'))));
+}
+
+/** The Slurm job id recorded with a run record, as text (`'1234'`); undefined before `sbatch` accepted it. */
+export function jobIdAt(storage: Storage, location: string): MaybePromise<string | undefined> {
+  return whenDone(readJobFile(storage, location), (job) => (job?.job_id === null || job?.job_id === undefined ? undefined : String(job.job_id)));
+}
+
+function parseJobFile(text: string): SlurmJobFile | undefined {
   try {
     const value = parseJson(text) as Partial<SlurmJobFile> | null;
     if (value === null || typeof value !== 'object') return undefined;
@@ -42,10 +53,4 @@ export function readJobFile(storage: Storage, location: string): SlurmJobFile | 
   } catch {
     return undefined; // cut short by a crash: as if it had no job
   }
-}
-
-/** The Slurm job id recorded with a run record, as text (`'1234'`). */
-export function jobIdAt(storage: Storage, location: string): string | undefined {
-  const id = readJobFile(storage, location)?.job_id;
-  return id === null || id === undefined ? undefined : String(id);
 }

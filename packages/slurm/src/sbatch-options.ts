@@ -1,5 +1,4 @@
-import { ConfigurationError } from '../kernel/errors.js';
-import type { ComputeResources, SchedulerOptionValue } from '../execution/compute-resources.js';
+import { ConfigurationError, type ComputeResources } from '@machinable/core';
 
 /** sbatch options by long name (`--partition`), each with its value, or `true` for a flag. */
 export type SbatchOptions = Record<string, string | true>;

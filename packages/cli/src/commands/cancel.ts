@@ -27,6 +27,6 @@ The project is the current directory.`;
 
 function describe(what: string, result: CancelResult): string {
   if (result.already) return `${what} was cancelled before; nothing to do`;
-  const how = result.job !== undefined ? `: job ${result.job} cancelled` : result.pid !== undefined ? `: process ${result.pid} sent SIGTERM` : '';
+  const how = result.job !== undefined ? `: ${result.jobDescription ?? `job ${result.job}`} cancelled` : result.pid !== undefined ? `: process ${result.pid} sent SIGTERM` : '';
   return `cancelled ${what}, which was ${result.was}${how}`;
 }

@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import type { Element, Interface, Project, VersionItem } from '@machinable/core';
+import type { Element, ElementClass, Interface, Project, VersionItem } from '@machinable/core';
 import { MachinableCommand } from '../base-command.js';
 import { RunFailedError, UsageError } from '../errors.js';
 import { parseGetArgs, typedVersion, type GetAction, type ModuleRequest } from '../get-args.js';
@@ -15,6 +15,12 @@ interface OpenedContext {
 
 /** Context names the command line itself opens; executions come from the project's registry (core's and its plugins'). */
 const OWN_CONTEXTS = ['scope', 'storage'] as const;
+
+/**
+ * The contexts of machinable's own plugins, by the package that registers each: named (not
+ * imported) so that a project that does not declare the plugin is told how to.
+ */
+const PLUGIN_CONTEXTS: Readonly<Record<string, string>> = { slurm: '@machinable/slurm' };
 
 export default class Get extends MachinableCommand {
   static override summary = 'Get a run of a module (stored, or new), launch it and call its methods.';
@@ -124,7 +130,7 @@ async function openContext(core: Core, project: Project, request: ModuleRequest,
     const Execution = registered.cls as unknown as new (version: VersionItem[]) => OpenedContext;
     return executions ? new Execution(version) : undefined;
   }
-  const cls = await project.load(module);
+  const cls = await loadModule(core, project, module);
   if (!(cls.prototype instanceof core.Execution)) {
     throw new UsageError(
       `'${module}' cannot be a context: only the last module is the one to get, and a module before it must be ` +
@@ -142,8 +148,26 @@ async function versionOf(core: Core, project: Project, request: ModuleRequest): 
   const { module } = request;
   if (module === 'scope') return typedVersion(request, () => undefined, core);
   if (module === 'storage') return typedVersion(request, () => 'string', core);
-  const cls: { Config?: unknown } = (await project.contexts()).get(module)?.cls ?? (await project.load(module));
+  const cls: { Config?: unknown } = (await project.contexts()).get(module)?.cls ?? (await loadModule(core, project, module));
   return typedVersion(request, (path) => declaredType(cls.Config, path)?.kind, core);
+}
+
+/**
+ * A module of the project; a module it does not have that is a plugin's context (`slurm`) says
+ * how to declare that plugin in machinable.config.
+ */
+async function loadModule(core: Core, project: Project, module: string): Promise<ElementClass> {
+  try {
+    return await project.load(module);
+  } catch (error) {
+    const plugin = PLUGIN_CONTEXTS[module];
+    if (plugin === undefined || !(error instanceof core.ModuleNotFoundError)) throw error;
+    throw new UsageError(
+      `'${module}' is the context of the plugin ${plugin}, which this project does not declare: add it to machinable.config.ts ` +
+        `(export default defineProject({ plugins: ['${plugin}'] })), installed with npm install ${plugin}`,
+      { cause: error },
+    );
+  }
 }
 
 /** The config objects of a scope or storage context merged into one (they take no ~versions). */

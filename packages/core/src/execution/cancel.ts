@@ -40,7 +40,7 @@ export function cancelRun(run: RunRecord, session: Session<Interface<object>>, o
     const whose = (claim: { run: string | null; pid: number; host: string }): boolean => claim.run === run.uuid || (claim.run === null && claim.pid === pid && claim.host === thisHost());
     now(store.claims.releaseIf((parent as IndexRow).storage_uri, whose), 'cancel()', 'a synchronous storage');
   }
-  return { run: run.uuid, was, already: false, ...(scheduled ? { job: scheduled.job } : {}), ...(pid !== undefined ? { pid } : {}) };
+  return { run: run.uuid, was, already: false, ...(scheduled ? { job: scheduled.job, jobDescription: scheduled.backend.describe(scheduled.job) } : {}), ...(pid !== undefined ? { pid } : {}) };
 }
 
 /** The scheduler job a run record was handed to, by the first backend that knows one. */

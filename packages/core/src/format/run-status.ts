@@ -36,8 +36,10 @@ export interface CancelResult {
   readonly run: string;
   /** Its status before (`pending`, `live`, `died`; `cancelled` when it was cancelled before). */
   readonly was: RunStatus;
-  /** The scheduler's job cancelled, when the run was handed to one (a Slurm job id). */
+  /** The scheduler's job cancelled, when the run was handed to one (its job id). */
   readonly job?: string;
+  /** How its scheduler names that job in messages (its backend's `describe(job)`: `Slurm job 1234`). */
+  readonly jobDescription?: string;
   /** The process sent SIGTERM, when the run computed in a process on this host. */
   readonly pid?: number;
   /** True when the run record was cancelled before: nothing was done now. */

@@ -4,7 +4,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigurationError, batchScript, optionName, sbatchOptions, shellQuote } from '@machinable/core';
+import { ConfigurationError } from '@machinable/core';
+import { batchScript, optionName, sbatchOptions, shellQuote } from '@machinable/slurm';
 
 describe('sbatch options: from resources', () => {
   it('maps the named resources to their sbatch options', () => {
