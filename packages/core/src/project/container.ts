@@ -1,4 +1,5 @@
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import { MachinableError } from '../kernel/errors.js';
 import { requireDependency } from '../kernel/require-dependency.js';
 
 type Tsyringe = typeof import('tsyringe');
@@ -76,7 +77,15 @@ export class ProjectContainer {
    */
   instantiate<T>(cls: new () => T): T {
     if (this.#container === undefined && this.providers.length === 0 && cls.length === 0 && !injectionInUse()) return new cls();
-    return this.container().resolve(cls);
+    try {
+      return this.container().resolve(cls);
+    } catch (error) {
+      if (error instanceof MachinableError) throw error;
+      throw new MachinableError(
+        `cannot make ${cls.name}: ${(error as Error).message.split('\n')[0]}; declare a provider for what its constructor asks for in the project's machinable.config.ts ` +
+          `(providers: [{ provide: <token>, useValue | useClass | useFactory }]) and mark the class @injectable()`,
+      );
+    }
   }
 
   /** The tsyringe container itself (made now if it was not). */
