@@ -67,6 +67,8 @@ export function linkPackages(dir: string, others: readonly string[] = []): strin
 
 export interface ProcessResult {
   readonly code: number | null;
+  /** The signal that ended it, if one did. */
+  readonly signal?: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
 }
@@ -106,7 +108,7 @@ export function outputOf(child: ChildProcess): Promise<ProcessResult> {
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 

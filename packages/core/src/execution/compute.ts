@@ -2,6 +2,7 @@ import { HOST_FILE } from '../format/reserved-files.js';
 import { heartbeatSeconds } from '../kernel/settings.js';
 import { isThenable } from '../kernel/thenable.js';
 import { hostInfoText } from '../store/host-info.js';
+import { HANDLE, settleWrites } from '../interface/handle.js';
 import { beating } from './heartbeats.js';
 import type { Launch } from './launch.js';
 import { capturingOutput } from './output-capture.js';
@@ -37,11 +38,19 @@ export async function computeRun(launch: Launch, options: ComputeOptions = {}): 
   }
   const stopBeating = beating(heartbeatSeconds() * 1000, () => store.runs.writeMarkers(location, ['heartbeat_at']));
   try {
+    const handle = item[HANDLE];
     const compute = async (): Promise<void> => {
-      // Hooks and run() are awaited only when they return a promise (see isThenable).
-      for (const step of [item.onBeforeLaunch, item.run, item.onAfterLaunch]) {
-        const pending: unknown = step.call(item);
-        if (isThenable(pending)) await pending;
+      handle.computing = true;
+      try {
+        // Hooks and run() are awaited only when they return a promise (see isThenable).
+        for (const step of [item.onBeforeLaunch, item.run, item.onAfterLaunch]) {
+          const pending: unknown = step.call(item);
+          if (isThenable(pending)) await pending;
+        }
+        // Files an asynchronous storage is still writing belong to the run.
+        if (handle.writes.size > 0) await settleWrites(handle);
+      } finally {
+        handle.computing = false;
       }
     };
     if (options.captureOutput === false) await compute();

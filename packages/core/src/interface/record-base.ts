@@ -14,6 +14,7 @@ import { ambientSource } from './ambient.js';
 import { AsyncView } from './async-view.js';
 import { Element, resolutionOf } from './element.js';
 import { HANDLE, newHandle, type Handle } from './handle.js';
+import { isThenable } from '../kernel/thenable.js';
 import type { Session } from './session.js';
 
 /**
@@ -176,12 +177,16 @@ export abstract class RecordBase<C extends object = Record<string, unknown>> ext
   saveFile(name: string, data: unknown): string {
     checkFileName(name);
     const bytes = encodeFile(name, data);
-    const { slot } = this[HANDLE];
+    const handle = this[HANDLE];
+    const { slot } = handle;
     if (!slot.stored) {
       slot.pending.set(name, bytes);
       return name;
     }
-    now(this.session().store.files.writeFile(slot.stored, name, bytes), `saveFile('${name}')`, `await run.async.saveFile('${name}', data)`);
+    const written = this.session().store.files.writeFile(slot.stored, name, bytes);
+    // An asynchronous storage answers later: the run this belongs to waits for it before it
+    // counts as finished, and a failure outside a run is reported, never dropped.
+    if (isThenable(written)) trackWrite(handle, Promise.resolve(written), name, this.module);
     return this.localDirectory(name);
   }
 
@@ -237,4 +242,21 @@ function checkFileName(name: string): void {
   if (FORMAT_FILES.has(name) || first === RELATED_DIRECTORY || name === FAILURE_FILE || name === CLAIM_FILE) {
     throw new MachinableError(`'${name}' is kept by machinable for the record itself; save your data under another name`);
   }
+}
+
+/**
+ * Keeps an asynchronous write of `saveFile()` on the handle until it is answered. One that fails
+ * while a computation runs stays there for the computation to throw (see `settleWrites`); one that
+ * fails outside any is reported as a warning naming the file, never dropped silently.
+ */
+function trackWrite(handle: Handle, write: Promise<void>, name: string, module: string): void {
+  handle.writes.add(write);
+  write.then(
+    () => handle.writes.delete(write),
+    (error: unknown) => {
+      if (handle.computing) return;
+      handle.writes.delete(write);
+      process.emitWarning(`${module}: saving '${name}' failed (${error instanceof Error ? error.message : String(error)}); save it again with await run.async.saveFile('${name}', data)`, { code: 'MACHINABLE_WRITE' });
+    },
+  );
 }
