@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { builtinModules } from 'node:module';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_STORAGE_MODULE } from '@machinable/core';
 import { REPO } from './helpers.js';
 
 interface Manifest {
@@ -80,6 +81,7 @@ describe('package manifests', () => {
     const core = JSON.parse(readFileSync(join(REPO, 'packages', 'core', 'package.json'), 'utf8')) as Manifest;
     const storage = JSON.parse(readFileSync(join(REPO, 'packages', 'storage-fs', 'package.json'), 'utf8')) as Manifest;
     assert.ok(core.dependencies?.['@machinable/storage-fs'], 'core depends on @machinable/storage-fs');
+    assert.equal((core as Manifest & { machinable?: { defaultStorage?: string } }).machinable?.defaultStorage, DEFAULT_STORAGE_MODULE, 'core names it as its default storage provider');
     assert.ok(storage.peerDependencies?.['@machinable/core'], 'storage-fs has core as a peer dependency');
     assert.equal(storage.dependencies?.['@machinable/core'], undefined);
   });

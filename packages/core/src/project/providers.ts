@@ -6,7 +6,11 @@ import { IndexAccessError, indexAccessError } from '../index/sqlite-errors.js';
 import type { Storage } from '../ports/storage.js';
 import type { IndexFactory, ProjectInfo, StorageFactory } from './plugins.js';
 
-/** The package the default storage comes from (a peer dependency of core, installed with it). */
+/**
+ * The package of the default storage: core's default provider, a dependency of core (installed
+ * with it, named in core's package.json as `machinable.defaultStorage`), loaded by name when a
+ * project declares no other storage, so core's code never imports it.
+ */
 export const DEFAULT_STORAGE_MODULE = '@machinable/storage-fs';
 
 /**
