@@ -9,38 +9,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { CLI_BIN, lines } from './cli-helpers.js';
-import { REPO, outputOf, type ProcessResult, temporaryDirectory } from './helpers.js';
+import { REPO, temporaryDirectory } from './helpers.js';
+import { ok, sh } from './packed-helpers.js';
 
-/**
- * The environment of a user's shell with this test run's Node first on PATH: without the
- * `npm_*` variables the outer `npm test` set (they would point npm at this repository), and
- * with the headers of this Node for node-gyp when they sit next to it (Node 24 from the
- * npm registry carries them in include/node; the machine's Node has them under /usr/include).
- */
-function userEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (/^npm_/i.test(name) || ['NODE_TEST_CONTEXT', 'NODE_ENV', 'MACHINABLE_STORAGE', 'MACHINABLE_INDEX', 'INIT_CWD'].includes(name)) continue;
-    env[name] = value;
-  }
-  env['PATH'] = `${dirname(process.execPath)}${delimiter}${process.env['PATH'] ?? ''}`;
-  const headers = resolve(process.execPath, '..', '..');
-  if (existsSync(join(headers, 'include', 'node', 'node.h'))) env['npm_config_nodedir'] = headers;
-  return env;
-}
-
-/** Runs a command line through `sh` in `cwd`, as typed in a terminal. */
-function sh(cwd: string, commandLine: string): Promise<ProcessResult> {
-  return outputOf(spawn('sh', ['-c', commandLine], { cwd, env: userEnv() }));
-}
-
-const ok = (result: ProcessResult, what: string): ProcessResult => {
-  assert.equal(result.code, 0, `${what} failed:\n${result.stdout}\n${result.stderr}`);
-  return result;
-};
 
 /** Runs `machinable serve --port 0` in a project, calls `check` with its address, stops it; resolves to its exit code. */
 async function serveOnce(cwd: string, check: (url: string) => Promise<void>): Promise<number | null> {

@@ -8,32 +8,11 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
-import { REPO, outputOf, type ProcessResult, temporaryDirectory } from './helpers.js';
+import { join } from 'node:path';
+import { REPO, temporaryDirectory } from './helpers.js';
+import { ok, sh } from './packed-helpers.js';
 
-/** A user's shell environment with this test run's Node first on PATH (see packed-install.test.ts). */
-function userEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (/^npm_/i.test(name) || ['NODE_TEST_CONTEXT', 'NODE_ENV', 'MACHINABLE_STORAGE', 'MACHINABLE_INDEX', 'INIT_CWD'].includes(name)) continue;
-    env[name] = value;
-  }
-  env['PATH'] = `${dirname(process.execPath)}${delimiter}${process.env['PATH'] ?? ''}`;
-  const headers = resolve(process.execPath, '..', '..');
-  if (existsSync(join(headers, 'include', 'node', 'node.h'))) env['npm_config_nodedir'] = headers;
-  return env;
-}
-
-function sh(cwd: string, commandLine: string): Promise<ProcessResult> {
-  return outputOf(spawn('sh', ['-c', commandLine], { cwd, env: userEnv() }));
-}
-
-const ok = (result: ProcessResult, what: string): ProcessResult => {
-  assert.equal(result.code, 0, `${what} failed:\n${result.stdout}\n${result.stderr}`);
-  return result;
-};
 
 describe('a storage plugin written against the packed packages', { timeout: 20 * 60_000 }, () => {
   it('passes the conformance kit in its own folder, and a project that declares it keeps its runs there', async () => {
