@@ -6,7 +6,7 @@ export const FAILURE_FILE = 'failure.json';
 /** On a run record: the host, user and process it ran on (the reference's `host.json`). */
 export const HOST_FILE = 'host.json';
 
-/** On an interface record, while it is being computed: who computes it (see `records/claims.ts`). */
+/** On an interface record, while it is being computed: who computes it (see `store/claims.ts`). */
 export const CLAIM_FILE = 'claim.json';
 
 /** On a run record: what the run wrote to stdout and stderr (the reference's `output.log`). */
