@@ -1,4 +1,5 @@
 import { HOST_FILE } from '../format/reserved-files.js';
+import { InterfaceStateError } from '../kernel/errors.js';
 import { heartbeatSeconds } from '../kernel/settings.js';
 import { isThenable } from '../kernel/thenable.js';
 import { hostInfoText } from '../store/host-info.js';
@@ -30,7 +31,7 @@ export async function computeRun(launch: Launch, options: ComputeOptions = {}): 
   const store = launch.session.store;
   const location = run?.record?.location;
   const stored = item.record;
-  if (location === undefined || stored === undefined) throw new Error(`${item.module} ${item.uuid}: computed before its run record was made`);
+  if (location === undefined || stored === undefined) throw new InterfaceStateError(`${item.module} ${item.uuid}: computed before its run record was made; an execution calls launch.protocol.startRun(launch, this) first`);
   if (!launch.runStarted) {
     const markers = await store.runs.markersAt(location);
     await store.runs.writeMarkers(location, [markers.started_at !== undefined ? 'resumed_at' : 'started_at', 'heartbeat_at']);

@@ -1,3 +1,4 @@
+import { InterfaceStateError } from '../kernel/errors.js';
 import type { JsonObject } from '../format/model.js';
 import type { Interface, RunRecord } from '../interface/interface.js';
 import type { Session } from '../interface/session.js';
@@ -57,7 +58,7 @@ export class Launch {
   /** The interface's stored record (the launch materialized it first). */
   get location(): string {
     const stored = this.item.record;
-    if (!stored) throw new Error(`${this.item.module} ${this.item.uuid}: launched before it was materialized`);
+    if (!stored) throw new InterfaceStateError(`${this.item.module} ${this.item.uuid}: launched before it was materialized; materialize() it first`);
     return stored.location;
   }
 }

@@ -1,3 +1,4 @@
+import { InterfaceStateError } from '../kernel/errors.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { JsonObject } from '../format/model.js';
 import { currentExecution } from '../context/execution-context.js';
@@ -90,7 +91,7 @@ export class Launcher implements LaunchPort<Interface<object>>, LaunchProtocol {
 
   async startRun(launch: Launch, execution: Interface<object>, options: StartRunOptions = {}): Promise<RunRecord> {
     const parent = launch.item.record;
-    if (!parent) throw new Error(`${launch.item.module} ${launch.item.uuid}: a run record needs the interface materialized first`);
+    if (!parent) throw new InterfaceStateError(`${launch.item.module} ${launch.item.uuid}: a run record needs the interface materialized first; materialize() it before startRun()`);
     const resources = options.resources !== undefined ? options.resources : ((execution as { resources?: JsonObject | null }).resources ?? null);
     const draft = draftOf(execution, (cls) => this.hydrator.moduleOf(cls), Interface);
     // A record claimed since its creation has no run record yet: the latest is not looked up.

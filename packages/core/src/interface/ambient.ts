@@ -16,11 +16,6 @@ export function ambientSource(): SessionSource {
   return current;
 }
 
-/** The source made current by the innermost `within`, if any. */
-export function currentSource(): SessionSource | undefined {
-  return slot.current();
-}
-
 /** Runs `fn` with `source` current (what `project.within(fn)` does). */
 export function withinSource<R>(source: SessionSource, fn: () => R | PromiseLike<R>): Promise<R> {
   return slot.within(source, fn);

@@ -82,7 +82,5 @@ export interface Session<I = unknown> {
 /** Something that can give a session: a project (see `ambient.ts`). */
 export interface SessionSource {
   session(): Promise<Session>;
-  /** The same session when it is open already (no promise), else undefined. */
-  openSession?(): Session | undefined;
 }
 

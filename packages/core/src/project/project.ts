@@ -76,7 +76,6 @@ export class Project implements SessionSource, ModuleSource<ElementClass> {
   private readonly options: ProjectOptions;
   private readonly views = new Map<string, Project>();
   #opening?: Promise<ProjectSession>;
-  #open?: ProjectSession;
   #registry?: Promise<PluginRegistry>;
 
   constructor(directory: string, options: ProjectOptions = {}, loader?: ModuleLoader) {
@@ -117,12 +116,8 @@ export class Project implements SessionSource, ModuleSource<ElementClass> {
 
   /** The project's session, opened on first use: its store, hydrator and launcher, wired. */
   session(): Promise<ProjectSession> {
-    this.#opening ??= this.open().then((session) => (this.#open = session));
+    this.#opening ??= this.open();
     return this.#opening;
-  }
-
-  openSession(): ProjectSession | undefined {
-    return this.#open;
   }
 
   /** The stored record with the same module, config and predicate, or a fresh one (see `get()`). */
@@ -174,7 +169,6 @@ export class Project implements SessionSource, ModuleSource<ElementClass> {
   async close(): Promise<void> {
     const opening = this.#opening;
     this.#opening = undefined;
-    this.#open = undefined;
     if (opening) await (await opening.catch(() => undefined))?.store.index.close();
   }
 
