@@ -37,13 +37,14 @@ export interface RunningServer {
  * @example
  * const server = await serve({ directory: './research', port: 0 });
  * console.log(server.url); await server.close();
+ * await serve({ directory: './research', config: { storage: () => new MemoryStorage() } }); // any storage adapter
  */
 export async function serve(options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? DEFAULT_HOST;
   const port = options.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServerError(`port ${port} is not a TCP port; give 0 to 65535 (0 picks a free one)`);
   const token = options.token ?? (isLoopback(host) ? undefined : newToken());
-  const project = new Project(options.directory ?? process.cwd(), { storage: options.storage, index: options.index });
+  const project = new Project(options.directory ?? process.cwd(), { storage: options.storage, index: options.index, config: options.config });
   // Everything is read through the session's store: the storage and index the project declares.
   const { store } = await project.session();
   const reader = new StoreReader(store);
