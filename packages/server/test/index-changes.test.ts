@@ -118,4 +118,16 @@ describe('ModuleCounts: modules and counts per kind', () => {
     assert.deepEqual((await counts.modules()).map((entry) => entry.module), ['machinable.execution', 'train']);
     index.close();
   });
+
+  it('finds pairs from both ends until they hold every row, the middle ones included', async () => {
+    const index = freshIndex();
+    const modules = ['a', 'b', 'c', 'd', 'e'];
+    add(index, modules.flatMap((module, m) => Array.from({ length: m + 1 }, (_, i) => row(`${module}${i}`, 10 * m + i, { module }))));
+    add(index, [row('b-run', 99, { module: 'b', kind: 'Execution' })]);
+    assert.deepEqual(
+      (await new ModuleCounts(index).modules()).map((entry) => [entry.module, entry.kind, entry.count]),
+      [['a', 'Interface', 1], ['b', 'Execution', 1], ['b', 'Interface', 2], ['c', 'Interface', 3], ['d', 'Interface', 4], ['e', 'Interface', 5]],
+    );
+    index.close();
+  });
 });

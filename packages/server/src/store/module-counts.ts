@@ -14,10 +14,9 @@ const COUNTED: FindRequest = { include_bytes_missing: true, limit: 1 };
  * The modules the store holds records of, with counts per kind (for the page's module picker),
  * through the `Index` contract alone. A count is a find's `total` (`limit: 1`) per module and
  * kind. The index has no "distinct modules" question, so the pairs are found once by jumping
- * through the rows sorted by module and kind: the first row at an offset names a pair, its count
- * is how far the next pair starts (two finds per pair). They are kept; each later call counts the
- * known pairs and the rows in all (one find more), and looks for pairs again only when the counts
- * do not add up to that total (a module new since, or one gone).
+ * through the rows sorted by module and kind (two finds per pair, see `#discover`). They are
+ * kept; each later call counts the known pairs and the rows in all (one find more), and looks for
+ * pairs again only when the counts do not add up to that total (a module new since, or one gone).
  *
  * Each find over a SQLite index of many rows scans them (the reference's schema has no index on
  * kind or creation time), so a call costs a scan per pair, and one more.
@@ -44,22 +43,37 @@ export class ModuleCounts {
     return this.#discover();
   }
 
-  /** Finds the pairs: each first row of a run of rows sorted by module and kind (newest module name first, rows without one last). */
+  /**
+   * Finds the pairs from both ends of the rows sorted by module and kind: the first row at an
+   * offset names a pair, and its count is how far the next pair starts. Each find sorts as many
+   * rows as its offset, so the end with the smaller offset goes next; the ends meet when the pairs
+   * found hold every row. Rows without a module sort first ascending: when there are any, only the
+   * descending end is used, and it stops at them.
+   */
   async #discover(): Promise<ModuleCount[]> {
     const found: ModuleCount[] = [];
-    let offset = 0;
-    let total = 0;
-    for (;;) {
-      const page = await this.#index.find({ ...COUNTED, offset, sort: [{ by: 'module', direction: 'desc' }, { by: 'kind', direction: 'desc' }] });
+    const ends = { desc: 0, asc: 0 };
+    let ascending = true;
+    let total = Infinity;
+    let held = 0;
+    while (held < total) {
+      const end = ascending && ends.asc < ends.desc ? 'asc' : 'desc';
+      const page = await this.#index.find({ ...COUNTED, offset: ends[end], sort: [{ by: 'module', direction: end }, { by: 'kind', direction: end }] });
       total = page.total;
       const row = page.items[0];
-      if (!row || row.module === null) break;
+      if (row?.module === null && end === 'asc') {
+        ascending = false; // rows without a module come first: leave this end
+        continue;
+      }
+      if (!row || row.module === null) break; // past the last pair (or at the rows without a module)
+      // A pair found already: the ends met (or rows added between two finds shifted the offsets).
+      if (found.some((pair) => pair.module === row.module && pair.kind === row.kind)) break;
       const count = await this.#count({ module: row.module, kind: row.kind });
-      // A pair seen twice (rows added between two finds shifted the offsets) is counted once.
-      if (count > 0 && !found.some((pair) => pair.module === row.module && pair.kind === row.kind)) found.push({ module: row.module, kind: row.kind, count });
-      offset += Math.max(count, 1);
+      found.push({ module: row.module, kind: row.kind, count });
+      held += count;
+      ends[end] += Math.max(count, 1);
     }
-    this.#known = { pairs: found.map(({ module, kind }) => ({ module, kind })), unnamed: Math.max(0, total - offset) };
+    this.#known = { pairs: found.map(({ module, kind }) => ({ module, kind })), unnamed: Math.max(0, (total === Infinity ? 0 : total) - held) };
     return ordered(found);
   }
 
