@@ -5,6 +5,7 @@ import {
   hasFile,
   livenessWindowSeconds,
   runState,
+  STATUS_MARKERS,
   type FindRequest,
   type FindResult,
   type IndexRow,
@@ -84,20 +85,23 @@ export class StoreReader {
   }
 
   /**
-   * A run record's markers (trimmed) and status, from one read of the markers (`RunLog.markersAt`):
-   * the status follows them as `RunLog.statusAt` does, without reading them a second time.
+   * A run record's markers (trimmed) and status, as `RunLog.statusAt` tells it, from one listing of
+   * its files (`Storage.files`) and a read of each marker it holds: a marker, `failure.json` or
+   * `cancelled` the listing does not hold is not read (a read of a missing file costs the
+   * filesystem storage a thrown error, and a remote one a round trip).
    */
   async runMarkers(row: Pick<IndexRow, 'storage_uri'>, now: Date = new Date()): Promise<RunMarkers> {
+    const { storage } = this.store;
     const location = row.storage_uri;
+    const present = new Set(await storage.files(location));
     const markers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(await this.store.runs.markersAt(location))) {
-      const text = typeof value === 'string' ? value.trim() : value?.toISOString();
-      if (text !== undefined && text !== '') markers[name] = text;
-    }
+    const texts = await Promise.all(STATUS_MARKERS.map(async (marker) => (present.has(marker) ? (await storage.readFile(location, marker))?.toString('utf8').trim() : undefined)));
+    STATUS_MARKERS.forEach((marker, i) => {
+      const text = texts[i];
+      if (text !== undefined && text !== '') markers[marker] = text;
+    });
     const state = runState(markers, now, livenessWindowSeconds());
-    if (state !== 'finished') return { status: state, markers };
-    const [failed, cancelled] = await Promise.all([hasFile(this.store.storage, location, FAILURE_FILE), hasFile(this.store.storage, location, CANCELLED_FILE)]);
-    return { status: finishedRunStatus(failed, cancelled), markers };
+    return { status: state === 'finished' ? finishedRunStatus(present.has(FAILURE_FILE), present.has(CANCELLED_FILE)) : state, markers };
   }
 
   /** True once the record is computed (its `cached` marker exists). */
