@@ -3,8 +3,10 @@ import type { FindRequest, Index, IndexSummary } from '@machinable/core';
 /** What the feed learns of a record added to the index: its find summary (id, kind, module, parent, location). */
 export type AddedRecord = IndexSummary;
 
-/** Rows read per look: the newest first. */
-const PAGE = 200;
+/** Rows a look reads first, newest first: an idle look reads no more (a few ms at 1,000 records). */
+const FIRST = 50;
+/** Rows per further read, when a look reads on (a burst, a late row): fewer, larger reads, as each sorts the rows anew. */
+const PAGE = 500;
 /** How many of the newest rows are remembered as seen; a row created before all of them is not reported. */
 const WINDOW = 2_000;
 
@@ -22,11 +24,12 @@ const WINDOW = 2_000;
  * import of old records is not announced). The find's `total` says how many rows the index gained
  * since the last look: while fewer new rows were found on the first page (a late row further
  * down) or the page was new throughout (a burst), the look reads on, down to the floor at most.
- * A look whose count did not grow past what it found reads one page: cheap for 100,000 records
- * as far as a find can be (the SQLite index sorts by `created_at_ns` without an index on it: about
- * 0.1 s at 100,000 rows, which is why the feed spaces its looks by their cost). What it cannot see:
- * a late row below the first page in a look where as many rows were removed (the count did not
- * grow), until a later look reads down that far.
+ * A look whose count did not grow past what it found reads one page of {@link FIRST} rows: as
+ * cheap as a find of the newest rows can be (`bench/server-index.mjs`: 1.5 ms at 1,000 records,
+ * 71 ms at 100,000, where the SQLite index sorts every row, its schema, the reference's, having no
+ * index on `created_at_ns`; the feed spaces its looks by their cost). What it misses: a late row
+ * below the first page in a look where as many rows were removed as added (the count did not
+ * grow), and rows created before the remembered window.
  *
  * @example
  * const changes = new IndexChanges(store.index);
@@ -49,20 +52,20 @@ export class IndexChanges {
   /** Takes what the index holds now as seen: only records added after this are reported. */
   async start(): Promise<void> {
     this.#seen.clear();
-    const { items, total } = await this.#page(0);
+    const { items, total } = await this.#page(0, FIRST);
     for (const row of items) this.#seen.set(row.record_id, row.created_at_ns);
     // A full page: older rows were not read, so they count as seen (below the floor).
-    this.#floor = items.length === PAGE ? items.at(-1)!.created_at_ns : -1n;
+    this.#floor = items.length === FIRST ? items.at(-1)!.created_at_ns : -1n;
     this.#total = total;
   }
 
   /** The records added since the last look (or `start()`), oldest first. */
   async added(): Promise<AddedRecord[]> {
     const fresh: AddedRecord[] = [];
-    const first = await this.#page(0);
+    const first = await this.#page(0, FIRST);
     const grown = first.total - this.#total;
     let items = first.items;
-    for (let offset = 0; ; ) {
+    for (let offset = 0, size = FIRST; ; ) {
       let allFresh = items.length > 0;
       let belowFloor = false;
       for (const row of items) {
@@ -77,9 +80,10 @@ export class IndexChanges {
         this.#seen.set(row.record_id, row.created_at_ns);
         fresh.push(row);
       }
-      if (belowFloor || items.length < PAGE || (fresh.length >= grown && !allFresh)) break;
-      offset += PAGE;
-      items = (await this.#page(offset)).items;
+      if (belowFloor || items.length < size || (fresh.length >= grown && !allFresh)) break;
+      offset += size;
+      size = PAGE;
+      items = (await this.#page(offset, size)).items;
     }
     this.#total = first.total;
     this.#forgetOldest();
@@ -87,8 +91,8 @@ export class IndexChanges {
   }
 
   /** A page of rows, newest first, hidden ones and those whose bytes are missing included (every row the index gained). */
-  async #page(offset: number): Promise<{ items: AddedRecord[]; total: number }> {
-    const request: FindRequest = { include_hidden: true, include_bytes_missing: true, sort: [{ by: 'created_at_ns', direction: 'desc' }], limit: PAGE, offset };
+  async #page(offset: number, limit: number): Promise<{ items: AddedRecord[]; total: number }> {
+    const request: FindRequest = { include_hidden: true, include_bytes_missing: true, sort: [{ by: 'created_at_ns', direction: 'desc' }], limit, offset };
     return this.#index.find(request);
   }
 
