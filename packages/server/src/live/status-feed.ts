@@ -10,9 +10,9 @@ export type StatusListener = (event: StatusEvent) => void;
 const RECENT_RUNS = 200;
 
 /**
- * How much longer than a look at the index takes the feed waits before the next: at most about a
- * twentieth of the time goes to looking (a look costs 0.1 s or so at 100,000 records; a few
- * hundred records answer in well under a millisecond, and are looked at every tick).
+ * How many times as long as a look at the index took the feed lets pass from its start before the
+ * next, so at most a twentieth of the time goes to looking: at 100,000 records (70 ms a look,
+ * `bench/server-index.mjs`) every other tick of the default 1 s; at 1,000 (1.5 ms) every tick.
  */
 const LOOK_SPACING = 20;
 
@@ -34,7 +34,7 @@ interface OpenRun {
  * nothing on NFS, where a store shared by machines lives, nor in a storage that is not a folder,
  * and a run going from live to died changes no file at all; a poll sees writes by any process,
  * Python's included. A tick never overlaps the one before (every answer may be a promise), and the
- * index is looked at again only after twenty times as long as its last look took.
+ * index is looked at again only once twenty times as long as its last look took has passed since it began.
  *
  * @example
  * const feed = new StatusFeed(reader, changes, 1000);
@@ -80,8 +80,7 @@ export class StatusFeed {
     if (performance.now() >= this.#lookAt) {
       const started = performance.now();
       const added = await this.changes.added();
-      const took = performance.now() - started;
-      this.#lookAt = performance.now() + Math.max(0, took * LOOK_SPACING - this.intervalMs);
+      this.#lookAt = started + (performance.now() - started) * LOOK_SPACING;
       for (const row of added) {
         if (generation !== this.#generation) return;
         this.emit({ type: 'record', uuid: row.record_id, kind: row.kind, module: row.module, parent_uuid: row.parent_id });
