@@ -26,7 +26,7 @@ export interface RunMarkers {
 
 /**
  * Read-only access to a project's store for the server: index rows, status markers, files and
- * relations, read through the store's contracts (`Storage`, `Index`, and the run log above them)
+ * relations, read through the store's contracts (`Storage`, `Index`, and the record files above them)
  * and never written. Every answer is awaited, so any storage or index adapter a project declares
  * serves, one that answers asynchronously included. It goes around the parts of the record store
  * that repair as they read (`readRow` drops a row whose directory is gone): viewing a store must
