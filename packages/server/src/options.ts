@@ -1,3 +1,5 @@
+import type { ProjectConfig } from '@machinable/core';
+
 /** Options of {@link serve} and of `machinable serve`. */
 export interface ServeOptions {
   /** The project folder (default: the current directory). */
@@ -6,6 +8,13 @@ export interface ServeOptions {
   readonly storage?: string;
   /** The index file, if not the default (as `ProjectOptions.index`). */
   readonly index?: string;
+  /**
+   * Declared in code, added to what the project's `machinable.config.ts` declares (as
+   * `ProjectOptions.config`): a storage or index adapter here wins. The server reads the store
+   * only through them, whatever they are. Runs launched from the page (`allowLaunch`) are computed
+   * in child processes, which read the project's file alone: declare an adapter there for them.
+   */
+  readonly config?: ProjectConfig;
   /** TCP port (default 8000; 0 picks a free one). */
   readonly port?: number;
   /** Address to bind (default 127.0.0.1). Any other than a loopback address requires the token. */

@@ -8,7 +8,7 @@ import { DEFAULT_HOST, DEFAULT_POLL_INTERVAL, DEFAULT_PORT, type ServeOptions } 
 import { isLoopback, newToken } from './security/token.js';
 import type { ServerContext } from './server-context.js';
 import { IndexChanges } from './store/index-changes.js';
-import { openReadonlyIndex } from './store/readonly-index.js';
+import { ModuleCounts } from './store/module-counts.js';
 import { StoreReader } from './store/store-reader.js';
 
 /** The built dashboard shipped in this package. */
@@ -25,7 +25,7 @@ export interface RunningServer {
   /** The address to open in a browser (with `?token=` when there is one). */
   readonly openUrl: string;
   readonly readOnly: boolean;
-  /** Stops the server: open event streams are closed, runs it launched are stopped, the index connections closed. */
+  /** Stops the server: open event streams are closed, runs it launched are stopped, the project's index closed. */
   close(): Promise<void>;
 }
 
@@ -37,25 +37,24 @@ export interface RunningServer {
  * @example
  * const server = await serve({ directory: './research', port: 0 });
  * console.log(server.url); await server.close();
+ * await serve({ directory: './research', config: { storage: () => new MemoryStorage() } }); // any storage adapter
  */
 export async function serve(options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? DEFAULT_HOST;
   const port = options.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServerError(`port ${port} is not a TCP port; give 0 to 65535 (0 picks a free one)`);
   const token = options.token ?? (isLoopback(host) ? undefined : newToken());
-  const project = new Project(options.directory ?? process.cwd(), { storage: options.storage, index: options.index });
+  const project = new Project(options.directory ?? process.cwd(), { storage: options.storage, index: options.index, config: options.config });
+  // Everything is read through the session's store: the storage and index the project declares.
   const { store } = await project.session();
-  const db = openReadonlyIndex(project.indexPath);
-  const reader = new StoreReader(store, project.storageRoot);
-  const changes = new IndexChanges(db, store.index);
-  const feed = new StatusFeed(reader, changes, options.pollInterval ?? DEFAULT_POLL_INTERVAL);
+  const reader = new StoreReader(store);
+  const feed = new StatusFeed(reader, new IndexChanges(store.index), options.pollInterval ?? DEFAULT_POLL_INTERVAL);
   const launcher = options.allowLaunch ? new Launcher(project, reader) : undefined;
-  const context: ServerContext = { project, reader, changes, feed, launcher, token, webRoot: options.webRoot ?? WEB_ROOT, startedAt: Date.now() };
+  const context: ServerContext = { project, reader, modules: new ModuleCounts(store.index), feed, launcher, token, webRoot: options.webRoot ?? WEB_ROOT, startedAt: Date.now() };
   const app = await createApp(context);
   const release = async (): Promise<void> => {
     feed.close();
     launcher?.close();
-    db?.close();
     await project.close();
   };
   try {

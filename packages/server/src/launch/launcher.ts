@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Execution, InterfaceStateError, RecordNotFoundError, SchedulerError, get, type CancelResult, type Interface, type Project, type VersionSpec } from '@machinable/core';
+import { Execution, InterfaceStateError, RecordNotFoundError, SchedulerError, type CancelResult, type Interface, type Project, type VersionSpec } from '@machinable/core';
 import { HttpError } from '../errors.js';
 import type { StoreReader } from '../store/store-reader.js';
 import { executionInfo, type ExecutionInfo } from '../views/execution-info.js';
@@ -47,13 +47,10 @@ export class Launcher {
   /** Launches the one interface of a request; a 400 for a request of another shape. */
   async launch(body: unknown): Promise<LaunchResult> {
     const item = dispatchItem(body);
-    const run = await this.project.within(async () => {
-      const found: Interface = await this.project.get(item.target, item.version ?? []);
-      await found.materialize();
-      return found;
-    });
-    const before = this.reader.runs(run.uuid, 1)[0]?.record_id;
-    if (run.cached()) return { uuid: before ?? run.uuid, cached: true, interface_uuid: run.uuid };
+    const run: Interface = await this.project.get(item.target, item.version ?? []);
+    await run.materialize();
+    const before = (await this.reader.runs(run.uuid, 1))[0]?.record_id;
+    if (await run.async.cached()) return { uuid: before ?? run.uuid, cached: true, interface_uuid: run.uuid };
     const child = spawn(process.execPath, [ENTRY, this.project.directory, run.uuid], {
       cwd: this.project.directory,
       env: { ...process.env, MACHINABLE_STORAGE: this.project.storageRoot, MACHINABLE_INDEX: this.project.indexPath },
@@ -69,10 +66,10 @@ export class Launcher {
     });
     const deadline = Date.now() + START_TIMEOUT_MS;
     while (Date.now() < deadline) {
-      const latest = this.reader.runs(run.uuid, 1)[0];
+      const latest = (await this.reader.runs(run.uuid, 1))[0];
       if (latest && latest.record_id !== before) return executionInfo(this.reader, latest);
       if (exited !== undefined) {
-        if (exited === 0 && this.reader.cached(this.reader.rowOrThrow(run.uuid))) return { uuid: run.uuid, cached: true, interface_uuid: run.uuid };
+        if (exited === 0 && (await this.reader.cached(await this.reader.rowOrThrow(run.uuid)))) return { uuid: run.uuid, cached: true, interface_uuid: run.uuid };
         throw new HttpError(500, `the launch of ${item.target} (${run.uuid}) failed: ${stderr.trim().split('\n').at(-1) ?? `exit code ${exited}`}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 25));

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.js';
+import { boundedMap } from '../store/bounded-map.js';
 import { SERVER_VERSION } from '../version.js';
 
 /**
@@ -12,9 +13,9 @@ import { SERVER_VERSION } from '../version.js';
 export function healthRoutes(context: ServerContext) {
   return async (app: FastifyInstance): Promise<void> => {
     app.get('/v1/health', async () => {
-      const active = context.reader
-        .search({ kind: 'Execution', limit: 200, include_hidden: true })
-        .items.filter((row) => context.reader.runMarkers(row).status === 'live').length;
+      const { items } = await context.reader.search({ kind: 'Execution', limit: 200, include_hidden: true });
+      const statuses = await boundedMap(items, async (row) => (await context.reader.runMarkers(row)).status);
+      const active = statuses.filter((status) => status === 'live').length;
       return {
         status: 'ok',
         version: SERVER_VERSION,

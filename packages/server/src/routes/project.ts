@@ -13,9 +13,8 @@ export function projectRoutes(context: ServerContext) {
   return async (app: FastifyInstance): Promise<void> => {
     app.get('/v1/project', async () => ({
       project: context.project.directory,
-      storage: context.project.storageRoot,
-      modules: context.changes
-        .modules()
+      storage: context.reader.store.storage.root,
+      modules: (await context.modules.modules())
         .filter((entry) => entry.kind !== 'Execution' && entry.kind !== 'Project')
         .map((entry) => ({ module: entry.module, kind: entry.kind, doc: null, widget: false, count: entry.count })),
     }));

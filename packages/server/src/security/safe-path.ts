@@ -3,13 +3,36 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import { HttpError } from '../errors.js';
 
 /**
- * The file a request names inside a record directory, or a 404 `HttpError`. The relative path
- * (decoded once by the router, so `%2e%2e` and `%2F` arrive as `..` and `/` and are judged as
- * such) is refused when it is absolute, holds a backslash or a NUL, or has an empty segment or
- * one starting with `.` (`.`, `..`, and the store's own dot files); then its real path, symlinks
- * followed, must lie inside the record directory, which must lie inside the storage root, and be
- * a regular file. Every refusal reads "not found", so the answer tells nothing of what exists
- * outside.
+ * The file a request names among the files of its record, as its storage lists them
+ * (`Storage.files`), or a 404 `HttpError`. The path (decoded once by the router, so `%2e%2e` and
+ * `%2F` arrive as `..` and `/` and are judged as such) is refused when it is absolute, holds a
+ * backslash or a NUL, or has an empty segment or one starting with `.` (`.`, `..`, and the store's
+ * own dot files); then it must be one of `files`, written as the storage writes it, so nothing
+ * outside the record can be named whatever the storage. Every refusal reads "not found", so the
+ * answer tells nothing of what exists outside.
+ *
+ * @example
+ * recordFile('result.json', ['id.json', 'result.json']); // 'result.json'
+ * recordFile('../id.json', ['id.json']); // throws HttpError(404)
+ */
+export function recordFile(requested: string, files: readonly string[]): string {
+  if (!plainRelative(requested) || !files.includes(requested)) throw new HttpError(404, `File not found: ${requested}`);
+  return requested;
+}
+
+/** True for a relative path of plain names: not absolute, no backslash or NUL, no empty or dot segment. */
+function plainRelative(requested: string): boolean {
+  if (requested === '' || requested.includes('\0') || requested.includes('\\') || isAbsolute(requested)) return false;
+  // Dot files (`.machinable`, temporary entries) are the store's own, and are not listed either.
+  return !requested.split('/').some((segment) => segment === '' || segment.startsWith('.'));
+}
+
+/**
+ * A file of a record kept in a directory of this machine, judged where it lives, or a 404
+ * `HttpError`: a symlink, which the storage contract cannot show, must not take a request outside
+ * the record (see `shownFiles`). The path is refused as `recordFile` refuses it; then its real
+ * path, symlinks followed, must lie inside the record directory, which must lie inside the
+ * storage root, and be a regular file. Only paths are resolved: nothing is read.
  *
  * @example
  * safeRecordFile('/p/storage', '/p/storage/abc/def', 'result.json'); // '/p/storage/abc/def/result.json'
@@ -17,10 +40,8 @@ import { HttpError } from '../errors.js';
  */
 export function safeRecordFile(storageRoot: string, recordDirectory: string, requested: string): string {
   const notFound = (): HttpError => new HttpError(404, `File not found: ${requested}`);
-  if (requested === '' || requested.includes('\0') || requested.includes('\\') || isAbsolute(requested)) throw notFound();
+  if (!plainRelative(requested)) throw notFound();
   const segments = requested.split('/');
-  // Dot files (`.machinable`, temporary entries) are the store's own, and are not listed either.
-  if (segments.some((segment) => segment === '' || segment.startsWith('.'))) throw notFound();
   let real: string;
   let root: string;
   let record: string;

@@ -43,10 +43,10 @@ export const OUTPUT_FILE = 'output.log';
  * The `ExecutionInfo` of a run record row, from its index row and its status markers.
  *
  * @example
- * executionInfo(reader, reader.rowOrThrow(id)).status; // 'live'
+ * (await executionInfo(reader, await reader.rowOrThrow(id))).status; // 'live'
  */
-export function executionInfo(reader: StoreReader, row: IndexRow): ExecutionInfo {
-  const { status, markers } = reader.runMarkers(row);
+export async function executionInfo(reader: StoreReader, row: IndexRow): Promise<ExecutionInfo> {
+  const [{ status, markers }, hasOutput] = await Promise.all([reader.runMarkers(row), reader.hasFile(row, OUTPUT_FILE)]);
   const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
   const resumed = text(markers.resumed_at)?.split('\n').filter(Boolean).at(-1) ?? null;
   const started = text(markers.started_at);
@@ -77,7 +77,7 @@ export function executionInfo(reader: StoreReader, row: IndexRow): ExecutionInfo
     label: row.label,
     status,
     dispatched_at: text(markers.dispatched_at),
-    has_output: reader.hasFile(row, OUTPUT_FILE),
+    has_output: hasOutput,
   };
 }
 

@@ -1,6 +1,6 @@
-import { statSync } from 'node:fs';
-import { extname, join } from 'node:path';
-import { decodeFile, type NdArray } from '@machinable/core';
+import { extname } from 'node:path';
+import { decodeFile, type IndexRow, type NdArray } from '@machinable/core';
+import type { StoreReader } from '../store/store-reader.js';
 
 /** One file of a record in the file list (`entries` of `GET /v1/interfaces/{uuid}/files`). */
 export interface FileEntry {
@@ -73,21 +73,25 @@ export function isImageType(type: string): boolean {
 }
 
 /**
- * The file list entries of a record directory: path, size and content type.
+ * The file list entries of a record: path, size and content type. The storage contract tells no
+ * size without the bytes, so each file is read (one at a time, so one file's bytes are held at
+ * once); a file gone since it was listed, or one the storage cannot read whole, has size 0.
  *
  * @example
- * fileEntries('/p/storage/a/b', ['result.json']); // [{ path: 'result.json', size: 14, content_type: 'application/json' }]
+ * await fileEntries(reader, row, ['result.json']); // [{ path: 'result.json', size: 14, content_type: 'application/json' }]
  */
-export function fileEntries(directory: string, paths: readonly string[]): FileEntry[] {
-  return paths.map((path) => {
+export async function fileEntries(reader: StoreReader, row: IndexRow, paths: readonly string[]): Promise<FileEntry[]> {
+  const entries: FileEntry[] = [];
+  for (const path of paths) {
     let size = 0;
     try {
-      size = statSync(join(directory, path)).size;
+      size = (await reader.readBytes(row, path))?.length ?? 0;
     } catch {
-      // removed since it was listed
+      // larger than the storage reads at once (2 GB for the filesystem storage), or unreadable
     }
-    return { path, size, content_type: contentTypeOf(path) };
-  });
+    entries.push({ path, size, content_type: contentTypeOf(path) });
+  }
+  return entries;
 }
 
 /**

@@ -28,11 +28,14 @@ export interface InterfaceInfo {
 
 /**
  * The `InterfaceInfo` of a record's index row (reads its `cached` marker and counts its runs).
+ * `runs`: its run records, newest first, if they were read already (else its latest is read).
  *
  * @example
- * interfaceInfo(reader, reader.rowOrThrow(id)).cached; // true
+ * (await interfaceInfo(reader, await reader.rowOrThrow(id))).cached; // true
  */
-export function interfaceInfo(reader: StoreReader, row: IndexRow, runs: readonly IndexRow[] = reader.runs(row.record_id, 1)): InterfaceInfo {
+export async function interfaceInfo(reader: StoreReader, row: IndexRow, runs?: readonly IndexRow[]): Promise<InterfaceInfo> {
+  const shown = runs ?? (await reader.runs(row.record_id, 1));
+  const [cached, count] = await Promise.all([reader.cached(row), shown.length <= 1 ? reader.runCount(row.record_id) : shown.length]);
   return {
     uuid: row.record_id,
     module: row.module,
@@ -41,12 +44,12 @@ export function interfaceInfo(reader: StoreReader, row: IndexRow, runs: readonly
     predicate: row.predicate as JsonValue,
     version: [...row.config.version] as JsonValue[],
     cli: cliString(row.module, row.config.version as JsonValue[]),
-    cached: reader.cached(row),
+    cached,
     created_at: isoOf(row.created_at_ns),
     created_by: row.created_by,
     label: row.label,
     meta: {},
-    execution_count: runs.length <= 1 ? reader.runCount(row.record_id) : runs.length,
-    latest_execution_uuid: runs[0]?.record_id ?? null,
+    execution_count: count,
+    latest_execution_uuid: shown[0]?.record_id ?? null,
   };
 }

@@ -1,4 +1,4 @@
-import { now, provenanceGraph, type IndexRow, type ProvenanceGraph } from '@machinable/core';
+import { provenanceGraph, type IndexRow, type ProvenanceGraph } from '@machinable/core';
 import type { StoreReader } from '../store/store-reader.js';
 
 export type { ProvenanceGraph, ProvenanceLink as GraphEdge, ProvenanceNode as GraphNode } from '@machinable/core';
@@ -9,8 +9,8 @@ export type { ProvenanceGraph, ProvenanceLink as GraphEdge, ProvenanceNode as Gr
  * to `depth` hops, what it uses, its run records and the `Manifest` of the code state each ran at.
  *
  * @example
- * provenance(reader, row).nodes.filter((node) => node.kind === 'Manifest');
+ * (await provenance(reader, row)).nodes.filter((node) => node.kind === 'Manifest');
  */
-export function provenance(reader: StoreReader, row: IndexRow, depth = 8): ProvenanceGraph {
-  return now(provenanceGraph(reader.store.index, row.record_id, { depth }), 'the dashboard', 'a synchronous index');
+export async function provenance(reader: StoreReader, row: IndexRow, depth = 8): Promise<ProvenanceGraph> {
+  return provenanceGraph(reader.store.index, row.record_id, { depth });
 }

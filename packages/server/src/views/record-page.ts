@@ -1,4 +1,5 @@
 import type { ConfigLayers, IndexRow, JsonValue, RunStatus } from '@machinable/core';
+import { boundedMap } from '../store/bounded-map.js';
 import type { StoreReader } from '../store/store-reader.js';
 import { executionInfo, type ExecutionInfo } from './execution-info.js';
 import { interfaceInfo, type InterfaceInfo } from './interface-info.js';
@@ -30,16 +31,21 @@ export const RUNS_SHOWN = 50;
  * The run page of a record.
  *
  * @example
- * recordPage(reader, reader.rowOrThrow(id)).executions[0]?.status; // 'finished'
+ * (await recordPage(reader, await reader.rowOrThrow(id))).executions[0]?.status; // 'finished'
  */
-export function recordPage(reader: StoreReader, row: IndexRow): RecordPage {
-  const runs = reader.runs(row.record_id, RUNS_SHOWN);
-  const executions = runs.map((run) => executionInfo(reader, run));
-  const status: RunStatus = row.kind === 'Execution' ? reader.runMarkers(row).status : (executions[0]?.status ?? (reader.cached(row) ? 'finished' : 'pending'));
-  const info = interfaceInfo(reader, row, runs);
+export async function recordPage(reader: StoreReader, row: IndexRow): Promise<RecordPage> {
+  const runs = await reader.runs(row.record_id, RUNS_SHOWN);
+  const [executions, info, neighbours, count] = await Promise.all([
+    boundedMap(runs, (run) => executionInfo(reader, run)),
+    interfaceInfo(reader, row, runs),
+    related(reader, row),
+    runs.length < RUNS_SHOWN ? runs.length : reader.runCount(row.record_id),
+  ]);
+  const status: RunStatus =
+    row.kind === 'Execution' ? (await reader.runMarkers(row)).status : (executions[0]?.status ?? (info.cached ? 'finished' : 'pending'));
   return {
     ...info,
-    execution_count: runs.length < RUNS_SHOWN ? runs.length : reader.runCount(row.record_id),
+    execution_count: count,
     config_layers: {
       default: row.config.default,
       version: [...row.config.version] as JsonValue[],
@@ -52,6 +58,6 @@ export function recordPage(reader: StoreReader, row: IndexRow): RecordPage {
     parent_uuid: row.parent_id,
     updated_at_ns: row.updated_at_ns,
     executions,
-    related: related(reader, row).related,
+    related: neighbours.related,
   };
 }

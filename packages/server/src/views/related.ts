@@ -1,4 +1,5 @@
 import { RELATIONS, type IndexRow, type JsonValue } from '@machinable/core';
+import { boundedMap } from '../store/bounded-map.js';
 import type { StoreReader } from '../store/store-reader.js';
 
 /** One neighbour of a record (the reference's `RelatedItem`), with the relation that joins them. */
@@ -25,24 +26,31 @@ export interface RelatedResponse {
  * page's executions, not neighbours.
  *
  * @example
- * related(reader, row).related.map((item) => item.relation); // ['uses', 'ancestor']
+ * (await related(reader, row)).related.map((item) => item.relation); // ['uses', 'ancestor']
  */
-export function related(reader: StoreReader, row: IndexRow): RelatedResponse {
-  const out: RelatedItem[] = [];
+export async function related(reader: StoreReader, row: IndexRow): Promise<RelatedResponse> {
+  const [held, pointing, parent] = await Promise.all([
+    reader.relations(row.record_id, false),
+    reader.relations(row.record_id, true),
+    row.parent_id === null ? undefined : reader.row(row.parent_id),
+  ]);
+  // Each neighbour once per relation, in the order the edges come (held, pointing here, then the parent).
+  const wanted: Array<{ id: string; relation: string }> = [];
   const seen = new Set<string>();
-  const add = (id: string | null, relation: string): void => {
-    if (id === null || seen.has(`${relation}:${id}`)) return;
-    const other = reader.row(id);
-    if (!other) return;
+  const want = (id: string, relation: string): void => {
+    if (seen.has(`${relation}:${id}`)) return;
     seen.add(`${relation}:${id}`);
-    out.push({ uuid: other.record_id, module: other.module, kind: other.kind, version: [...other.config.version] as JsonValue[], label: other.label, relation });
+    wanted.push({ id, relation });
   };
-  for (const edge of reader.relations(row.record_id, false)) add(edge.related_id, relationName(edge.relation, false));
-  for (const edge of reader.relations(row.record_id, true)) add(edge.record_id, relationName(edge.relation, true));
-  if (row.parent_id !== null) {
-    const parent = reader.row(row.parent_id);
-    if (parent && parent.kind !== 'Project') add(parent.record_id, 'parent');
-  }
+  for (const edge of held) want(edge.related_id, relationName(edge.relation, false));
+  for (const edge of pointing) want(edge.record_id, relationName(edge.relation, true));
+  if (parent && parent.kind !== 'Project') want(parent.record_id, 'parent');
+  const rows = await boundedMap(wanted, async ({ id }) => (parent?.record_id === id ? parent : reader.row(id)));
+  const out: RelatedItem[] = [];
+  wanted.forEach(({ relation }, i) => {
+    const other = rows[i];
+    if (other) out.push({ uuid: other.record_id, module: other.module, kind: other.kind, version: [...other.config.version] as JsonValue[], label: other.label, relation });
+  });
   return { uuid: row.record_id, related: out };
 }
 

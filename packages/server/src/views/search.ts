@@ -1,5 +1,7 @@
-import { cellOf, columnValue, FindRequestError, parseColumn, RecordView, type CellValue, type FindRequest, type IndexRow, type JsonValue, type RunStatus } from '@machinable/core';
+import { FindRequestError, parseColumn, type CellValue, type FindRequest, type JsonValue, type RunStatus } from '@machinable/core';
+import { boundedMap } from '../store/bounded-map.js';
 import type { StoreReader } from '../store/store-reader.js';
+import { columnValues } from './column-values.js';
 import { userConfig } from './execution-info.js';
 import { lifecycleOf, type LifecycleStatus } from './lifecycle.js';
 
@@ -43,18 +45,18 @@ export interface SearchResponse {
  * the format names it: pending, live, died, finished, failed, cancelled) and the asked-for column values.
  *
  * @example
- * search(reader, { module: 'train', include_status: true, columns: ['result.json:loss'] });
+ * await search(reader, { module: 'train', include_status: true, columns: ['result.json:loss'] });
  */
-export function search(reader: StoreReader, body: unknown): SearchResponse {
+export async function search(reader: StoreReader, body: unknown): Promise<SearchResponse> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new FindRequestError('', 'the body must be a JSON object (a FindRequest)');
   const { include_status: includeStatus, columns, ...request } = body as SearchRequest;
   if (columns !== undefined && (!Array.isArray(columns) || columns.some((c) => typeof c !== 'string'))) throw new FindRequestError('columns', 'a list of column names, e.g. ["config.lr", "result.json:loss"]');
   if (includeStatus !== undefined && typeof includeStatus !== 'boolean') throw new FindRequestError('include_status', 'true or false');
   const specs = (columns ?? []).map(parseColumn);
-  const { items, total } = reader.search(request);
+  const { items, total } = await reader.search(request);
   return {
-    items: items.map((row) => {
-      const summary = includeStatus && row.kind !== 'Execution' ? reader.runSummary(row) : null;
+    items: await boundedMap(items, async (row): Promise<SearchItem> => {
+      const summary = includeStatus && row.kind !== 'Execution' ? await reader.runSummary(row) : null;
       const runStatus = summary?.status ?? null;
       const item: SearchItem = {
         id: row.record_id,
@@ -70,21 +72,8 @@ export function search(reader: StoreReader, body: unknown): SearchResponse {
         run_count: summary?.count ?? null,
       };
       if (specs.length === 0) return item;
-      return { ...item, values: valuesOf(reader, row, specs) };
+      return { ...item, values: await columnValues(reader, row, specs) };
     }),
     total,
   };
-}
-
-function valuesOf(reader: StoreReader, row: IndexRow, specs: ReturnType<typeof parseColumn>[]): Record<string, CellValue> {
-  const view = new RecordView(row, reader.store);
-  const values: Record<string, CellValue> = {};
-  for (const spec of specs) {
-    try {
-      values[spec.name] = cellOf(columnValue(view, spec)) ?? null;
-    } catch {
-      values[spec.name] = null; // a file that does not parse: no value
-    }
-  }
-  return values;
 }
