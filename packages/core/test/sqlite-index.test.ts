@@ -1223,14 +1223,32 @@ describe('index: find indexes on config paths', () => {
     index.close();
   });
 
+  it('a page of the newest records of the whole table, and a count of a module\'s records of one kind, are read from indexes made for them', () => {
+    const index = filled();
+    const newest = index.find({ include_hidden: true, limit: 5 });
+    const counted = index.find({ module: 'train', kind: 'Interface', limit: 1 });
+    assert.ok(findIndexes(index).some((sql) => sql.includes('idx_find_created_at_ns_desc')), 'the newest page has its index');
+    assert.ok(findIndexes(index).some((sql) => sql.includes('idx_find_module_kind')), 'a module and kind have theirs');
+    const plans = withPlain(index, (db) => [
+      db.prepare("EXPLAIN QUERY PLAN SELECT * FROM 'index' WHERE bytes_missing = 0 ORDER BY created_at_ns DESC, record_id LIMIT 5").all(),
+      db.prepare("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM 'index' WHERE module = 'train' AND kind = 'Interface' AND hidden = 0 AND bytes_missing = 0").all(),
+    ]) as { detail: string }[][];
+    assert.match(plans[0]!.map((p) => p.detail).join('\n'), /USING INDEX idx_find_created_at_ns_desc/);
+    assert.doesNotMatch(plans[0]!.map((p) => p.detail).join('\n'), /TEMP B-TREE/, 'no sort of the whole table');
+    assert.match(plans[1]!.map((p) => p.detail).join('\n'), /USING COVERING INDEX idx_find_module_kind/);
+    assert.deepEqual(index.find({ include_hidden: true, limit: 5 }), newest, 'the same answers from the indexes');
+    assert.deepEqual(index.find({ module: 'train', kind: 'Interface', limit: 1 }), counted);
+    index.close();
+  });
+
   it('are dropped by rebuild (made again when asked), and no more than 16 are made', () => {
     const index = filled();
-    index.find({ config: { filters: [{ path: 'lr', op: 'gt', value: 0 }] } });
+    index.find({ module: 'train', config: { filters: [{ path: 'lr', op: 'gt', value: 0 }] } });
     index.rebuild(() => undefined);
     assert.deepEqual(findIndexes(index), []);
-    index.find({ config: { filters: [{ path: 'lr', op: 'gt', value: 0 }] } });
+    index.find({ module: 'train', config: { filters: [{ path: 'lr', op: 'gt', value: 0 }] } });
     assert.equal(findIndexes(index).length, 1);
-    for (let i = 0; i < 20; i++) index.find({ config: { filters: [{ path: `k${i}`, op: 'eq', value: 1 }] } });
+    for (let i = 0; i < 20; i++) index.find({ module: 'train', config: { filters: [{ path: `k${i}`, op: 'eq', value: 1 }] } });
     assert.equal(findIndexes(index).length, 16);
     index.close();
   });

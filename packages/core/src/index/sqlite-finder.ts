@@ -30,7 +30,7 @@ export class SqliteFinder {
   }
 
   page<S, T>(request: FindRequest, columns: string, convert: (row: S, path: string) => T): FindResult<T> {
-    const { checked, sql } = this.findSql(request);
+    const { checked, sql } = this.findSql(request, true);
     const count = this.query<number>(`SELECT COUNT(*) FROM 'index' WHERE ${sql.where}`, false);
     const select = this.query<S>(`SELECT ${columns} FROM 'index' WHERE ${sql.where} ORDER BY ${sql.orderBy} LIMIT ? OFFSET ?`);
     // One read transaction, so the total and the page come from the same snapshot.
@@ -41,9 +41,11 @@ export class SqliteFinder {
     })();
   }
 
-  findSql(request: FindRequest): { checked: CheckedFindRequest; sql: FindSql } {
+  /** The checked request and its SQL; `paged`: a page and a count are read (not every row). */
+  findSql(request: FindRequest, paged = false): { checked: CheckedFindRequest; sql: FindSql } {
     const checked = checkFindRequest(request);
     this.indexConfigPaths(checked);
+    if (paged) this.indexPages(checked);
     return { checked, sql: buildFindSql(checked) };
   }
 
@@ -61,6 +63,47 @@ export class SqliteFinder {
       this.findIndexes.add(name);
       try {
         this.db.exec(findIndexSql(name, layer, jsonPath));
+      } catch {
+        // read-only, or locked for longer than the busy timeout: the find scans, which is correct
+      }
+    }
+  }
+
+  /**
+   * For a page of a find over the whole table (no module, parent or key to start from; a
+   * dashboard's "what is new"), an index of the sort column in the find's order holding the flags
+   * every find filters on (`bytes_missing`, `hidden`), so the newest page is read from it in order
+   * and the total counted from it alone, rather than scanning every row (0.2 s at 100,000); and
+   * for a module's records of one kind (`get(m).all()`, a dashboard's counts), one index covering
+   * the filter, the flags and the default order. Made on first use, like the config path indexes,
+   * and counted among them.
+   */
+  private indexPages(checked: CheckedFindRequest): void {
+    const keys = new Set(checked.equals.map(([key]) => key));
+    const wanted: [string, string][] = [];
+    // A module's records of one kind, newest first, counted: from one index alone.
+    if (keys.has('module') && keys.has('kind') && checked.config === null && !keys.has('parent_id') && !keys.has('identity_key')) {
+      wanted.push(['idx_find_module_kind', "CREATE INDEX IF NOT EXISTS idx_find_module_kind ON 'index'(module, kind, hidden, bytes_missing, created_at_ns)"]);
+    }
+    if (keys.has('module') || keys.has('parent_id') || keys.has('identity_key')) return this.makeIndexes(wanted);
+    // Without sort terms a find orders newest first (see buildFindSql).
+    const first = checked.sort[0] ?? { column: 'created_at_ns', ascending: false };
+    if ('column' in first && checked.sort.length <= 1) {
+      const direction = first.ascending ? 'ASC' : 'DESC';
+      // In the find's order, with the flags every find filters on: the page is read in order and
+      // the total counted from this index alone.
+      const name = `idx_find_${first.column}_${direction.toLowerCase()}`;
+      wanted.push([name, `CREATE INDEX IF NOT EXISTS ${name} ON 'index'(${first.column} ${direction}, record_id, bytes_missing, hidden)`]);
+    }
+    this.makeIndexes(wanted);
+  }
+
+  private makeIndexes(wanted: readonly (readonly [name: string, sql: string])[]): void {
+    for (const [name, sql] of wanted) {
+      if (this.findIndexes.has(name) || this.findIndexes.size >= MAX_FIND_INDEXES) continue;
+      this.findIndexes.add(name);
+      try {
+        this.db.exec(sql);
       } catch {
         // read-only, or locked for longer than the busy timeout: the find scans, which is correct
       }
