@@ -18,7 +18,7 @@ export { StatusFeed, type StatusListener } from './live/status-feed.js';
 export type { StatusEvent } from './live/status-event.js';
 export { Launcher, type DispatchRequest, type DispatchInterface, type LaunchResult } from './launch/launcher.js';
 export { newToken, isLoopback, sameToken, offeredToken, TOKEN_COOKIE } from './security/token.js';
-export { recordFile, safeRecordFile, inside } from './security/safe-path.js';
+export { recordFile, inside } from './security/safe-path.js';
 export { shownFiles } from './security/shown-files.js';
 export { guard, hostName } from './security/guard.js';
 export { interfaceInfo, type InterfaceInfo } from './views/interface-info.js';

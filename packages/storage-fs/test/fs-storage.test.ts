@@ -975,6 +975,20 @@ describe('fs storage: files', () => {
     assert.deepEqual(storage.files(parent), ['.machinable', 'id.json', 'model.json', 'outputs/a.txt', 'updated_at']);
   });
 
+  it('leaves out symbolic links that lead out of the record (or nowhere), and lists those within it', () => {
+    const storage = freshStorage();
+    const location = createRecord(storage, [IDENTITY, PREDICATE], { 'result.json': '{}' });
+    const directory = storage.directory(location);
+    const outside = join(dirname(storage.root), `outside-${process.pid}.txt`);
+    writeFileSync(outside, 'not the record\'s');
+    symlinkSync(outside, join(directory, 'leak.txt'));
+    symlinkSync(join(directory, '..'), join(directory, 'up'));
+    symlinkSync(join(directory, 'missing.json'), join(directory, 'dangling.json'));
+    symlinkSync(join(directory, 'result.json'), join(directory, 'alias.json'));
+    assert.deepEqual(storage.files(location), ['.machinable', 'alias.json', 'id.json', 'model.json', 'result.json', 'updated_at']);
+    rmSync(outside, { force: true });
+  });
+
   it('leaves out temporary entries', () => {
     const storage = freshStorage();
     const location = createRecord(storage);

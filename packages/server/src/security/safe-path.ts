@@ -1,5 +1,4 @@
-import { realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { HttpError } from '../errors.js';
 
 /**
@@ -25,40 +24,6 @@ function plainRelative(requested: string): boolean {
   if (requested === '' || requested.includes('\0') || requested.includes('\\') || isAbsolute(requested)) return false;
   // Dot files (`.machinable`, temporary entries) are the store's own, and are not listed either.
   return !requested.split('/').some((segment) => segment === '' || segment.startsWith('.'));
-}
-
-/**
- * A file of a record kept in a directory of this machine, judged where it lives, or a 404
- * `HttpError`: a symlink, which the storage contract cannot show, must not take a request outside
- * the record (see `shownFiles`). The path is refused as `recordFile` refuses it; then its real
- * path, symlinks followed, must lie inside the record directory, which must lie inside the
- * storage root, and be a regular file. Only paths are resolved: nothing is read.
- *
- * @example
- * safeRecordFile('/p/storage', '/p/storage/abc/def', 'result.json'); // '/p/storage/abc/def/result.json'
- * safeRecordFile('/p/storage', '/p/storage/abc/def', '../../etc/passwd'); // throws HttpError(404)
- */
-export function safeRecordFile(storageRoot: string, recordDirectory: string, requested: string): string {
-  const notFound = (): HttpError => new HttpError(404, `File not found: ${requested}`);
-  if (!plainRelative(requested)) throw notFound();
-  const segments = requested.split('/');
-  let real: string;
-  let root: string;
-  let record: string;
-  try {
-    root = realpathSync(storageRoot);
-    record = realpathSync(recordDirectory);
-    real = realpathSync(join(recordDirectory, ...segments));
-  } catch {
-    throw notFound();
-  }
-  if (!inside(root, record) || !inside(record, real) || real === record) throw notFound();
-  try {
-    if (!statSync(real).isFile()) throw notFound();
-  } catch {
-    throw notFound();
-  }
-  return real;
 }
 
 /** True when `path` is `directory` or lies below it. */

@@ -116,7 +116,7 @@ export class StoreReader {
   async files(row: IndexRow): Promise<string[]> {
     const { storage } = this.store;
     if (!(await storage.exists(row.storage_uri))) return [];
-    return shownFiles(storage, row.storage_uri, await storage.files(row.storage_uri));
+    return shownFiles(await storage.files(row.storage_uri));
   }
 
   /**
@@ -131,7 +131,7 @@ export class StoreReader {
     const path = recordFile(requested, (await storage.exists(row.storage_uri)) ? await storage.files(row.storage_uri) : []);
     let bytes: Buffer | undefined;
     try {
-      bytes = shownFiles(storage, row.storage_uri, [path]).length === 1 ? await this.readBytes(row, path) : undefined;
+      bytes = shownFiles([path]).length === 1 ? await this.readBytes(row, path) : undefined;
     } catch (error) {
       if (error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_FS_FILE_TOO_LARGE') {
         throw new HttpError(413, `${requested} is too large to be read through the project's storage; open it where it is stored (${this.directory(row)})`);
@@ -148,7 +148,7 @@ export class StoreReader {
    * record; see `shownFiles`).
    */
   async readShown(row: IndexRow, path: string): Promise<Buffer | undefined> {
-    return shownFiles(this.store.storage, row.storage_uri, [path]).length === 1 ? this.readBytes(row, path) : undefined;
+    return shownFiles([path]).length === 1 ? this.readBytes(row, path) : undefined;
   }
 
   /** A file's bytes (undefined when absent). */
