@@ -121,7 +121,9 @@ export interface Storage {
 
   /**
    * The files of a record, the format's own included, as sorted paths relative to it
-   * (`a/b.json`); child records and temporaries left out; empty when there is no record.
+   * (`a/b.json`); child records, temporaries and whatever is not the record's own (a symbolic link
+   * leading out of it) left out; empty when there is no record. What is listed is what may be
+   * served from the record.
    */
   files(location: string): MaybePromise<string[]>;
 
