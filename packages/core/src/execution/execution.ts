@@ -147,7 +147,8 @@ export class Execution<C extends object = object> extends Interface<C> implement
       try {
         this.report(launch, 'running');
         await launch.protocol.underClaim(launch, async () => {
-          await launch.protocol.startRun(launch, this);
+          const started = launch.protocol.startRun(launch, this);
+          if (isThenable(started)) await started;
           await computeRun(launch);
         });
         this.report(launch, 'finished');

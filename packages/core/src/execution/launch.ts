@@ -1,5 +1,6 @@
 import { InterfaceStateError } from '../kernel/errors.js';
 import type { JsonObject } from '../format/model.js';
+import type { MaybePromise } from '../kernel/maybe.js';
 import type { Interface, RunRecord } from '../interface/interface.js';
 import type { Session } from '../interface/session.js';
 
@@ -80,7 +81,7 @@ export interface LaunchProtocol {
    * Makes the launch's run record for `execution` (or continues the interface's unfinished one of
    * the same execution identity), records the code state of a new one, and sets `launch.run`.
    */
-  startRun(launch: Launch, execution: Interface<object>, options?: StartRunOptions): Promise<RunRecord>;
+  startRun(launch: Launch, execution: Interface<object>, options?: StartRunOptions): MaybePromise<RunRecord>;
 }
 
 /** Options of {@link LaunchProtocol.startRun}. */

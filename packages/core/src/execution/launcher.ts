@@ -1,6 +1,8 @@
 import { InterfaceStateError } from '../kernel/errors.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { JsonObject } from '../format/model.js';
+import type { MaybePromise } from '../kernel/maybe.js';
+import type { RunRecordMade } from '../ports/store.js';
 import { currentExecution } from '../context/execution-context.js';
 import { resolutionOf, type ElementClass } from '../interface/element.js';
 import type { Hydrator } from '../interface/hydrator.js';
@@ -37,13 +39,13 @@ export class Launcher implements LaunchPort<Interface<object>>, LaunchProtocol {
     this.#manifests = new ManifestRecorder(session);
   }
 
-  async launch(item: Interface<object>): Promise<void> {
+  async launch(item: Interface<object>): Promise<Interface<object>> {
     const launch = new Launch(item, this.session, this);
     const execution = currentExecution<Launch>();
     if (execution) {
       await this.hydrator.materialize(item, { stored: (outcome) => (launch.created = outcome === 'created') });
       execution.queue(launch);
-      return;
+      return item;
     }
     // Computed here and now: a record this launch creates is created claimed (no other process
     // can claim it in between); one that exists is claimed by the computation, if not cached.
@@ -54,6 +56,7 @@ export class Launcher implements LaunchPort<Interface<object>>, LaunchProtocol {
       // A claim the computation did not take over (a hook threw, or it never started) is given back.
       if (launch.claimedAtBirth) await this.session.store.claims.release(launch.location);
     }
+    return item;
   }
 
   async launchAll(items: readonly Interface<object>[]): Promise<void> {
@@ -89,24 +92,27 @@ export class Launcher implements LaunchPort<Interface<object>>, LaunchProtocol {
     return promise;
   }
 
-  async startRun(launch: Launch, execution: Interface<object>, options: StartRunOptions = {}): Promise<RunRecord> {
+  /** Answers at once with a synchronous store (a launch makes no promise it need not). */
+  startRun(launch: Launch, execution: Interface<object>, options: StartRunOptions = {}): MaybePromise<RunRecord> {
     const parent = launch.item.record;
     if (!parent) throw new InterfaceStateError(`${launch.item.module} ${launch.item.uuid}: a run record needs the interface materialized first; materialize() it before startRun()`);
     const resources = options.resources !== undefined ? options.resources : ((execution as { resources?: JsonObject | null }).resources ?? null);
     const draft = draftOf(execution, (cls) => this.hydrator.moduleOf(cls), Interface);
     // A record claimed since its creation has no run record yet: the latest is not looked up.
     const made = this.session.store.runs.create(parent, draft, { dispatched: options.dispatched === true, resources, firstRun: launch.computingSinceBirth });
-    const { stored, minted, started } = isThenable(made) ? await made : made;
+    return isThenable(made) ? Promise.resolve(made).then((record) => this.bindRun(launch, execution, record)) : this.bindRun(launch, execution, made);
+  }
+
+  /** The run record's instance, on the launch; its code state recorded when it was made now. */
+  private bindRun(launch: Launch, execution: Interface<object>, made: RunRecordMade): MaybePromise<RunRecord> {
+    const { stored, minted, started } = made;
     const resolution = resolutionOf(execution) as ResolvedConfig<object>;
     const cls = execution.constructor as ElementClass & (new () => RunRecord);
     const run = minted ? this.hydrator.bindNew(cls, execution.module, resolution, stored) : this.hydrator.fromStoredNow<RunRecord>(stored);
     launch.run = run;
     launch.runMinted = minted;
     launch.runStarted = started;
-    if (minted) {
-      const recorded = this.#manifests.record(run);
-      if (isThenable(recorded)) await recorded;
-    }
-    return run;
+    const recorded = minted ? this.#manifests.record(run) : undefined;
+    return isThenable(recorded) ? Promise.resolve(recorded).then(() => run) : run;
   }
 }

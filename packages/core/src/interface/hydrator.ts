@@ -55,7 +55,9 @@ export class Hydrator implements Instances<Interface<object>> {
     if (parent) handle.slot.ancestorId = parent.uuid;
     handle.slot.predicate = predicateOf(instance);
     handle.slot.context = contextStack();
-    const stored = await this.session.store.lookup(handle.slot, instance.identityKey, instance.predicateKey);
+    // Awaited only when the store answers later (each await makes a promise; get() is a hot path).
+    const found = this.session.store.lookup(handle.slot, instance.identityKey, instance.predicateKey);
+    const stored = isThenable(found) ? await found : found;
     if (stored) this.bind(instance, stored);
     return instance;
   }

@@ -11,6 +11,7 @@ import { ambientSource } from './ambient.js';
 import { InterfaceCollection } from './collection.js';
 import type { ComputeResources } from './compute-resources.js';
 import type { Element } from './element.js';
+import { HANDLE } from './handle.js';
 import { RecordBase } from './record-base.js';
 import { relatedIds } from './related-ids.js';
 import type { Session, Target } from './session.js';
@@ -88,9 +89,11 @@ export class Interface<C extends object = Record<string, unknown>> extends Recor
    * record (an `Execution`) under this record; a run that throws stores its error there, leaves
    * the interface uncomputed (a later launch retries) and rejects.
    */
-  async launch(): Promise<this> {
-    await ((await this.joined()) as Session<Interface<object>>).launcher.launch(this);
-    return this;
+  launch(): Promise<this> {
+    // Without an await of its own when the interface has its session: a launch is a hot path.
+    const session = this[HANDLE].session as Session<Interface<object>> | undefined;
+    const launched = session ? session.launcher.launch(this) : this.joined().then((joined) => (joined as Session<Interface<object>>).launcher.launch(this));
+    return launched as Promise<this>;
   }
 
   /**

@@ -20,8 +20,8 @@ export interface ProjectPaths {
  * implements it (`Launcher`); the interface layer knows it only as this port.
  */
 export interface LaunchPort<I> {
-  /** Materializes `item` and computes it through the current execution (or queues it there). */
-  launch(item: I): Promise<void>;
+  /** Materializes `item` and computes it through the current execution (or queues it there); resolves to `item`. */
+  launch(item: I): Promise<I>;
   /** Computes materialized interfaces together in the default execution (an aggregate's members). */
   launchAll(items: readonly I[]): Promise<void>;
 }

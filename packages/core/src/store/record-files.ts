@@ -25,14 +25,17 @@ export class RecordFiles {
     return this.storage.readFile(stored.location, name);
   }
 
+  // The writes of a run (saveFile, markers, cached) are two steps each, chained with whenDone
+  // rather than run as steps: every launch makes several, and a generator costs more than a closure.
+
   /** Writes a file of a stored record and bumps its `updated_at`. */
   writeFile(stored: StoredRecord, name: string, data: Uint8Array | string): MaybePromise<void> {
-    return settle(this.writeSteps(stored, name, data, false));
+    return whenDone(this.storage.writeFile(stored.location, name, data), () => this.touch(stored));
   }
 
   /** Appends to a file of a stored record and bumps its `updated_at`. */
   appendFile(stored: StoredRecord, name: string, text: string): MaybePromise<void> {
-    return settle(this.writeSteps(stored, name, text, true));
+    return whenDone(this.storage.appendFile(stored.location, name, text), () => this.touch(stored));
   }
 
   /** The record's files, relative to its directory, without child records. */
@@ -42,7 +45,9 @@ export class RecordFiles {
 
   /** Bumps `updated_at`, what sync tools and `find` read as "changed"; with `writeThrough`, the index row's too. */
   touch(stored: StoredRecord, writeThrough = false): MaybePromise<void> {
-    return settle(this.touchSteps(stored.location, stored.header.uuid, writeThrough));
+    const now = isoTimestamp();
+    const written = this.storage.writeFile(stored.location, UPDATED_AT_FILE, now);
+    return writeThrough ? whenDone(written, () => this.index.setUpdatedAt(stored.header.uuid, timestampNs(now)!)) : written;
   }
 
   /** `updated_at` as it is now, in epoch nanoseconds. */
@@ -57,7 +62,8 @@ export class RecordFiles {
 
   /** Sets (with a reason: `finished` after a run, `user` by hand) or clears the `cached` marker. */
   setCached(stored: StoredRecord, value: boolean, reason = 'user'): MaybePromise<void> {
-    return settle(this.setCachedSteps(stored, value, reason));
+    const changed = value ? this.storage.writeFile(stored.location, CACHED_FILE, reason) : this.storage.removeFile(stored.location, CACHED_FILE);
+    return whenDone(changed, () => this.touch(stored));
   }
 
   /**
@@ -87,19 +93,6 @@ export class RecordFiles {
     const now = isoTimestamp();
     yield this.storage.writeFile(location, UPDATED_AT_FILE, now);
     if (writeThrough) yield this.index.setUpdatedAt(recordId, timestampNs(now)!);
-  }
-
-  /** {@link setCached} as steps. */
-  *setCachedSteps(stored: StoredRecord, value: boolean, reason: string): Steps<void> {
-    if (value) yield this.storage.writeFile(stored.location, CACHED_FILE, reason);
-    else yield this.storage.removeFile(stored.location, CACHED_FILE);
-    yield* this.touchSteps(stored.location, stored.header.uuid, false);
-  }
-
-  private *writeSteps(stored: StoredRecord, name: string, data: Uint8Array | string, append: boolean): Steps<void> {
-    if (append) yield this.storage.appendFile(stored.location, name, data as string);
-    else yield this.storage.writeFile(stored.location, name, data);
-    yield* this.touchSteps(stored.location, stored.header.uuid, false);
   }
 
   private *setLabelSteps(stored: StoredRecord, label: string | null): Steps<StoredRecord> {

@@ -9,7 +9,7 @@ import { dispatchStamp, isoTimestamp, nowNs, timestampNs } from '../format/times
 import { encodeFile } from '../files/file-codecs.js';
 import type { JsonValue } from '../json/json.js';
 import { RecordExistsError } from '../kernel/errors.js';
-import { settle, type MaybePromise, type Steps } from '../kernel/maybe.js';
+import { settle, whenDone, type MaybePromise, type Steps } from '../kernel/maybe.js';
 import { livenessWindowSeconds } from '../kernel/settings.js';
 import type { Claim, Index, IndexRow } from '../ports/index.js';
 import { hasFile, type Storage } from '../ports/storage.js';
@@ -78,6 +78,12 @@ export class RunRecords {
 
   /** Writes status markers, all with the time now, then `updated_at` once; `resumed_at` gains a line per resume. */
   writeMarkers(location: string, markers: readonly StatusMarker[]): MaybePromise<void> {
+    const [only] = markers;
+    // One marker (finished_at, a heartbeat): two writes chained, without a generator.
+    if (markers.length === 1 && only !== 'resumed_at') {
+      const now = isoTimestamp();
+      return whenDone(this.storage.writeFile(location, only!, now), () => this.storage.writeFile(location, 'updated_at', now));
+    }
     return settle(this.writeMarkersSteps(location, markers));
   }
 
