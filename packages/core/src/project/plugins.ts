@@ -73,8 +73,8 @@ export interface ContextModule {
  * scheduler backends, providers, and the storage and index factories (the last one declared wins).
  */
 export class PluginRegistry implements SchedulerRegistry, PluginContext {
-  readonly modules = new Map<string, ElementClass>();
-  readonly contexts = new Map<string, ContextModule>();
+  readonly modules: Map<string, ElementClass> = new Map();
+  readonly contexts: Map<string, ContextModule> = new Map();
   readonly providers: Provider[] = [];
   readonly #schedulers = new Map<string, SchedulerBackend>();
   storageFactory: StorageFactory | undefined;
