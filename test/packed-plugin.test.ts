@@ -36,7 +36,7 @@ describe('a storage plugin written against the packed packages', { timeout: 20 *
     }
 
     // 2. The conformance kit against it.
-    const kit = ok(await sh(plugin, 'node --test folder-storage.conformance.test.mjs'), 'the conformance kit');
+    const kit = ok(await sh(plugin, 'node --test --test-reporter=tap folder-storage.conformance.test.mjs'), 'the conformance kit');
     assert.match(kit.stdout, /^# pass 59$/m);
     assert.match(kit.stdout, /^# fail 0$/m);
     assert.match(kit.stdout, /^# skipped 0$/m);
