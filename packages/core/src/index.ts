@@ -77,7 +77,7 @@ export {
 } from './format/layout.js';
 
 // contracts: storage, index, record store, scheduler, modules (what adapters and plugins implement)
-export { STORAGE, hasFile, type Storage, type WalkEntry } from './ports/storage.js';
+export { STORAGE, hasFile, walkEntries, type Storage, type WalkEntry } from './ports/storage.js';
 export {
   INDEX,
   type Index,

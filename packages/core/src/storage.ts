@@ -8,7 +8,7 @@
  * import { RecordExistsError, type Storage } from '@machinable/core/storage';
  * class MyStorage implements Storage { ... }
  */
-export { STORAGE, hasFile, type Storage, type WalkEntry } from './ports/storage.js';
+export { STORAGE, hasFile, walkEntries, type Storage, type WalkEntry } from './ports/storage.js';
 export type { MaybePromise } from './kernel/maybe.js';
 export { MachinableError, RecordExistsError, RecordNotFoundError, RecordPathError } from './kernel/errors.js';
 export {

@@ -166,3 +166,15 @@ export function hasFile(storage: Storage, location: string, path: string): Maybe
   const read = storage.readFile(location, path);
   return isThenable(read) ? Promise.resolve(read).then((bytes) => bytes !== undefined) : read !== undefined;
 }
+
+/**
+ * The entries of `storage.walk()` one at a time, whether the adapter walks with a sync or an async
+ * iterable: each `next()` answers at once or with a promise (for steps run by `settle`).
+ *
+ * @example
+ * const entries = walkEntries(storage); for (let next = await entries.next(); !next.done; next = await entries.next()) …
+ */
+export function walkEntries(storage: Storage, location?: string): { next(): MaybePromise<IteratorResult<WalkEntry>> } {
+  const walk = storage.walk(location);
+  return Symbol.asyncIterator in walk ? walk[Symbol.asyncIterator]() : (walk as Iterable<WalkEntry>)[Symbol.iterator]();
+}

@@ -8,7 +8,7 @@ import { livenessWindowSeconds } from '../kernel/settings.js';
 import { thisHost } from '../kernel/host.js';
 import type { Index, IndexRow } from '../ports/index.js';
 import type { SchedulerRegistry } from '../ports/scheduler.js';
-import type { Storage, WalkEntry } from '../ports/storage.js';
+import { walkEntries, type Storage, type WalkEntry } from '../ports/storage.js';
 import { claimText, processAlive, readClaimText, type ClaimContent } from './claim-content.js';
 import type { RecordFiles } from './record-files.js';
 import type { RunRecords } from './run-records.js';
@@ -216,8 +216,7 @@ export class Claims {
 
   /** The location of a run record under an interface, when the index does not know it (yet). */
   private *findRunSteps(location: string, run: string): Steps<string | undefined> {
-    const walk = this.storage.walk(location);
-    const iterator = Symbol.asyncIterator in walk ? walk[Symbol.asyncIterator]() : (walk as Iterable<WalkEntry>)[Symbol.iterator]();
+    const iterator = walkEntries(this.storage, location);
     for (;;) {
       const next = (yield iterator.next()) as IteratorResult<WalkEntry>;
       if (next.done) return undefined;

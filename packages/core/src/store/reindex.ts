@@ -4,7 +4,7 @@ import { EDGE_LOG_FILE } from '../format/layout.js';
 import type { StoredRecord } from '../format/record.js';
 import { settle, type MaybePromise, type Steps } from '../kernel/maybe.js';
 import type { Index, IndexRow, IngestItem } from '../ports/index.js';
-import type { Storage, WalkEntry } from '../ports/storage.js';
+import { walkEntries, type Storage, type WalkEntry } from '../ports/storage.js';
 import { ingestItem } from './index-row.js';
 import { readStoredSteps } from './read-stored.js';
 import { keyProblems, type RecordProblem } from './verify.js';
@@ -100,8 +100,7 @@ interface Found {
 /** Ingests every record directory under the storage, in batches. */
 function* fillSteps(storage: Storage, index: Index, found: Found, batchSize: number, options: ReindexOptions): Steps<void> {
   let batch: IngestItem[] = [];
-  const walk = storage.walk();
-  const entries = Symbol.asyncIterator in walk ? walk[Symbol.asyncIterator]() : (walk as Iterable<WalkEntry>)[Symbol.iterator]();
+  const entries = walkEntries(storage);
   for (;;) {
     const next = (yield entries.next()) as IteratorResult<WalkEntry>;
     if (next.done) break;
