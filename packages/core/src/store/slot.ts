@@ -1,5 +1,4 @@
 import type { StoredRecord } from '../format/record.js';
-import { MachinableError } from '../kernel/errors.js';
 import type { RecordSlot } from '../ports/store.js';
 
 /** A fresh slot: nothing stored, nothing asked for yet. */
@@ -16,8 +15,3 @@ export function bindSlot(slot: RecordSlot, stored: StoredRecord): void {
   slot.pending.clear();
 }
 
-/** The stored record of a slot; an error naming what to do when there is none yet. */
-export function storedOf(slot: RecordSlot, what: string): StoredRecord {
-  if (!slot.stored) throw new MachinableError(`${what} is not materialized yet; call await materialize() (or launch()) first`);
-  return slot.stored;
-}
