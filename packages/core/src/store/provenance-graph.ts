@@ -4,7 +4,8 @@ import type { IndexRow } from '../ports/index.js';
 import type { JsonValue } from '../json/json.js';
 import { toPlainNumbers } from '../json/json.js';
 import { settle, type MaybePromise, type Steps } from '../kernel/maybe.js';
-import type { Index, RelationRow } from '../ports/index.js';
+import type { Index } from '../ports/index.js';
+import { relatedIdsOf } from './relations.js';
 
 /** One record in a provenance graph. `attributes` is what its kind contributes (see {@link provenanceGraph}). */
 export interface ProvenanceNode {
@@ -82,19 +83,15 @@ function* graphSteps(index: Index, rootId: string, options: ProvenanceOptions): 
     nodes.set(id, nodeOf(found));
     return true;
   }
-  function* related(id: string, relation: string, inverse: boolean): Steps<string[]> {
-    const found = (yield index.relations(id, { relation, inverse })) as RelationRow[];
-    return found.reverse().map((r) => (inverse ? r.record_id : r.related_id));
-  }
   function* relOf(target: string): Steps<string> {
     return (yield* model(target))?.kind === 'Manifest' ? 'manifest' : 'uses';
   }
   function* edgesOf(id: string): Steps<Edge[]> {
     const out: Edge[] = [];
-    for (const child of yield* related(id, RELATIONS.derived.name, false)) out.push([id, 'derivation', child]);
-    for (const parent of yield* related(id, RELATIONS.derived.name, true)) out.push([parent, 'derivation', id]);
-    for (const used of yield* related(id, RELATIONS.uses.name, false)) out.push([id, yield* relOf(used), used]);
-    for (const user of yield* related(id, RELATIONS.uses.name, true)) out.push([user, yield* relOf(id), id]);
+    for (const child of yield* relatedIdsOf(index, id, RELATIONS.derived.name, false)) out.push([id, 'derivation', child]);
+    for (const parent of yield* relatedIdsOf(index, id, RELATIONS.derived.name, true)) out.push([parent, 'derivation', id]);
+    for (const used of yield* relatedIdsOf(index, id, RELATIONS.uses.name, false)) out.push([id, yield* relOf(used), used]);
+    for (const user of yield* relatedIdsOf(index, id, RELATIONS.uses.name, true)) out.push([user, yield* relOf(id), id]);
     const runs = (yield index.all({ parent_id: id, kind: 'Execution', include_hidden: true, sort: [{ by: 'created_at_ns', direction: 'asc' }] })) as IndexRow[];
     for (const run of runs) out.push([id, 'runs', run.record_id]);
     return out;

@@ -3,7 +3,7 @@ import type { StoredRecord } from '../format/record.js';
 import { isoTimestamp, timestampNs } from '../format/timestamp.js';
 import { pyJson } from '../json/json.js';
 import { settle, whenDone, type MaybePromise, type Steps } from '../kernel/maybe.js';
-import type { Index, IndexRow } from '../ports/index.js';
+import type { Index } from '../ports/index.js';
 import { hasFile, type Storage } from '../ports/storage.js';
 
 /**
@@ -45,9 +45,14 @@ export class RecordFiles {
 
   /** Bumps `updated_at`, what sync tools and `find` read as "changed"; with `writeThrough`, the index row's too. */
   touch(stored: StoredRecord, writeThrough = false): MaybePromise<void> {
+    return this.touchAt(stored.location, writeThrough ? stored.header.uuid : null);
+  }
+
+  /** {@link touch} by location; with the record id, the index row's `updated_at_ns` too. */
+  touchAt(location: string, writeThroughId: string | null = null): MaybePromise<void> {
     const now = isoTimestamp();
-    const written = this.storage.writeFile(stored.location, UPDATED_AT_FILE, now);
-    return writeThrough ? whenDone(written, () => this.index.setUpdatedAt(stored.header.uuid, timestampNs(now)!)) : written;
+    const written = this.storage.writeFile(location, UPDATED_AT_FILE, now);
+    return writeThroughId === null ? written : whenDone(written, () => this.index.setUpdatedAt(writeThroughId, timestampNs(now)!));
   }
 
   /** `updated_at` as it is now, in epoch nanoseconds. */
@@ -88,18 +93,11 @@ export class RecordFiles {
     return settle(this.setHiddenSteps(recordId, hidden, reason));
   }
 
-  /** {@link touch} as steps, by location and id. */
-  *touchSteps(location: string, recordId: string, writeThrough: boolean): Steps<void> {
-    const now = isoTimestamp();
-    yield this.storage.writeFile(location, UPDATED_AT_FILE, now);
-    if (writeThrough) yield this.index.setUpdatedAt(recordId, timestampNs(now)!);
-  }
-
   private *setLabelSteps(stored: StoredRecord, label: string | null): Steps<StoredRecord> {
     const modelJson = { ...stored.modelJson, label };
     yield this.storage.writeFile(stored.location, MODEL_FILE, pyJson(modelJson, { ensureAscii: false }));
     yield this.index.setLabel(stored.header.uuid, label);
-    yield* this.touchSteps(stored.location, stored.header.uuid, true);
+    yield this.touch(stored, true);
     return { ...stored, modelJson, model: { ...stored.model, label } };
   }
 
@@ -109,7 +107,3 @@ export class RecordFiles {
   }
 }
 
-/** The row of a record id, read through the index (a helper for steps). */
-export function* rowSteps(index: Index, recordId: string): Steps<IndexRow | undefined> {
-  return (yield index.get(recordId)) as IndexRow | undefined;
-}

@@ -20,7 +20,7 @@ import { initialFiles } from './initial-files.js';
 import { readStoredSteps } from './read-stored.js';
 import { RecordFiles } from './record-files.js';
 import { newRecord, recordSegments } from './record-model.js';
-import { Relations, relationOf } from './relations.js';
+import { Relations, relatedIdsOf, relationOf } from './relations.js';
 import { RunRecords } from './run-records.js';
 import { bindSlot } from './slot.js';
 
@@ -110,7 +110,7 @@ export class RecordStore implements RecordStorePort {
     const key = { parent_id: slot.parentId, identity_key: identityKey, predicate_key: predicateKey };
     let row = (yield this.index.lookup(key, { orWithoutParent: slot.parentId === this.root.record_id })) as RecordLocation | undefined;
     if (!row && slot.ancestorId !== undefined) {
-      for (const id of yield* this.relations.relatedIdsSteps(slot.ancestorId, RELATIONS.derived.name, false)) {
+      for (const id of yield* relatedIdsOf(this.index, slot.ancestorId, RELATIONS.derived.name, false)) {
         const candidate = (yield this.index.get(id)) as IndexRow | undefined;
         if (candidate && candidate.identity_key === identityKey && candidate.predicate_key === predicateKey && !candidate.hidden) {
           row = candidate;

@@ -1,7 +1,6 @@
 import { edgeLine, edgeLineText, parseEdgeLog, RELATIONS, type EdgeLine, type RelationFn } from '../format/edges.js';
-import { EDGE_LOG_FILE, UPDATED_AT_FILE } from '../format/layout.js';
+import { EDGE_LOG_FILE } from '../format/layout.js';
 import type { StoredRecord } from '../format/record.js';
-import { isoTimestamp } from '../format/timestamp.js';
 import { settle, type MaybePromise, type Steps } from '../kernel/maybe.js';
 import type { Index, IndexRow, RelationRow } from '../ports/index.js';
 import type { Storage } from '../ports/storage.js';
@@ -33,18 +32,12 @@ export class Relations {
    * `inverse` those pointing to it.
    */
   relatedIds(recordId: string, relation: string, inverse = false): MaybePromise<string[]> {
-    return settle(this.relatedIdsSteps(recordId, relation, inverse));
+    return settle(relatedIdsOf(this.index, recordId, relation, inverse));
   }
 
   /** The lines of a record's edge log, each once. */
   edges(stored: StoredRecord): MaybePromise<EdgeLine[]> {
     return settle(this.edgesSteps(stored));
-  }
-
-  /** {@link relatedIds} as steps. */
-  *relatedIdsSteps(recordId: string, relation: string, inverse: boolean): Steps<string[]> {
-    const rows = (yield this.index.relations(recordId, { relation, inverse })) as RelationRow[];
-    return rows.reverse().map((r) => (inverse ? r.record_id : r.related_id));
   }
 
   /** {@link edges} as steps. */
@@ -62,7 +55,7 @@ export class Relations {
     const row = (yield this.index.get(owner)) as IndexRow | undefined;
     if (!row || !((yield this.storage.exists(row.storage_uri)) as boolean)) return;
     yield this.storage.appendFile(row.storage_uri, EDGE_LOG_FILE, edgeLineText(edgeLine(fn, from, to)));
-    yield this.storage.writeFile(row.storage_uri, UPDATED_AT_FILE, isoTimestamp());
+    yield this.files.touchAt(row.storage_uri);
     if (index) yield this.index.relate([{ relation: RELATIONS[fn].name, record_id: from, related_id: to }]);
   }
 
@@ -73,9 +66,9 @@ export class Relations {
     const held = (yield this.index.relations(fromId, { relation })) as RelationRow[];
     if (held.some((r) => r.related_id === toId)) return;
     yield this.storage.appendFile(from.location, EDGE_LOG_FILE, edgeLineText(edgeLine('uses', fromId, toId)));
-    yield* this.files.touchSteps(from.location, fromId, false);
+    yield this.files.touchAt(from.location);
     yield this.storage.appendFile(to.location, EDGE_LOG_FILE, edgeLineText(edgeLine('used_by', fromId, toId)));
-    yield* this.files.touchSteps(to.location, toId, false);
+    yield this.files.touchAt(to.location);
     yield this.index.relate([{ relation, record_id: fromId, related_id: toId }]);
   }
 }
@@ -83,4 +76,13 @@ export class Relations {
 /** An edge line as the index's relation row. */
 export function relationOf(edge: EdgeLine): Pick<RelationRow, 'relation' | 'record_id' | 'related_id'> {
   return { relation: edge.name, record_id: edge.uuid, related_id: edge.related_uuid };
+}
+
+/**
+ * Ids related to a record through a relation, from the index's relation rows, oldest edge first:
+ * those it points to, or with `inverse` those pointing to it (as steps run by `settle`).
+ */
+export function* relatedIdsOf(index: Index, recordId: string, relation: string, inverse: boolean): Steps<string[]> {
+  const rows = (yield index.relations(recordId, { relation, inverse })) as RelationRow[];
+  return rows.reverse().map((r) => (inverse ? r.record_id : r.related_id));
 }
