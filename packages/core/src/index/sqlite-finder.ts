@@ -57,16 +57,12 @@ export class SqliteFinder {
    * finds scan as before.
    */
   private indexConfigPaths(checked: CheckedFindRequest): void {
-    for (const { layer, jsonPath } of configPathsOf(checked)) {
-      const name = `idx_find_${layer}_${createHash('sha256').update(jsonPath).digest('hex').slice(0, 16)}`;
-      if (this.findIndexes.has(name) || this.findIndexes.size >= MAX_FIND_INDEXES) continue;
-      this.findIndexes.add(name);
-      try {
-        this.db.exec(findIndexSql(name, layer, jsonPath));
-      } catch {
-        // read-only, or locked for longer than the busy timeout: the find scans, which is correct
-      }
-    }
+    this.makeIndexes(
+      configPathsOf(checked).map(({ layer, jsonPath }) => {
+        const name = `idx_find_${layer}_${createHash('sha256').update(jsonPath).digest('hex').slice(0, 16)}`;
+        return [name, findIndexSql(name, layer, jsonPath)] as const;
+      }),
+    );
   }
 
   /**
@@ -98,6 +94,7 @@ export class SqliteFinder {
     this.makeIndexes(wanted);
   }
 
+  /** Makes each wanted find index not made yet, while fewer than {@link MAX_FIND_INDEXES} exist. */
   private makeIndexes(wanted: readonly (readonly [name: string, sql: string])[]): void {
     for (const [name, sql] of wanted) {
       if (this.findIndexes.has(name) || this.findIndexes.size >= MAX_FIND_INDEXES) continue;
