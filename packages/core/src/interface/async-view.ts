@@ -2,8 +2,8 @@ import { decodeFile, encodeFile } from '../files/file-codecs.js';
 import type { EdgeLine } from '../format/edges.js';
 import type { StoredRecord } from '../format/record.js';
 import type { RunStatus } from '../format/run-status.js';
-import { InterfaceStateError, MachinableError } from '../kernel/errors.js';
-import type { Handle } from './handle.js';
+import { checkFileName, noFileError } from './file-names.js';
+import { sessionOf, storedOf, type Handle } from './handle.js';
 import type { Session } from './session.js';
 
 /**
@@ -19,7 +19,6 @@ export class AsyncView {
   constructor(
     private readonly handle: Handle,
     private readonly module: string,
-    private readonly checkName: (name: string) => void,
   ) {}
 
   /** `loadFile()`, awaited. */
@@ -28,14 +27,14 @@ export class AsyncView {
     const bytes = slot.stored ? await this.session().store.files.readFile(slot.stored, name) : slot.pending.get(name);
     if (bytes === undefined) {
       if (arguments.length > 1) return fallback as T;
-      throw new MachinableError(`no file '${name}' in ${slot.stored ? slot.stored.location : `${this.module} (not materialized yet)`}; save it with saveFile('${name}', ...) or pass a fallback`);
+      throw noFileError(name, slot.stored ? slot.stored.location : `${this.module} (not materialized yet)`);
     }
     return decodeFile(name, bytes) as T;
   }
 
   /** `saveFile()`, awaited: the name (before materialize) or the record's location of the file. */
   async saveFile(name: string, data: unknown): Promise<string> {
-    this.checkName(name);
+    checkFileName(name);
     const bytes = encodeFile(name, data);
     const { slot } = this.handle;
     if (!slot.stored) {
@@ -119,14 +118,10 @@ export class AsyncView {
   }
 
   private session(): Session {
-    const { session } = this.handle;
-    if (!session) throw new InterfaceStateError(`${this.module} belongs to no project yet: ask for it with get(...), or materialize() it first`);
-    return session;
+    return sessionOf(this.handle, this.module);
   }
 
   private stored(what: string): StoredRecord {
-    const stored = this.handle.slot.stored;
-    if (!stored) throw new InterfaceStateError(`${what} needs a stored record, but ${this.module} is not materialized; call await materialize() (or launch()) first`);
-    return stored;
+    return storedOf(this.handle, this.module, what);
   }
 }

@@ -1,3 +1,5 @@
+import type { StoredRecord } from '../format/record.js';
+import { InterfaceStateError } from '../kernel/errors.js';
 import type { RecordSlot } from '../ports/store.js';
 import { newSlot } from '../store/slot.js';
 import type { Session } from './session.js';
@@ -42,4 +44,17 @@ export async function settleWrites(handle: Handle): Promise<void> {
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
   }
+}
+
+/** The session of a handle; an error naming the fix for an interface that never joined a project (made with `new`, not materialized). */
+export function sessionOf(handle: Handle, module: string): Session {
+  if (!handle.session) throw new InterfaceStateError(`${module} belongs to no project yet: ask for it with get(...), or materialize() it first`);
+  return handle.session;
+}
+
+/** The stored record of a handle; an error naming `what` needs it and the fix when it is not materialized. */
+export function storedOf(handle: Handle, module: string, what: string): StoredRecord {
+  const { stored } = handle.slot;
+  if (!stored) throw new InterfaceStateError(`${what} needs a stored record, but ${module} is not materialized; call await materialize() (or launch()) first`);
+  return stored;
 }

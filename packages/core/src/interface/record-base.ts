@@ -1,19 +1,17 @@
 import type { JsonObject } from '../format/model.js';
 import { decodeFile, encodeFile } from '../files/file-codecs.js';
-import { FORMAT_FILES, RELATED_DIRECTORY } from '../format/layout.js';
 import { predicateKey } from '../format/keys.js';
 import { newRecordId, shortId } from '../format/record-id.js';
 import type { StoredRecord } from '../format/record.js';
-import { CLAIM_FILE, FAILURE_FILE } from '../format/reserved-files.js';
 import { configIdentity } from '../identity/identity.js';
 import { toPlainNumbers, type JsonValue } from '../json/json.js';
-import { InterfaceStateError, MachinableError } from '../kernel/errors.js';
 import { now } from '../kernel/maybe.js';
 import { deepFreeze } from '../config/freeze.js';
 import { ambientSource } from './ambient.js';
 import { AsyncView } from './async-view.js';
 import { Element, resolutionOf } from './element.js';
-import { HANDLE, newHandle, type Handle } from './handle.js';
+import { checkFileName, noFileError } from './file-names.js';
+import { HANDLE, newHandle, sessionOf, storedOf, type Handle } from './handle.js';
 import { isThenable } from '../kernel/thenable.js';
 import type { Session } from './session.js';
 
@@ -99,7 +97,7 @@ export abstract class RecordBase<C extends object = Record<string, unknown>> ext
 
   /** The awaitable forms of the conveniences that read the record now, for a storage that answers asynchronously. */
   get async(): AsyncView {
-    return new AsyncView(this[HANDLE], this.module, checkFileName);
+    return new AsyncView(this[HANDLE], this.module);
   }
 
   /** Hook: extra values (not config) that make runs distinct, e.g. `{ dataset: hashOf(files) }`. */
@@ -196,8 +194,7 @@ export abstract class RecordBase<C extends object = Record<string, unknown>> ext
     const bytes = slot.stored ? now(this.session().store.files.readFile(slot.stored, name), `loadFile('${name}')`, `await run.async.loadFile('${name}')`) : slot.pending.get(name);
     if (bytes === undefined) {
       if (arguments.length > 1) return fallback as T;
-      const where = slot.stored ? this.localDirectory() : `${this.module} (not materialized yet)`;
-      throw new MachinableError(`no file '${name}' in ${where}; save it with saveFile('${name}', ...) or pass a fallback`);
+      throw noFileError(name, slot.stored ? this.localDirectory() : `${this.module} (not materialized yet)`);
     }
     return decodeFile(name, bytes) as T;
   }
@@ -215,9 +212,7 @@ export abstract class RecordBase<C extends object = Record<string, unknown>> ext
 
   /** The session of this interface's project; an error for one that never joined a project (made with `new`, not materialized). */
   protected session(): Session {
-    const { session } = this[HANDLE];
-    if (!session) throw new InterfaceStateError(`${this.module} belongs to no project yet: ask for it with get(...), or materialize() it first`);
-    return session as Session;
+    return sessionOf(this[HANDLE], this.module);
   }
 
   /** The session, joining the current project's first when this interface was made with `new`. */
@@ -231,16 +226,7 @@ export abstract class RecordBase<C extends object = Record<string, unknown>> ext
   }
 
   protected requireMaterialized(what: string): StoredRecord {
-    const stored = this[HANDLE].slot.stored;
-    if (!stored) throw new InterfaceStateError(`${what} needs a stored record, but ${this.module} is not materialized; call await materialize() (or launch()) first`);
-    return stored;
-  }
-}
-
-function checkFileName(name: string): void {
-  const first = name.split('/')[0] ?? '';
-  if (FORMAT_FILES.has(name) || first === RELATED_DIRECTORY || name === FAILURE_FILE || name === CLAIM_FILE) {
-    throw new MachinableError(`'${name}' is kept by machinable for the record itself; save your data under another name`);
+    return storedOf(this[HANDLE], this.module, what);
   }
 }
 
