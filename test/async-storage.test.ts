@@ -85,6 +85,26 @@ describe('storage: an adapter that answers asynchronously', () => {
     delete process.env['COUNT_FILE'];
   });
 
+  it('find() makes a results table of files, status and cached, sorted by a file value, through the storage', async () => {
+    const memory = new MemoryStorage({ async: true });
+    const dir = makeProject({ 'counter.ts': COUNTER });
+    process.env['COUNT_FILE'] = join(dir, 'computed.txt');
+    const opened = project(dir, { config: { storage: () => memory } });
+    await opened.within(async () => {
+      const uuids: string[] = [];
+      for (const seed of [2, 1]) uuids.push((await (await opened.get('counter', { seed })).launch()).uuid);
+      const columns = ['config.seed', 'result.json:seed', 'status', 'cached'];
+      // Newest first without a sort; the file value's order is the other one.
+      assert.deepEqual((await opened.find({ module: 'counter' }).rows(columns)).map((row) => row['result.json:seed']), [1, 2]);
+      assert.deepEqual(await opened.find({ module: 'counter' }).sort('-result.json:seed').rows(columns), [
+        { 'config.seed': 2, 'result.json:seed': 2, status: 'finished', cached: true },
+        { 'config.seed': 1, 'result.json:seed': 1, status: 'finished', cached: true },
+      ]);
+      assert.deepEqual((await opened.find({ module: 'counter' }).sort('status', 'result.json:seed')).items.map((item) => item.record_id), [...uuids].reverse());
+    });
+    delete process.env['COUNT_FILE'];
+  });
+
   it('processes launching one config at once over an asynchronous create() make one record, computed once', async () => {
     const dir = linkPackages(makeProject({ 'counter.ts': COUNTER, 'machinable.config.mjs': ASYNC_FS }));
     const script = `const { project } = await import(${JSON.stringify(CORE_URL)});

@@ -1,6 +1,8 @@
 import { FindRequestError } from '../kernel/errors.js';
+import { isThenable } from '../kernel/thenable.js';
 import type { JsonValue } from '../json/json.js';
 import type { ConfigFilter, ConfigLayerName, ConfigOp, FindRequest, FindResult, IndexRow, IndexSummary, SortSpec } from '../ports/index.js';
+import type { RecordStore } from '../ports/store.js';
 import { checkFindRequest, SORT_COLUMNS } from '../index/find-request.js';
 import { InterfaceCollection } from '../interface/collection.js';
 import type { Interface } from '../interface/interface.js';
@@ -150,10 +152,7 @@ export class FindQuery implements Promise<FindResult> {
    */
   async rows(columns: readonly string[] = ['id', 'module', 'version', 'status', 'created']): Promise<Row[]> {
     const { session, rows } = await this.matches(true);
-    return toRows(
-      rows.map((row) => new RecordView(row, session.store)),
-      { columns },
-    );
+    return toRows(await viewsOf(rows, session.store, columns.map(parseColumn)), { columns });
   }
 
   private async run(): Promise<FindResult> {
@@ -178,10 +177,8 @@ export class FindQuery implements Promise<FindResult> {
     }
     checkFindRequest(request);
     const all = await index.all(request);
-    const keyed = all.map((row) => {
-      const view = new RecordView(row, session.store);
-      return { row, keys: local.map(({ column }) => columnValue(view, column)) };
-    });
+    const sortColumns = local.map(({ column }) => column);
+    const keyed = (await viewsOf(all, session.store, sortColumns)).map((view) => ({ row: view.row, keys: sortColumns.map((column) => columnValue(view, column)) }));
     keyed.sort((a, b) => {
       for (const [i, { ascending }] of local.entries()) {
         const order = compareValues(a.keys[i], b.keys[i]);
@@ -201,6 +198,19 @@ export class FindQuery implements Promise<FindResult> {
   private with(request: FindRequest, local: readonly LocalSort[] = this.#state.local): FindQuery {
     return new FindQuery(request, { ...this.#state, local });
   }
+}
+
+/**
+ * A view of each row that has read what `columns` need: at once with a synchronous storage, else
+ * one record after another (a results table of thousands opens no more files at once than one).
+ */
+async function viewsOf(rows: readonly IndexRow[], store: RecordStore, columns: readonly ColumnSpec[]): Promise<RecordView[]> {
+  const views: RecordView[] = [];
+  for (const row of rows) {
+    const view = RecordView.load(row, store, columns);
+    views.push(isThenable(view) ? await view : view);
+  }
+  return views;
 }
 
 function withoutSort(request: FindRequest): FindRequest {
