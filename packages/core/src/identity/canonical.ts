@@ -1,34 +1,53 @@
-import { deepEqual, isPlainObject, type PlainObject } from '../config/plain.js';
+import { isPlainObject, setEntry, type PlainObject } from '../config/plain.js';
+import { pyEquals } from './py-equals.js';
 
 /**
- * The identifying part of a config: non-identifying fields (dotted `excluded` paths) are dropped,
- * and so, recursively, is every key equal to its default; a nested object left empty that way is
- * dropped too. Keys the defaults do not have (required fields, free-form contents) stay verbatim.
- * Two spellings of one config therefore canonicalise to the same object.
+ * The identifying part of a config, as the reference's `canonical()` computes it (see "Identity:
+ * the reference's Python semantics" in docs/format.md):
+ *
+ * - a key whose dotted path is `excluded` (non-identifying) is dropped;
+ * - a key the defaults have is dropped when its value equals the default by Python's `==`
+ *   (`pyEquals`: `true == 1 == 1.0`); when both are objects it is canonicalised against the
+ *   default recursively and dropped if nothing is left;
+ * - a key the defaults do not have is kept verbatim, unless exclusions reach under it and it is
+ *   an object: then it is canonicalised against `{}` and dropped if that leaves it empty;
+ * - so an exclusion under a default that is not an object (`null`, a number) does not apply: the
+ *   value differs from that default and is kept verbatim.
+ *
+ * Keys are ordinary keys (`__proto__` included: it is stored as an own key, never as a prototype).
  *
  * @example
  * canonicalConfig({ lr: 0.1, seed: 1 }, { lr: 0.1 }, []); // { seed: 1 }
+ * canonicalConfig({ flag: 1 }, { flag: true }, []); // {}
  */
 export function canonicalConfig(resolved: PlainObject, defaults: PlainObject, excluded: readonly string[]): PlainObject {
-  return canonicalLevel(resolved, defaults, new Set(excluded), '');
-}
-
-function canonicalLevel(config: PlainObject, defaults: PlainObject, excluded: ReadonlySet<string>, prefix: string): PlainObject {
   const out: PlainObject = {};
-  for (const [key, value] of Object.entries(config)) {
-    const path = prefix + key;
-    if (excluded.has(path)) continue;
+  for (const key of Object.keys(resolved)) {
+    if (excluded.includes(key)) continue;
+    const value = resolved[key];
+    const nested = nestedExclusions(excluded, key);
     if (Object.prototype.hasOwnProperty.call(defaults, key)) {
       const fallback = defaults[key];
       if (isPlainObject(value) && isPlainObject(fallback)) {
-        const nested = canonicalLevel(value, fallback, excluded, `${path}.`);
-        if (Object.keys(nested).length > 0) out[key] = nested;
+        const sub = canonicalConfig(value, fallback, nested);
+        if (Object.keys(sub).length > 0) setEntry(out, key, sub);
         continue;
       }
-      if (deepEqual(value, fallback)) continue;
+      if (pyEquals(value, fallback)) continue;
+    } else if (nested.length > 0 && isPlainObject(value)) {
+      const sub = canonicalConfig(value, {}, nested);
+      if (Object.keys(sub).length > 0) setEntry(out, key, sub);
+      continue;
     }
-    // Kept verbatim, yet a required or nullable nested config still has non-identifying fields.
-    out[key] = isPlainObject(value) ? canonicalLevel(value, {}, excluded, `${path}.`) : value;
+    setEntry(out, key, value);
   }
+  return out;
+}
+
+/** The exclusions below `key`, relative to it: `data.uri` under `data` is `uri`. */
+function nestedExclusions(excluded: readonly string[], key: string): string[] {
+  const prefix = `${key}.`;
+  const out: string[] = [];
+  for (const path of excluded) if (path.startsWith(prefix)) out.push(path.slice(prefix.length));
   return out;
 }

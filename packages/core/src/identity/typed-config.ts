@@ -1,4 +1,4 @@
-import { isPlainObject, type PlainObject } from '../config/plain.js';
+import { isPlainObject, setEntry, type PlainObject } from '../config/plain.js';
 import { compileSchema, type ConfigSchema } from '../config/schema.js';
 import type { ValueType } from '../config/value-type.js';
 import { PyFloat } from '../json/py-float.js';
@@ -12,10 +12,10 @@ import { PyFloat } from '../json/py-float.js';
 export function typedConfig(config: PlainObject, schema: ConfigSchema): PlainObject {
   const out: PlainObject = {};
   for (const [key, field] of schema.fields) {
-    if (Object.prototype.hasOwnProperty.call(config, key)) out[key] = typed(config[key], field.type);
+    if (Object.prototype.hasOwnProperty.call(config, key)) setEntry(out, key, typed(config[key], field.type));
   }
   for (const [key, value] of Object.entries(config)) {
-    if (!schema.fields.has(key)) out[key] = value;
+    if (!schema.fields.has(key)) setEntry(out, key, value);
   }
   return out;
 }
@@ -31,7 +31,7 @@ function typed(value: unknown, type: ValueType): unknown {
     case 'record': {
       if (!isPlainObject(value)) return value;
       const out: PlainObject = {};
-      for (const [k, v] of Object.entries(value)) out[k] = typed(v, type.of);
+      for (const [k, v] of Object.entries(value)) setEntry(out, k, typed(v, type.of));
       return out;
     }
     default:
