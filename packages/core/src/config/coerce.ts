@@ -1,5 +1,5 @@
 import { classTransformer } from './class-transformer.js';
-import { isPlainObject, type PlainObject } from './plain.js';
+import { isPlainObject, setEntry, type PlainObject } from './plain.js';
 import type { ValueType } from './value-type.js';
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
@@ -27,7 +27,7 @@ export function coerce(value: unknown, type: ValueType): unknown {
     case 'record': {
       if (!isPlainObject(value)) return value;
       const out: PlainObject = {};
-      for (const [key, item] of Object.entries(value)) out[key] = coerce(item, type.of);
+      for (const [key, item] of Object.entries(value)) setEntry(out, key, coerce(item, type.of));
       return out;
     }
   }

@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../kernel/errors.js';
 import { parseCall, type Call } from './literal.js';
 import { metadata } from './metadata.js';
-import { joinPath } from './plain.js';
+import { joinPath, setEntry } from './plain.js';
 
 /**
  * Replaces every config value of the form `"name(args)"`, where `name` is a `@ConfigMethod()` of
@@ -72,7 +72,7 @@ export function evaluateConfigMethods(config: Record<string, unknown>, host: obj
     if (Array.isArray(resolved)) return resolved.map((item, i) => walk(item, joinPath(path, i)));
     if (resolved !== null && typeof resolved === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(resolved)) out[k] = walk(v, joinPath(path, k));
+      for (const [k, v] of Object.entries(resolved)) setEntry(out, k, walk(v, joinPath(path, k)));
       return out;
     }
     return resolved;

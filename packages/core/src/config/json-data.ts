@@ -10,7 +10,9 @@ export const MAX_CONFIG_DEPTH = 64;
  * is JSON data (plain objects, arrays, strings, finite numbers, booleans, null; and `@Config()`
  * instances), so nothing a JSON round trip would drop or change gets in silently: a `Date`, a
  * `Map` or `Set`, a function, a class instance, a sparse array or `undefined` in an array,
- * NaN or Infinity, a cycle, or nesting deeper than {@link MAX_CONFIG_DEPTH} levels.
+ * NaN or Infinity, a cycle, nesting deeper than {@link MAX_CONFIG_DEPTH} levels, a Symbol key, or
+ * a string (value or key) holding a lone UTF-16 surrogate, which UTF-8 stores as U+FFFD: the
+ * stored config would no longer be the one its identity was hashed from.
  *
  * @example
  * jsonDataIssues({ when: new Date() }, ''); // [{ path: 'when', message: "'when' is a Date; ..." }]
@@ -21,6 +23,15 @@ export function jsonDataIssues(value: unknown, path: string): ConfigIssue[] {
   return issues;
 }
 
+/** A UTF-16 surrogate not part of a pair (with the `u` flag a pair is one code point, so it never matches). */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+function loneSurrogate(text: string): string {
+  const at = text.search(LONE_SURROGATE);
+  const unit = text.charCodeAt(at).toString(16).toUpperCase();
+  return `holds a lone UTF-16 surrogate (\\u${unit} at index ${at}), which UTF-8 cannot store: model.json would hold U+FFFD instead, no longer the text its identity was hashed from`;
+}
+
 function visit(value: unknown, path: string, depth: number, ancestors: Set<object>, issues: ConfigIssue[]): void {
   const at = path || 'the config';
   const issue = (message: string): void => {
@@ -28,6 +39,8 @@ function visit(value: unknown, path: string, depth: number, ancestors: Set<objec
   };
   switch (typeof value) {
     case 'string':
+      if (LONE_SURROGATE.test(value)) issue(`${loneSurrogate(value)}; fix the string (it is not valid Unicode text)`);
+      return;
     case 'boolean':
     case 'bigint':
     case 'undefined':
@@ -64,7 +77,16 @@ function visit(value: unknown, path: string, depth: number, ancestors: Set<objec
       else visit(object[i], item, depth + 1, ancestors, issues);
     }
   } else if (isPlainObject(object) || metadata.configOptions(object.constructor) !== undefined) {
-    for (const [key, child] of Object.entries(object)) visit(child, joinPath(path, key), depth + 1, ancestors, issues);
+    if (isPlainObject(object)) {
+      for (const symbol of Object.getOwnPropertySymbols(object)) {
+        issue(`has the Symbol key ${String(symbol)}, which JSON has no form for (it would be dropped); use a string key`);
+      }
+    }
+    for (const [key, child] of Object.entries(object)) {
+      const at = joinPath(path, key);
+      if (LONE_SURROGATE.test(key)) issues.push({ code: 'type', path: at, message: `the key '${at}' ${loneSurrogate(key)}; rename the key (it is not valid Unicode text)` });
+      visit(child, at, depth + 1, ancestors, issues);
+    }
   } else {
     issue(`is an instance of ${object.constructor?.name ?? 'a class'}; config values are JSON data: use a plain object, or declare a @Config() class for it`);
   }

@@ -3,6 +3,7 @@
  * `name(lr=3e-4, layers=[1, 2], tag='a,b')`. Values are JSON-ish literals: numbers, quoted
  * strings, true/false (or True/False), null (or None), lists, objects; a bare word is a string.
  */
+import { setEntry } from './plain.js';
 
 export interface Call {
   readonly name: string;
@@ -27,7 +28,11 @@ export function parseCall(text: string): Call | undefined {
     const value = parser.value();
     if (keyword !== undefined) {
       kwargs ??= {};
-      kwargs[keyword] = value;
+      // Python refuses `f(lr=0.5, lr=0.6)` ("keyword argument repeated"), and so does this.
+      if (Object.prototype.hasOwnProperty.call(kwargs, keyword)) {
+        throw new SyntaxError(`keyword argument '${keyword}' is repeated in '${text}'; give each keyword once`);
+      }
+      setEntry(kwargs, keyword, value);
     } else if (kwargs) {
       throw new SyntaxError(`positional argument after keyword arguments in '${text}'`);
     } else {
@@ -124,7 +129,7 @@ class Parser {
       this.skip();
       if (this.text[this.pos] !== ':' && this.text[this.pos] !== '=') throw this.error("':'");
       this.pos += 1;
-      out[key] = this.value();
+      setEntry(out, key, this.value());
     } while (this.comma() && !this.peek('}'));
     this.expect('}');
     return out;

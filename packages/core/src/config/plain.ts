@@ -17,6 +17,14 @@ export function setEntry(object: PlainObject, key: string, value: unknown): void
   else object[key] = value;
 }
 
+/** `object[key]` if it is the object's own entry; undefined for an inherited one (`toString`, `__proto__`). */
+export function ownValue(object: PlainObject, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+}
+
+/** The config keys a config class cannot hold as its own (they name parts of every object). */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
  * Deep copy of plain data (plain objects, arrays, primitives). Other objects (class instances,
  * dates) are kept by reference, so validation sees them as they are instead of as a lookalike.

@@ -2,12 +2,13 @@ import { ConfigurationError } from '../kernel/errors.js';
 import { evaluateConfigMethods } from './config-methods.js';
 import { configToPlain, plainToConfig } from './instance.js';
 import { deepMerge } from './layers.js';
+import { keepProtoKeys } from './proto-keys.js';
 import type { ConfigClass } from './metadata.js';
 import { clonePlain, type PlainObject } from './plain.js';
 import { compileDeep, type ConfigSchema } from './schema.js';
 import type { ConfigIssue } from '../kernel/errors.js';
 import { jsonDataIssues } from './json-data.js';
-import { unknownKeys, validateConfig } from './validate.js';
+import { isReservedKeyIssue, unknownKeys, validateConfig } from './validate.js';
 import { expandVersion, normalizeVersion, type VersionItem, type VersionSpec } from './version.js';
 
 /** Everything resolution produced; `model.json` stores the layers, identity hashes `resolved`. */
@@ -53,10 +54,12 @@ export function resolveConfig<C extends object>(
   // Keys are checked on the plain input: class-transformer drops a key named like an Object
   // member (`toString`, `valueOf`) before the instance could be checked.
   const unknown = unknownKeys(merged, schema, '');
+  const reserved = unknown.filter(isReservedKeyIssue);
+  if (reserved.length > 0) throw new ConfigurationError(reserved, schema.name);
 
   // Coerce first so config methods read typed values, then again to coerce what they computed.
   let instance = plainToConfig(configClass, schema, merged);
-  const coerced = configToPlain(instance, schema);
+  const coerced = keepProtoKeys(configToPlain(instance, schema), instance, schema);
   const computed = evaluateConfigMethods(coerced, host);
   if (computed !== coerced) {
     const computedIssues = jsonDataIssues(computed, '');
@@ -75,7 +78,7 @@ export function resolveConfig<C extends object>(
     layers,
     // Without computed values the instance is the one `coerced` was read from (validation only
     // reads it): reading it again would give the same plain data.
-    resolved: computed === coerced ? coerced : configToPlain(instance, schema),
+    resolved: computed === coerced ? coerced : keepProtoKeys(configToPlain(instance, schema), instance, schema),
   };
 }
 

@@ -2,7 +2,7 @@ import type { ValidationError } from 'class-validator';
 import type { ConfigIssue } from '../kernel/errors.js';
 import { requireDependency } from '../kernel/require-dependency.js';
 import { compileSchema, compiledSchemaOf, registerValidationRules, type ConfigSchema } from './schema.js';
-import { isPlainObject, joinPath, showValue } from './plain.js';
+import { isPlainObject, joinPath, RESERVED_KEYS, showValue } from './plain.js';
 import { closest } from './suggest.js';
 import { describeType, type ValueType } from './value-type.js';
 
@@ -63,7 +63,8 @@ export function unknownKeys(plain: unknown, schema: ConfigSchema, path: string):
   for (const [key, value] of Object.entries(plain)) {
     const field = schema.fields.get(key);
     if (!field) {
-      if (schema.extra === 'forbid') issues.push(unknownKeyIssue(joinPath(path, key), key, schema));
+      if (RESERVED_KEYS.has(key)) issues.push(reservedKeyIssue(joinPath(path, key), key, schema));
+      else if (schema.extra === 'forbid') issues.push(unknownKeyIssue(joinPath(path, key), key, schema));
       continue;
     }
     issues.push(...unknownKeysOfType(value, field.type, joinPath(path, key)));
@@ -128,6 +129,28 @@ function fromValidationError(error: ValidationError, schema: ConfigSchema, paren
     }
   }
   return issues;
+}
+
+const reservedIssues = new WeakSet<ConfigIssue>();
+
+/**
+ * Whether an issue of `unknownKeys` is a reserved key (`__proto__`, `constructor`, `prototype`) at
+ * a config level: no config instance can be built with one, so it is refused before one is.
+ */
+export function isReservedKeyIssue(issue: ConfigIssue): boolean {
+  return reservedIssues.has(issue);
+}
+
+function reservedKeyIssue(path: string, key: string, schema: ConfigSchema): ConfigIssue {
+  const issue: ConfigIssue = {
+    code: 'unknown-key',
+    path,
+    message:
+      `'${path}' cannot be a key of ${schema.name}: ${[...RESERVED_KEYS].join(', ')} are reserved (they name parts of every ` +
+      `object, so no config class holds them). Rename the key, or keep such keys inside a free-form field (@Field({ type: 'json' }))`,
+  };
+  reservedIssues.add(issue);
+  return issue;
 }
 
 function unknownKeyIssue(path: string, key: string, schema: ConfigSchema): ConfigIssue {

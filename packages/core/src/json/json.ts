@@ -412,7 +412,10 @@ export function toPlainNumbers<T>(value: T): T {
   if (Array.isArray(value)) return value.map(toPlainNumbers) as T;
   if (value !== null && typeof value === 'object' && isPlain(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toPlainNumbers(v);
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '__proto__') Object.defineProperty(out, k, { value: toPlainNumbers(v), enumerable: true, writable: true, configurable: true });
+      else out[k] = toPlainNumbers(v);
+    }
     return out as T;
   }
   return value;
