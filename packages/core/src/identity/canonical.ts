@@ -25,19 +25,21 @@ export function canonicalConfig(resolved: PlainObject, defaults: PlainObject, ex
   for (const key of Object.keys(resolved)) {
     if (excluded.includes(key)) continue;
     const value = resolved[key];
-    const nested = nestedExclusions(excluded, key);
     if (Object.prototype.hasOwnProperty.call(defaults, key)) {
       const fallback = defaults[key];
       if (isPlainObject(value) && isPlainObject(fallback)) {
-        const sub = canonicalConfig(value, fallback, nested);
+        const sub = canonicalConfig(value, fallback, nestedExclusions(excluded, key));
         if (Object.keys(sub).length > 0) setEntry(out, key, sub);
         continue;
       }
       if (pyEquals(value, fallback)) continue;
-    } else if (nested.length > 0 && isPlainObject(value)) {
-      const sub = canonicalConfig(value, {}, nested);
-      if (Object.keys(sub).length > 0) setEntry(out, key, sub);
-      continue;
+    } else if (isPlainObject(value)) {
+      const nested = nestedExclusions(excluded, key);
+      if (nested.length > 0) {
+        const sub = canonicalConfig(value, {}, nested);
+        if (Object.keys(sub).length > 0) setEntry(out, key, sub);
+        continue;
+      }
     }
     setEntry(out, key, value);
   }
@@ -46,6 +48,7 @@ export function canonicalConfig(resolved: PlainObject, defaults: PlainObject, ex
 
 /** The exclusions below `key`, relative to it: `data.uri` under `data` is `uri`. */
 function nestedExclusions(excluded: readonly string[], key: string): string[] {
+  if (excluded.length === 0) return [];
   const prefix = `${key}.`;
   const out: string[] = [];
   for (const path of excluded) if (path.startsWith(prefix)) out.push(path.slice(prefix.length));
