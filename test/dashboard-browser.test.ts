@@ -217,8 +217,12 @@ describe('dashboard in Chromium', { skip, timeout: 10 * 60_000 }, () => {
   it('launches a run from the page when the server allows it', async () => {
     const launching = await serve({ directory: dir, port: 0, allowLaunch: true, pollInterval: 100 });
     try {
-      const { items } = (await request(launching.url, '/v1/interfaces/search', { body: { module: 'slow', config: { filters: [{ path: 'name', op: 'eq', value: 'clicked' }] } } })).json<{ items: { id: string }[] }>();
+      const { items } = (await request(launching.url, '/v1/interfaces/search', { headers: { authorization: `Bearer ${launching.token}` }, body: { module: 'slow', config: { filters: [{ path: 'name', op: 'eq', value: 'clicked' }] } } })).json<{ items: { id: string }[] }>();
       const id = items[0]!.id;
+      // A server that launches asks for its token: the printed address sets the cookie (then the run
+      // page is opened as a new document, not as a change of the hash of the one the address opened).
+      await page.goto(launching.openUrl);
+      await page.goto('about:blank');
       await page.goto(`${launching.url}/#/run/${id}`);
       await page.waitForSelector('.run-page');
       assert.match(await page.locator('.run-page h2').innerText(), /pending/);
@@ -236,8 +240,12 @@ describe('dashboard in Chromium', { skip, timeout: 10 * 60_000 }, () => {
     const launching = await serve({ directory: dir, port: 0, allowLaunch: true, pollInterval: 100 });
     const readOnly = await serve({ directory: dir, port: 0, pollInterval: 100 });
     try {
-      const { items } = (await request(launching.url, '/v1/interfaces/search', { body: { module: 'slow', config: { filters: [{ path: 'name', op: 'eq', value: 'stopped' }] } } })).json<{ items: { id: string }[] }>();
+      const { items } = (await request(launching.url, '/v1/interfaces/search', { headers: { authorization: `Bearer ${launching.token}` }, body: { module: 'slow', config: { filters: [{ path: 'name', op: 'eq', value: 'stopped' }] } } })).json<{ items: { id: string }[] }>();
       const id = items[0]!.id;
+      // A server that launches asks for its token: the printed address sets the cookie (then the run
+      // page is opened as a new document, not as a change of the hash of the one the address opened).
+      await page.goto(launching.openUrl);
+      await page.goto('about:blank');
       await page.goto(`${launching.url}/#/run/${id}`);
       await page.waitForSelector('.run-page');
       assert.equal(await page.locator('button.cancel').count(), 0, 'no Cancel before there is a run');

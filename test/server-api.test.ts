@@ -418,24 +418,24 @@ describe('server API: launching, with allowLaunch', { timeout: 5 * 60_000 }, () 
     const server = await serve({ directory: dir, port: 0, allowLaunch: true });
     try {
       assert.equal(server.readOnly, false);
-      const answer = await request(server.url, '/v1/executions', { body: { interfaces: [{ target: 'train', version: [{ lr: 0.3, seed: 4 }] }] } });
+      const answer = await asked(server, '/v1/executions', { body: { interfaces: [{ target: 'train', version: [{ lr: 0.3, seed: 4 }] }] } });
       assert.equal(answer.status, 200, answer.text());
       const run = answer.json<ExecutionInfo>();
       assert.ok(run.uuid && run.parent_uuid);
       const finished = await poll(async () => {
-        const info = (await request(server.url, `/v1/executions/${run.uuid}`)).json<ExecutionInfo>();
+        const info = (await asked(server, `/v1/executions/${run.uuid}`)).json<ExecutionInfo>();
         return info.status === 'finished' && info;
       }, 'the launched run to finish');
       assert.equal(finished.is_finished, true);
-      const page = (await request(server.url, `/v1/interfaces/${run.parent_uuid}`)).json<RecordPage>();
+      const page = (await asked(server, `/v1/interfaces/${run.parent_uuid}`)).json<RecordPage>();
       assert.deepEqual(page.config, { lr: 0.3, seed: 4, optimizer: { name: 'sgd', momentum: 0 } });
       assert.equal(page.cached, true);
-      const again = (await request(server.url, '/v1/executions', { body: { interfaces: [{ target: 'train', version: [{ lr: 0.3, seed: 4 }] }] } })).json<{ cached: boolean }>();
+      const again = (await asked(server, '/v1/executions', { body: { interfaces: [{ target: 'train', version: [{ lr: 0.3, seed: 4 }] }] } })).json<{ cached: boolean }>();
       assert.equal(again.cached, true, 'launching a computed run again is a cached no-op');
       for (const body of [{}, { interfaces: [] }, { interfaces: [{ target: 1 }] }, { interfaces: [{ target: 'train', context: [{ target: 'scope' }] }] }]) {
-        assert.equal((await request(server.url, '/v1/executions', { body })).status, 400, JSON.stringify(body));
+        assert.equal((await asked(server, '/v1/executions', { body })).status, 400, JSON.stringify(body));
       }
-      const unknown = await request(server.url, '/v1/executions', { body: { interfaces: [{ target: 'nosuchmodule' }] } });
+      const unknown = await asked(server, '/v1/executions', { body: { interfaces: [{ target: 'nosuchmodule' }] } });
       assert.equal(unknown.status, 400);
     } finally {
       await server.close();
@@ -446,33 +446,33 @@ describe('server API: launching, with allowLaunch', { timeout: 5 * 60_000 }, () 
     const dir = await sweepProject(false);
     const server = await serve({ directory: dir, port: 0, allowLaunch: true });
     try {
-      const answer = await request(server.url, '/v1/executions', { body: { interfaces: [{ target: 'slow', version: [{ name: 'to-cancel' }] }] } });
+      const answer = await asked(server, '/v1/executions', { body: { interfaces: [{ target: 'slow', version: [{ name: 'to-cancel' }] }] } });
       assert.equal(answer.status, 200, answer.text());
       const run = answer.json<ExecutionInfo>();
-      await poll(async () => (await request(server.url, `/v1/executions/${run.uuid}`)).json<ExecutionInfo>().status === 'live', 'the launched run to go live');
+      await poll(async () => (await asked(server, `/v1/executions/${run.uuid}`)).json<ExecutionInfo>().status === 'live', 'the launched run to go live');
       const pid = JSON.parse(readFileSync(join(recordDirectory(dir, run.uuid), 'host.json'), 'utf8')).pid as number;
 
-      const cancelled = await request(server.url, `/v1/executions/${run.uuid}/cancel`, { method: 'POST' });
+      const cancelled = await asked(server, `/v1/executions/${run.uuid}/cancel`, { method: 'POST' });
       assert.equal(cancelled.status, 204, cancelled.text());
       assert.equal(cancelled.text(), '');
-      const info = (await request(server.url, `/v1/executions/${run.uuid}`)).json<ExecutionInfo>();
+      const info = (await asked(server, `/v1/executions/${run.uuid}`)).json<ExecutionInfo>();
       assert.equal(info.status, 'cancelled');
       assert.notEqual(info.finished_at, null);
       await poll(async () => !alive(pid), 'the process computing the run to end');
-      const page = (await request(server.url, `/v1/interfaces/${run.parent_uuid}`)).json<RecordPage>();
+      const page = (await asked(server, `/v1/interfaces/${run.parent_uuid}`)).json<RecordPage>();
       assert.equal(page.status, 'cancelled');
       assert.equal(page.lifecycle, 'failed', "the reference's words have no cancelled");
-      assert.equal((await request(server.url, `/v1/executions/${run.uuid}/cancel`, { method: 'POST' })).status, 204, 'cancelling again does nothing');
+      assert.equal((await asked(server, `/v1/executions/${run.uuid}/cancel`, { method: 'POST' })).status, 204, 'cancelling again does nothing');
 
-      const done = (await request(server.url, '/v1/executions', { body: { interfaces: [{ target: 'train', version: [{ lr: 0.7 }] }] } })).json<ExecutionInfo>();
-      await poll(async () => (await request(server.url, `/v1/executions/${done.uuid}`)).json<ExecutionInfo>().status === 'finished', 'a run to finish');
-      const finished = await request(server.url, `/v1/executions/${done.uuid}/cancel`, { method: 'POST' });
+      const done = (await asked(server, '/v1/executions', { body: { interfaces: [{ target: 'train', version: [{ lr: 0.7 }] }] } })).json<ExecutionInfo>();
+      await poll(async () => (await asked(server, `/v1/executions/${done.uuid}`)).json<ExecutionInfo>().status === 'finished', 'a run to finish');
+      const finished = await asked(server, `/v1/executions/${done.uuid}/cancel`, { method: 'POST' });
       assert.equal(finished.status, 409);
       assert.match(finished.json<{ detail: string }>().detail, new RegExp(`run record ${done.uuid} has finished .*nothing to cancel`));
-      const unknown = await request(server.url, '/v1/executions/nosuchrecord/cancel', { method: 'POST' });
+      const unknown = await asked(server, '/v1/executions/nosuchrecord/cancel', { method: 'POST' });
       assert.equal(unknown.status, 404);
       assert.match(unknown.json<{ detail: string }>().detail, /^Execution not found: no record 'nosuchrecord'/);
-      const notRun = await request(server.url, `/v1/executions/${done.parent_uuid}/cancel`, { method: 'POST' });
+      const notRun = await asked(server, `/v1/executions/${done.parent_uuid}/cancel`, { method: 'POST' });
       assert.equal(notRun.status, 404);
       assert.match(notRun.json<{ detail: string }>().detail, /is a train record, not a run record/);
     } finally {
@@ -496,4 +496,9 @@ function recordDirectory(dir: string, id: string): string {
   const found = recordsOnDisk(dir).find((record) => record.uuid === id);
   assert.ok(found, `record ${id} on disk`);
   return found.directory;
+}
+
+/** A request to a server with its token (a server that launches runs asks for it, loopback too). */
+function asked(server: RunningServer, path: string, options: Parameters<typeof request>[2] = {}): ReturnType<typeof request> {
+  return request(server.url, path, { ...options, headers: { authorization: `Bearer ${server.token}`, ...options?.headers } });
 }

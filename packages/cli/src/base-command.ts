@@ -1,6 +1,7 @@
 import { Command, Flags } from '@oclif/core';
 import type { Project } from '@machinable/core';
 import { CheckFailedError, UsageError, RunFailedError } from './errors.js';
+import { visible } from './visible.js';
 
 /**
  * What every machinable command shares: a `--debug` flag, errors printed as one line on stderr
@@ -34,7 +35,7 @@ export abstract class MachinableCommand extends Command {
   protected override async catch(error: Error & { oclif?: unknown }): Promise<unknown> {
     // oclif's own errors (bad flags, this.exit()) already print and exit as oclif intends.
     if (error.oclif !== undefined) return super.catch(error);
-    process.stderr.write(`${this.argv.includes('--debug') ? withStack(error) : errorLine(error)}\n`);
+    process.stderr.write(`${this.argv.includes('--debug') ? withStack(error) : visible(errorLine(error))}\n`);
     this.exit(1);
   }
 }

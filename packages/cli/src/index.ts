@@ -5,3 +5,5 @@
 export { toCli, versionTokens, shellQuote, renderLiteral } from './to-cli.js';
 export { parseGetArgs, typedVersion, LITERAL_START, type GetRequest, type GetAction, type ModuleRequest, type LiteralParsers, type TypeAt } from './get-args.js';
 export { UsageError, RunFailedError } from './errors.js';
+export { visible } from './visible.js';
+export { formatTable } from './table.js';

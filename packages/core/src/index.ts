@@ -103,8 +103,8 @@ export type { ModuleSource, Instantiate } from './ports/module-source.js';
 export { settle, wait, whenDone, now, type MaybePromise, type Steps } from './kernel/maybe.js';
 export { rowOf, ingestItem, type RowSource } from './store/index-row.js';
 export { currentUser, thisHost } from './kernel/host.js';
-export { checkFindRequest, CONFIG_LAYERS, CONFIG_OPS, SORT_COLUMNS, type CheckedFindRequest } from './index/find-request.js';
-export { buildFindSql, pyStr, type SqlParam, type FindSql } from './index/find-sql.js';
+export { checkFindRequest, CONFIG_LAYERS, CONFIG_OPS, FIND_LIMITS, SORT_COLUMNS, type CheckedFindRequest } from './index/find-request.js';
+export { buildFindSql, escapeLike, findFailure, pyStr, type SqlParam, type FindSql } from './index/find-sql.js';
 export { IndexAccessError } from './index/sqlite-errors.js';
 
 // the store: records of one storage and its index
@@ -148,7 +148,7 @@ export { SweepProgress, progressMode, type ProgressMode, type RunProgress, type 
 // finding runs: the reference's find algebra over the index, a builder, results tables
 export { FindQuery, type WhereOperator } from './find/find.js';
 export { GetQuery } from './find/get-query.js';
-export { parseWhere, WHERE_OPERATORS, type WhereClause } from './find/where.js';
+export { parseWhere, whereOperator, WHERE_OPERATORS, type WhereClause } from './find/where.js';
 export { RecordView } from './find/record-view.js';
 
 // record files: saveFile/loadFile codecs by extension

@@ -1035,10 +1035,10 @@ describe('index: find', () => {
     assert.equal(letters(index, filter('epochs', 'in', [])), '');
   });
 
-  it("matches substrings with contains, as LIKE '%value%': unescaped, case-insensitive for ASCII, numbers as text", () => {
+  it("matches substrings with contains, as LIKE '%value%': escaped, case-insensitive for ASCII, numbers as text; like takes a pattern", () => {
     assert.equal(letters(index, filter('name', 'contains', 'amm')), 'C');
     assert.equal(letters(index, filter('name', 'contains', 'lph')), 'DA', 'LIKE ignores ASCII case');
-    assert.equal(letters(index, filter('name', 'contains', 'a%a')), 'DCA', '% in the value is a wildcard');
+    assert.equal(letters(index, filter('name', 'like', '%a%a%')), 'DCA', '% in a like pattern is a wildcard');
     assert.equal(letters(index, filter('epochs', 'contains', 2)), 'B');
   });
 
@@ -1132,7 +1132,7 @@ describe('index: find', () => {
     ['a filter that is not an object', { config: { filters: ['lr'] } }, 'config.filters[0]'],
     ['an unknown filter key', { config: { filters: [{ path: 'lr', vale: 1 }] } }, 'config.filters[0].vale', /did you mean 'value'/],
     ['a filter without a path', { config: { filters: [{ op: 'eq', value: 1 }] } }, 'config.filters[0].path', /required/],
-    ['an unknown operator', { config: { filters: [{ path: 'lr', op: 'like' }] } }, 'config.filters[0].op', /eq, ne, lt, lte, gt, gte, in, contains/],
+    ['an unknown operator', { config: { filters: [{ path: 'lr', op: 'ilike' }] } }, 'config.filters[0].op', /eq, ne, lt, lte, gt, gte, in, contains, like/],
     ['a malformed path segment', { config: { filters: [{ path: 'lr', value: 1 }, { path: 'a.b c' }] } }, 'config.filters[1].path', /invalid path segment 'b c'/],
     ['a path SQLite cannot read', { config: { filters: [{ path: 'layers[x]' }] } }, 'config.filters[0].path', /'layers\[x\]'.*SQLite cannot read it/],
     ['a value that is not JSON data', { config: { filters: [{ path: 'lr', value: new Date(0) }] } }, 'config.filters[0].value', /JSON data/],

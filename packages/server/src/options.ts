@@ -20,11 +20,12 @@ export interface ServeOptions {
   /** Address to bind (default 127.0.0.1). Any other than a loopback address requires the token. */
   readonly host?: string;
   /**
-   * The access token. Made at random when the host is not a loopback address (required then);
-   * on a loopback address the server asks for none unless one is given here.
+   * The access token. Made at random when the host is not a loopback address, or when the server
+   * launches runs (`allowLaunch`): any user of the machine reaches a loopback port. Otherwise, on a
+   * loopback address, the server asks for none unless one is given here.
    */
   readonly token?: string;
-  /** Lets the page launch runs (`POST /v1/executions`); default false: read-only. */
+  /** Lets the page launch runs (`POST /v1/executions`); default false: read-only. Makes the server ask for a token, loopback too. */
   readonly allowLaunch?: boolean;
   /** How often the live feed polls the index and the open runs' markers, in ms (default 1000). */
   readonly pollInterval?: number;

@@ -31,8 +31,9 @@ export interface RunningServer {
 
 /**
  * Serves a project's store: the JSON API and the dashboard. Binds 127.0.0.1:8000 unless told
- * otherwise; any address other than a loopback one gets a random token (printed once by the CLI)
- * that every request must offer. Read-only unless `allowLaunch`. Viewing never writes a record.
+ * otherwise; any address other than a loopback one, and any server that launches runs
+ * (`allowLaunch`, loopback too), gets a random token (printed once by the CLI) that every request
+ * must offer. Read-only unless `allowLaunch`. Viewing never writes a record.
  *
  * @example
  * const server = await serve({ directory: './research', port: 0 });
@@ -43,7 +44,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const host = options.host ?? DEFAULT_HOST;
   const port = options.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServerError(`port ${port} is not a TCP port; give 0 to 65535 (0 picks a free one)`);
-  const token = options.token ?? (isLoopback(host) ? undefined : newToken());
+  // A server that launches runs asks for a token even on loopback: any user of this machine
+  // reaches a loopback port, and launching runs code as the user who started the server.
+  const token = options.token ?? (isLoopback(host) && options.allowLaunch !== true ? undefined : newToken());
   const project = new Project(options.directory ?? process.cwd(), { storage: options.storage, index: options.index, config: options.config });
   // Everything is read through the session's store: the storage and index the project declares.
   const { store } = await project.session();

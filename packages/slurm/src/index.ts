@@ -8,7 +8,7 @@ export { SlurmConfig } from './slurm-config.js';
 export { SlurmError } from './errors.js';
 export { slurmScheduler } from './scheduler.js';
 export { plugin, slurm } from './plugin.js';
-export { sbatchOptions, optionName, type SbatchOptions, type ResourceLayer } from './sbatch-options.js';
+export { sbatchOptions, optionName, sbatchWord, expressible, type SbatchOptions, type ResourceLayer } from './sbatch-options.js';
 export { batchScript, shellQuote, type BatchScript, type BatchScriptSpec } from './sbatch-script.js';
 export { readJobFile, jobIdAt, SLURM_JOB_FILE, SLURM_SCRIPT_FILE, type SlurmJobFile } from './job-file.js';
 export { jobStates, isJobActive, type JobState } from './commands.js';

@@ -67,7 +67,10 @@ export function sbatchOptions(layers: readonly ResourceLayer[]): SbatchOptions {
 /** `qos`, `--qos`, `-q` and `q` → `--qos`. */
 export function optionName(key: string, source = 'sbatch options'): string {
   const trimmed = key.trim();
-  if (trimmed.startsWith('--') && trimmed.length > 2) return trimmed;
+  if (trimmed.startsWith('--') && trimmed.length > 2) {
+    if (/^--[A-Za-z][A-Za-z0-9-]*$/.test(trimmed)) return trimmed;
+    throw ConfigurationError.of('unknown-key', `sbatch.${key}`, `sbatch.${key}: '${key}' is not an sbatch option name (letters, digits and '-' after '--'); write it as sbatch does, e.g. '--qos'`, source);
+  }
   const short = trimmed.startsWith('-') ? trimmed.slice(1) : trimmed.length === 1 ? trimmed : undefined;
   if (short !== undefined) {
     const long = short.length === 1 ? SHORT_OPTIONS[short] : undefined;
@@ -91,8 +94,30 @@ function optionValue(value: unknown, path: string, source: string): string | tru
 }
 
 function checkedValue(value: string, path: string, source: string): string {
-  if (/[\r\n]/.test(value)) throw ConfigurationError.of('type', path, `${path} must be one line (it becomes an #SBATCH line), not ${JSON.stringify(value)}`, source);
+  if (!expressible(value)) throw ConfigurationError.of('type', path, `${path} must be one line without NUL characters (it becomes an #SBATCH line), not ${JSON.stringify(value)}`, source);
   return value;
+}
+
+/** True for a value an `#SBATCH` line can hold: no line break (sbatch reads a directive up to the end of its line) and no NUL. */
+export function expressible(value: string): boolean {
+  return !/[\r\n\0]/.test(value);
+}
+
+/**
+ * An option value as sbatch's own tokenizer of `#SBATCH` lines reads it back exactly (Slurm's
+ * `_get_argument` in src/sbatch/opt.c): as it is when it holds only characters the tokenizer
+ * passes through, else in double quotes with `"` and `\` escaped by a backslash. Unquoted, the
+ * tokenizer ends a word at whitespace, starts a comment at `#`, and drops quotes and backslashes;
+ * in double quotes only `\` (escaping the next character) and the closing `"` are special, so
+ * spaces, `'`, `#` and `$` are kept. A line break or NUL cannot be expressed: see {@link expressible}.
+ *
+ * @example
+ * sbatchWord('debug');            // 'debug'
+ * sbatchWord('/data/my "runs"');  // '"/data/my \"runs\""'
+ */
+export function sbatchWord(value: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
+  return `"${value.replace(/[\\"]/g, (char) => `\\${char}`)}"`;
 }
 
 function example(key: string): string {

@@ -1,4 +1,5 @@
-import { optionArgument, type SbatchOptions } from './sbatch-options.js';
+import { ConfigurationError } from '@machinable/core';
+import { expressible, optionArgument, sbatchWord, type SbatchOptions } from './sbatch-options.js';
 
 /** What goes into a job's batch script. */
 export interface BatchScriptSpec {
@@ -32,9 +33,14 @@ export interface BatchScript {
  * // '#!/usr/bin/env bash\n#SBATCH --time=1:00:00\n\nexec node job.js\n'
  */
 export function batchScript(spec: BatchScriptSpec): BatchScript {
+  for (const [name, value] of Object.entries(spec.options)) {
+    if (value !== true && !expressible(value)) {
+      throw ConfigurationError.of('type', name, `${name}: ${JSON.stringify(value)} holds a line break or a NUL, which no #SBATCH line can hold; give the option (or the folder it names) another value`, 'the sbatch options');
+    }
+  }
   const args = Object.entries(spec.options).map(([name, value]) => optionArgument(name, value));
-  // sbatch reads double quotes in #SBATCH lines; a value with spaces needs them there.
-  const header = Object.entries(spec.options).map(([name, value]) => `#SBATCH ${value === true ? name : `${name}=${/[\s'"]/.test(value) ? `"${value}"` : value}`}`);
+  // Each value quoted as sbatch's tokenizer of #SBATCH lines reads it back: one option, the exact value.
+  const header = Object.entries(spec.options).map(([name, value]) => `#SBATCH ${value === true ? name : `${name}=${sbatchWord(value)}`}`);
   const lines = ['#!/usr/bin/env bash', ...header, ''];
   if (spec.preamble.trim() !== '') lines.push(spec.preamble.replace(/\n+$/, ''), '');
   for (const [name, value] of Object.entries(spec.environment)) lines.push(`export ${name}=${shellQuote(value)}`);

@@ -13,7 +13,7 @@ export default class Find extends MachinableCommand {
 
   static override description = `Searches the project's index with the find algebra of Python machinable: conditions on config paths (--where 'lr>0.01', --where optimizer.name=adam), on the predicate (--where predicate.dataset=v2) or on a column (--where label=baseline), sorted by columns, config paths or values read from a run's files (--sort -result.json:loss), paged (--limit, --offset). Prints a table with the columns asked for (--columns config.lr,status,result.json:loss), or CSV (--csv), or JSON (--json: the API's { "items": [...], "total": N } without --columns, the rows with them).
 
-A condition is <path><op><value> with op one of = != < <= > >= ~ (contains) or ' in ' ('lr in [0.1, 0.01]'); the value may hold = or spaces (quote it for the shell). Values read as key=value values do: 150 is a number, true a boolean, anything else text; [..], {..} and quoted values are literals.
+A condition is <path><op><value> with op one of = == != < <= > >= ~ (contains, as text) ~~ (like: a pattern, % and _ wildcards) or ' in ' ('lr in [0.1, 0.01]'); any other run of < > = ! ~ is an error (quote a value starting with one: note='=x'). The value may hold = or spaces (quote it for the shell); docs/find.md has the grammar. Values read as key=value values do: 150 is a number, true a boolean, anything else text; [..], {..} and quoted values are literals.
 
 --request takes a whole FindRequest as JSON (keys as Python machinable spells them) and, with --json, prints exactly what the API returns for it.
 

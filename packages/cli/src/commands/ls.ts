@@ -3,6 +3,7 @@ import { Args, Flags } from '@oclif/core';
 import type { Interface, JsonValue } from '@machinable/core';
 import { MachinableCommand } from '../base-command.js';
 import { formatTable, MAX_CELL_WIDTH } from '../table.js';
+import { visible } from '../visible.js';
 
 /** One row of `machinable ls --json`. */
 export interface LsRow {
@@ -95,11 +96,11 @@ The project is the current directory.`;
       if (out.length === 0) this.log(args.module ? `no stored runs of ${args.module}` : `no stored runs in ${project.storageRoot}`);
       else this.log(formatTable(['id', 'module', 'version', 'status', 'created'], shown));
       // Why runs failed, and where their output is, without opening each one.
-      for (const line of failures) process.stderr.write(`${line}\n`);
+      for (const line of failures) process.stderr.write(`${visible(line)}\n`);
       // Nothing stays out of view silently: directories the listing cannot show are named.
       const problems: { problem: string; message: string }[] = [];
       for await (const entry of store.storage.walk()) problems.push(...(await core.directoryProblems(store.storage, entry)).problems);
-      for (const { problem, message } of problems) process.stderr.write(`warning: ${problem}: ${message}\n`);
+      for (const { problem, message } of problems) process.stderr.write(`warning: ${visible(`${problem}: ${message}`)}\n`);
       if (problems.length > 0) process.stderr.write(`warning: ${problems.length} record director${problems.length === 1 ? 'y is' : 'ies are'} not listed as they are; machinable verify checks every record\n`);
       return out;
     }

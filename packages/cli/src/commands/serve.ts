@@ -8,7 +8,7 @@ export default class Serve extends MachinableCommand {
 
   static override description = `Starts an HTTP server over the project's store and index: a dashboard at / (runs tables per module with their config, status and labels, filtered and sorted through find; a run page with config layers, status timeline, files, relations, output and provenance; plots of any config path or result value across runs; live status updates) and the JSON API under /v1 (the paths and shapes of Python machinable's API).
 
-Safe by default: it binds 127.0.0.1 (this machine only). Binding any other address (--host 0.0.0.0) makes a random token, printed once, that every request must offer (open the printed address, which sets a cookie, or send Authorization: Bearer <token>). It is read-only: viewing never writes a record; --allow-launch lets the page launch runs. Files are served from inside record directories only.
+Safe by default: it binds 127.0.0.1 (this machine only). Binding any other address (--host 0.0.0.0), or letting the page launch runs (--allow-launch, loopback too: any user of this machine reaches a loopback port), makes a random token, printed once, that every request must offer (open the printed address, which sets a cookie, or send Authorization: Bearer <token>). It is read-only: viewing never writes a record; --allow-launch lets the page launch runs. Files are served from inside record directories only.
 
 The project is the current directory. Stop with Ctrl-C.`;
 
@@ -22,7 +22,7 @@ The project is the current directory. Stop with Ctrl-C.`;
     port: Flags.integer({ char: 'p', description: 'TCP port (0 picks a free one)', default: 8000 }),
     host: Flags.string({ description: 'address to bind; any but a loopback address requires the printed token', default: '127.0.0.1' }),
     open: Flags.boolean({ description: 'open the dashboard in the default browser' }),
-    'allow-launch': Flags.boolean({ description: 'let the page launch runs (read-only otherwise)' }),
+    'allow-launch': Flags.boolean({ description: 'let the page launch runs (read-only otherwise); asks for the printed token, loopback too' }),
   };
 
   async run(): Promise<void> {

@@ -1,5 +1,6 @@
 import { MachinableCommand } from '../base-command.js';
 import { CheckFailedError } from '../errors.js';
+import { visible } from '../visible.js';
 
 /** What `machinable verify --json` prints. */
 export interface VerifySummary {
@@ -27,7 +28,7 @@ The project is the current directory.`;
       const report = await core.verify();
       const summary: VerifySummary = { storage: project.storageRoot, checked: report.checked, problems: report.problems.map(({ directory, problem, message }) => ({ directory, problem, message })) };
       this.log(`checked ${report.checked} record director${report.checked === 1 ? 'y' : 'ies'} in ${project.storageRoot}`);
-      for (const { problem, message } of summary.problems) this.log(`  ${problem}: ${message}`);
+      for (const { problem, message } of summary.problems) this.log(`  ${visible(`${problem}: ${message}`)}`);
       if (summary.problems.length > 0) {
         if (this.jsonEnabled()) process.exitCode = 1;
         else throw new CheckFailedError(`${summary.problems.length} problem${summary.problems.length === 1 ? '' : 's'} found (listed above); nothing was changed`);

@@ -4,18 +4,18 @@ import type { JsonValue } from '../json/json.js';
 import type { ConfigFilter, ConfigLayerName, ConfigOp, FindRequest, FindResult, IndexRow, IndexSummary, SortSpec } from '../ports/index.js';
 import type { RecordStore } from '../ports/store.js';
 import { checkFindRequest, SORT_COLUMNS } from '../index/find-request.js';
+import { findFailure } from '../index/find-sql.js';
 import { InterfaceCollection } from '../interface/collection.js';
 import type { Interface } from '../interface/interface.js';
 import { toRows, type Row } from '../interface/rows.js';
 import type { Session } from '../interface/session.js';
 import { columnValue, parseColumn, type ColumnSpec } from '../interface/columns.js';
 import { RecordView } from './record-view.js';
-import { parseWhere, type WhereClause } from './where.js';
+import { parseWhere, whereOperator, type WhereClause } from './where.js';
 
 /** Operators a builder's `where()` takes, as symbols or as the request's names. */
-export type WhereOperator = '=' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '~' | 'in' | ConfigOp;
+export type WhereOperator = '=' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '~' | '~~' | 'in' | ConfigOp;
 
-const SYMBOLS: Readonly<Record<string, ConfigOp>> = { '=': 'eq', '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'lte', '>': 'gt', '>=': 'gte', '~': 'contains' };
 const COLUMN_FILTERS = ['module', 'kind', 'label', 'created_by', 'parent_id', 'identity_key', 'predicate_key'] as const;
 
 /** A sort term `find()` cannot hand to the index (a file value, the status): sorted here after reading every match. */
@@ -66,7 +66,7 @@ export class FindQuery implements Promise<FindResult> {
    * only), or a column (`module`, `kind`, `label`, `created_by`; equality only).
    */
   where(condition: string, op?: WhereOperator, value?: JsonValue): FindQuery {
-    const clause: WhereClause = op === undefined ? parseWhere(condition) : { path: condition, op: SYMBOLS[op] ?? (op as ConfigOp), value: value ?? null };
+    const clause: WhereClause = op === undefined ? parseWhere(condition) : { path: condition, op: whereOperator(op), value: value ?? null };
     const request = this.#state.request;
     const target = clause.path;
     if ((COLUMN_FILTERS as readonly string[]).includes(target) || target.startsWith('predicate.')) {
@@ -157,13 +157,25 @@ export class FindQuery implements Promise<FindResult> {
 
   private async run(): Promise<FindResult> {
     const { session } = await this.resolved();
-    if (this.#state.local.length === 0) return session.store.index.find(this.#state.request);
+    try {
+      if (this.#state.local.length === 0) return await session.store.index.find(this.#state.request);
+    } catch (error) {
+      throw findFailure(error);
+    }
     const { rows, total } = await this.matches(false);
     return { items: rows.map(summaryOf), total };
   }
 
-  /** The matching rows in order, paged (`unbounded`: without the default page size). */
+  /** The matching rows in order, paged (`unbounded`: without the default page size); SQLite's refusal of a request too large is a `FindRequestError`. */
   private async matches(unbounded: boolean): Promise<{ session: Session<Interface<object>>; rows: IndexRow[]; total: number }> {
+    try {
+      return await this.matching(unbounded);
+    } catch (error) {
+      throw findFailure(error);
+    }
+  }
+
+  private async matching(unbounded: boolean): Promise<{ session: Session<Interface<object>>; rows: IndexRow[]; total: number }> {
     const { session, request } = await this.resolved();
     const { index } = session.store;
     const { local } = this.#state;

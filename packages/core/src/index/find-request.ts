@@ -9,13 +9,14 @@ import type { JsonValue } from '../json/json.js';
 import { closest } from '../config/suggest.js';
 import { isPlainObject } from '../config/plain.js';
 import { PyFloat } from '../json/py-float.js';
+import { canonicalJson } from '../json/canonical-json.js';
 import type { ConfigLayerName, ConfigOp, SortColumn } from '../ports/index.js';
 
 /** The config layers, as the reference names them. */
 export const CONFIG_LAYERS: readonly ConfigLayerName[] = ['default', 'version', 'update', 'resolved'];
 
-/** The config filter operators. */
-export const CONFIG_OPS: readonly ConfigOp[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'contains'];
+/** The config filter operators: the reference's, and `like` (a pattern; see `buildFindSql`). */
+export const CONFIG_OPS: readonly ConfigOp[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'contains', 'like'];
 
 /** The columns a sort term may name without a config layer (the reference's `_SORTABLE_COLUMNS`). */
 export const SORT_COLUMNS: readonly SortColumn[] = ['created_at_ns', 'updated_at_ns', 'created_by', 'label', 'module', 'kind'];
@@ -40,6 +41,28 @@ const REQUEST_KEYS = [
 const CONFIG_KEYS = ['layer', 'filters'] as const;
 const FILTER_KEYS = ['path', 'op', 'value'] as const;
 const SORT_KEYS = ['by', 'config_layer', 'direction'] as const;
+
+/**
+ * How large a find request may be: more is refused with a `FindRequestError` naming the limit
+ * and the key, so that no request reaches SQLite's own limits (an expression tree 1,000 deep,
+ * 32,766 bound values, LIKE patterns of 50,000 bytes), whose errors say nothing of the request.
+ */
+export const FIND_LIMITS = {
+  /** Config filters (`config.filters`). */
+  filters: 100,
+  /** Predicate entries (`predicate`). */
+  predicate: 100,
+  /** Sort terms (`sort`). */
+  sort: 16,
+  /** Values of one `in` list. */
+  inValues: 1000,
+  /** Values bound in all (every `in` list's values and every other filter's one). */
+  values: 5000,
+  /** Characters of a path (a config, predicate or sort path). */
+  path: 500,
+  /** Characters of a value's JSON text (a string value, `record_id_suffix`, a column's value). */
+  value: 10_000,
+} as const;
 
 /** The largest page a request may ask for. */
 export const MAX_LIMIT = 1000;
@@ -100,17 +123,18 @@ export function checkFindRequest(request: unknown): CheckedFindRequest {
   const equals: Array<readonly [EqualityKey, string]> = [];
   for (const key of EQUALITY_KEYS) {
     const value = optionalString(top[key], key);
-    if (value !== null) equals.push([key, value]);
+    if (value !== null) equals.push([key, sized(value, key)]);
   }
 
   const predicate: CheckedPredicate[] = [];
   const predicateValue = top['predicate'];
   if (predicateValue !== undefined && predicateValue !== null) {
     const entries = object(predicateValue, 'predicate', 'must be an object of dotted paths and values, e.g. { "dataset.name": "mnist" }');
+    atMost(Object.keys(entries).length, FIND_LIMITS.predicate, 'predicate', 'predicate entries');
     for (const [path, value] of Object.entries(entries)) {
       const key = `predicate.${path}`;
       if (value === undefined) continue;
-      predicate.push({ key, jsonPath: toJsonPath(path, key), value: jsonValue(value, key) });
+      predicate.push({ key, jsonPath: toJsonPath(path, key), value: sized(jsonValue(value, key), key) });
     }
   }
 
@@ -123,6 +147,7 @@ export function checkFindRequest(request: unknown): CheckedFindRequest {
     const list = match['filters'];
     if (list !== undefined) {
       if (!Array.isArray(list)) throw new FindRequestError('config.filters', `must be a list of filters { path, op, value }, not ${describe(list)}`);
+      atMost(list.length, FIND_LIMITS.filters, 'config.filters', 'filters');
       list.forEach((item: unknown, i) => {
         const at = `config.filters[${i}]`;
         const filter = object(item, at, 'must be an object { path, op, value }');
@@ -131,21 +156,25 @@ export function checkFindRequest(request: unknown): CheckedFindRequest {
         if (typeof path !== 'string') {
           throw new FindRequestError(`${at}.path`, path === undefined ? 'required: the dotted path into the config layer, e.g. "optimizer.lr"' : `must be a string, not ${describe(path)}`);
         }
-        filters.push({
-          at,
-          jsonPath: toJsonPath(path, `${at}.path`),
-          op: configOp(filter['op'], `${at}.op`),
-          value: filter['value'] === undefined ? null : jsonValue(filter['value'], `${at}.value`),
-        });
+        const op = configOp(filter['op'], `${at}.op`);
+        const value = filter['value'] === undefined ? null : sized(jsonValue(filter['value'], `${at}.value`), `${at}.value`);
+        if (op === 'in' && Array.isArray(value)) atMost(value.length, FIND_LIMITS.inValues, `${at}.value`, "values in one 'in' list");
+        if (op === 'like' && typeof value !== 'string') {
+          throw new FindRequestError(`${at}.value`, `like takes a pattern (a string with % and _ as wildcards, \\ escaping them), not ${describe(value)}`);
+        }
+        filters.push({ at, jsonPath: toJsonPath(path, `${at}.path`), op, value });
       });
     }
     config = { layer, filters };
+    const bound = filters.reduce((sum, { op, value }) => sum + (op === 'in' && Array.isArray(value) ? value.length : 1), 0);
+    atMost(bound, FIND_LIMITS.values, 'config.filters', "values bound in all (each filter's value, each value of an 'in' list)");
   }
 
   const sort: CheckedSort[] = [];
   const sortValue = top['sort'];
   if (sortValue !== undefined) {
     if (!Array.isArray(sortValue)) throw new FindRequestError('sort', `must be a list of sort terms { by, config_layer, direction }, not ${describe(sortValue)}`);
+    atMost(sortValue.length, FIND_LIMITS.sort, 'sort', 'sort terms');
     sortValue.forEach((item: unknown, i) => {
       const at = `sort[${i}]`;
       const spec = object(item, at, 'must be an object { by, config_layer, direction }');
@@ -179,7 +208,7 @@ export function checkFindRequest(request: unknown): CheckedFindRequest {
     sort,
     includeHidden: optionalBoolean(top['include_hidden'], 'include_hidden'),
     includeBytesMissing: optionalBoolean(top['include_bytes_missing'], 'include_bytes_missing'),
-    recordIdSuffix: optionalString(top['record_id_suffix'], 'record_id_suffix'),
+    recordIdSuffix: sizedOrNull(optionalString(top['record_id_suffix'], 'record_id_suffix'), 'record_id_suffix'),
     limit: integer(top['limit'], 'limit', DEFAULT_LIMIT, 1, MAX_LIMIT),
     offset: integer(top['offset'], 'offset', 0, 0, Number.MAX_SAFE_INTEGER),
   };
@@ -201,6 +230,9 @@ const SQLITE_SEGMENT = /^[^.[]+(?:\[\d+\])*$/;
  * toJsonPath('optimizer.lr', 'config.filters[0].path'); // '$.optimizer.lr'
  */
 export function toJsonPath(path: string, key: string): string {
+  if (path.length > FIND_LIMITS.path) {
+    throw new FindRequestError(key, `a path of ${path.length} characters is longer than the limit of ${FIND_LIMITS.path} (FIND_LIMITS.path); shorten it`);
+  }
   const parts = path.split('.').filter((part) => part !== '');
   for (const part of parts) {
     if (!PATH_SEGMENT.test(part) || !SQLITE_SEGMENT.test(part)) {
@@ -213,6 +245,25 @@ export function toJsonPath(path: string, key: string): string {
     }
   }
   return `$${parts.map((part) => `.${part}`).join('')}`;
+}
+
+/** A `FindRequestError` when a request holds more than `limit` of something. */
+function atMost(count: number, limit: number, key: string, what: string): void {
+  if (count <= limit) return;
+  throw new FindRequestError(key, `${count} ${what} are more than the limit of ${limit} a find request may hold; split the find into several, or filter by fewer values`);
+}
+
+/** The value, if its JSON text is at most {@link FIND_LIMITS}.value characters long. */
+function sized<T extends JsonValue>(value: T, key: string): T {
+  const length = typeof value === 'string' ? value.length : canonicalJson(value).length;
+  if (length > FIND_LIMITS.value) {
+    throw new FindRequestError(key, `a value of ${length} characters is longer than the limit of ${FIND_LIMITS.value} (FIND_LIMITS.value); shorten it`);
+  }
+  return value;
+}
+
+function sizedOrNull(value: string | null, key: string): string | null {
+  return value === null ? null : sized(value, key);
 }
 
 function object(value: unknown, key: string, reason: string): Record<string, unknown> {

@@ -105,17 +105,23 @@ export function buildFindSql(request: CheckedFindRequest): FindSql {
         clauses.push(`${expr} IN (${values.map(() => '?').join(',')})`);
         params.push(...values.map((v, i) => bindValue(v, Array.isArray(value) ? `${key}[${i}]` : key)));
       } else {
-        // Unescaped, as the reference: `%` and `_` in the value are wildcards.
-        clauses.push(`${expr} LIKE ?`);
-        params.push(`%${pyStr(value)}%`);
+        // contains: the value as literal text (unlike the reference, whose `%` and `_` are
+        // wildcards there); like: the value is the pattern.
+        const pattern = op === 'like' ? String(value) : `%${escapeLike(pyStr(value))}%`;
+        if (Buffer.byteLength(pattern) > MAX_LIKE_PATTERN_BYTES) {
+          throw new FindRequestError(key, `the pattern is ${Buffer.byteLength(pattern)} bytes long, more than SQLite's limit of ${MAX_LIKE_PATTERN_BYTES}; shorten the value`);
+        }
+        clauses.push(`${expr} LIKE ? ESCAPE '\\'`);
+        params.push(pattern);
       }
     }
   }
   if (!request.includeHidden) clauses.push('hidden = 0');
   if (!request.includeBytesMissing) clauses.push('bytes_missing = 0');
   if (request.recordIdSuffix !== null) {
-    clauses.push('record_id LIKE ?');
-    params.push(`%${request.recordIdSuffix}`);
+    // Escaped, unlike the reference: a suffix is text, so `%` matches only a `%`.
+    clauses.push("record_id LIKE ? ESCAPE '\\'");
+    params.push(`%${escapeLike(request.recordIdSuffix)}`);
   }
 
   const terms: string[] = [];
@@ -137,6 +143,35 @@ export function buildFindSql(request: CheckedFindRequest): FindSql {
     whereParams: params,
     orderBy: terms.join(', '),
   };
+}
+
+/** SQLite's SQLITE_MAX_LIKE_PATTERN_LENGTH, in bytes. */
+const MAX_LIKE_PATTERN_BYTES = 50_000;
+
+/**
+ * Text as a LIKE pattern matching it literally (with `ESCAPE '\'`): `%`, `_` and `\` escaped.
+ *
+ * @example
+ * escapeLike('1_%'); // '1\\_\\%'
+ */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/** SQLite's errors about a statement too large or too complex for it: a request's size, not the index's health. */
+const REQUEST_TOO_LARGE = /expression tree is too large|too many SQL variables|LIKE or GLOB pattern too complex|too many terms|parser stack overflow|string or blob too big|bad JSON path|JSON path error/i;
+
+/**
+ * The error to throw for a failure while running a find: SQLite's refusal of a request too large
+ * or too complex for it (`Expression tree is too large`, `too many SQL variables`) becomes a
+ * `FindRequestError` saying so and naming {@link FIND_LIMITS}, rather than reaching a user raw;
+ * anything else (the index's own trouble) is returned as it is.
+ */
+export function findFailure(error: unknown): unknown {
+  if (error instanceof FindRequestError || !(error instanceof Error)) return error;
+  const code = 'code' in error ? String((error as { code: unknown }).code) : '';
+  if (!code.startsWith('SQLITE_') || !REQUEST_TOO_LARGE.test(error.message)) return error;
+  return new FindRequestError('', `SQLite cannot run a find this large or complex (${error.message}); use fewer filters, values or sort terms (FIND_LIMITS says how many a request may hold)`);
 }
 
 const INT64_MIN = -(2n ** 63n);

@@ -85,8 +85,12 @@ export interface RelationRow {
 /** A config layer a find request filters or sorts on. */
 export type ConfigLayerName = 'default' | 'version' | 'update' | 'resolved';
 
-/** Operators of a config filter. */
-export type ConfigOp = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains';
+/**
+ * Operators of a config filter: the reference's, and `like` (a LIKE pattern with `%` and `_` as
+ * wildcards and `\` escaping them; not in the reference's FindRequest). `contains` matches its
+ * value as literal text.
+ */
+export type ConfigOp = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains' | 'like';
 
 /** One clause over a dotted path into a config layer. */
 export interface ConfigFilter {

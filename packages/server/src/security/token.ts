@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
+import { HttpError } from '../errors.js';
 
 /** Name of the cookie that carries the token for the page (set from `/?token=…`). */
 export const TOKEN_COOKIE = 'machinable_token';
@@ -45,7 +46,8 @@ export function sameToken(offered: string | undefined, token: string): boolean {
 
 /**
  * The token a request offers: `Authorization: Bearer <token>` (as the reference's API takes it),
- * `X-Machinable-Token: <token>`, or the `machinable_token` cookie.
+ * `X-Machinable-Token: <token>`, or the `machinable_token` cookie (URI-decoded; a cookie that is
+ * not URI-encoded text is an `HttpError` 400, not a server error).
  *
  * @example
  * offeredToken({ authorization: 'Bearer abc' }); // 'abc'
@@ -59,7 +61,12 @@ export function offeredToken(headers: Readonly<Record<string, string | string[] 
   if (!cookie) return undefined;
   for (const part of cookie.split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === TOKEN_COOKIE) return decodeURIComponent(value.join('='));
+    if (name !== TOKEN_COOKIE) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      throw new HttpError(400, `the ${TOKEN_COOKIE} cookie is not URI-encoded text (a % not followed by two hex digits of UTF-8); clear the cookie, then open the address printed when the server started, or send Authorization: Bearer <token>`);
+    }
   }
   return undefined;
 }

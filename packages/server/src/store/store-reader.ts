@@ -1,6 +1,7 @@
 import {
   CANCELLED_FILE,
   FAILURE_FILE,
+  findFailure,
   finishedRunStatus,
   hasFile,
   livenessWindowSeconds,
@@ -53,7 +54,11 @@ export class StoreReader {
 
   /** Rows matching a find request (the reference's find algebra; a bad request is a 400). */
   async search(request: FindRequest): Promise<FindResult<IndexRow>> {
-    return this.store.index.search(request);
+    try {
+      return await this.store.index.search(request);
+    } catch (error) {
+      throw findFailure(error);
+    }
   }
 
   /** The record's run records (kind `Execution`, its children), newest first. */

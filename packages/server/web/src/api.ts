@@ -14,7 +14,7 @@ export type { StatusEvent } from '../../src/live/status-event.js';
 /** A config filter of a find request. */
 export interface Filter {
   readonly path: string;
-  readonly op: 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains';
+  readonly op: 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains' | 'like';
   readonly value: unknown;
 }
 

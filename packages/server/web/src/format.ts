@@ -47,6 +47,7 @@ const OPS: ReadonlyArray<readonly [string, Filter['op']]> = [
   ['>', 'gt'],
   ['<', 'lt'],
   ['~', 'contains'],
+  ['~~', 'like'],
 ];
 
 /** A value as `key=value` reads it: numbers, booleans and null where they are one, else text. */
@@ -68,16 +69,21 @@ export function parseConditions(text: string): { filters: Filter[]; label?: stri
   const errors: string[] = [];
   let label: string | undefined;
   for (const part of text.split(/[\n,]/).map((p) => p.trim()).filter(Boolean)) {
-    const match = /^([A-Za-z0-9_$][\w$.\-[\]]*?)\s*(>=|<=|!=|==|=|>|<|~)\s*(.*)$/.exec(part);
+    // The grammar of --where (docs/find.md): the operator is the whole run of < > = ! ~ after the path.
+    const match = /^([A-Za-z0-9_$][\w$.\-[\]]*)\s*([<>=!~]+)\s*(.*)$/.exec(part);
     if (!match) {
       errors.push(`cannot read '${part}': write path op value, e.g. lr>0.01`);
       continue;
     }
     const [, rawPath = '', symbol = '', value = ''] = match;
-    const op = OPS.find(([s]) => s === symbol)![1];
+    const op = OPS.find(([s]) => s === symbol)?.[1];
+    if (op === undefined || /^[<>=!~]/.test(value)) {
+      errors.push(`cannot read '${part}': unknown operator '${op === undefined ? symbol : symbol + value[0]}'; use one of ${OPS.map(([s]) => s).join(' ')} (quote a value starting with one of < > = ! ~)`);
+      continue;
+    }
     const path = rawPath.replace(/^config\./, '');
     if (path === 'label' && op === 'eq') label = value.trim();
-    else filters.push({ path, op, value: op === 'contains' ? value.trim() : scalar(value) });
+    else filters.push({ path, op, value: op === 'contains' || op === 'like' ? value.trim() : scalar(value) });
   }
   return label === undefined ? { filters, errors } : { filters, label, errors };
 }
