@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { CANCELLED_FILE, CLAIM_FILE, RunCancelledError, dispatch, finishedRunStatus, get, project } from '@machinable/core';
 import { Slurm } from '@machinable/slurm';
 import { CORE_URL, makeProject, outputOf } from './helpers.js';
-import { machinable } from './cli-helpers.js';
+import { CLI_BIN, machinable } from './cli-helpers.js';
 import { slurmProject, until } from './slurm-helpers.js';
 
 const WORK = `
@@ -49,9 +49,10 @@ describe('cancel: a run computing on this host', () => {
       const run = await get('work', { seed: 1, mode: 'hang' });
       const result = run.cancel();
       assert.deepEqual(result, { run: run.execution!.uuid, was: 'live', pid: child.pid, already: false });
-      await done;
+      const ended = await done;
       assert.equal(child.signalCode, 'SIGTERM');
       assert.equal(run.status(), 'cancelled');
+      assert.match(ended.stderr, new RegExp(`^Cancelled: work ${run.uuid} \\(run record ${run.execution!.uuid}\\) was cancelled with machinable cancel or run\\.cancel\\(\\) \\(cancelled by \\S+ at .*\\(process ${child.pid} sent SIGTERM\\)\\); this process stops\\.$`, 'm'));
       assert.equal(run.failure()?.name, 'RunCancelled');
       assert.match(run.failure()!.message, new RegExp(`\\(process ${child.pid} sent SIGTERM\\)$`));
       assert.equal(existsSync(join(run.localDirectory(), CLAIM_FILE)), false, 'its claim is released');
@@ -61,6 +62,38 @@ describe('cancel: a run computing on this host', () => {
       await run.launch();
       assert.equal(run.status(), 'finished');
       assert.equal((await run.executions()).length, 2, 'in a new run record');
+    });
+  });
+
+  it('machinable get --launch, cancelled by machinable cancel, says which run was cancelled and ends by SIGTERM (status 143)', async () => {
+    const dir = makeProject({ 'work.ts': WORK });
+    const launcher = spawn(process.execPath, [CLI_BIN, 'get', 'work', 'seed=7', 'mode=hang', '--launch'], { cwd: dir, env: { ...process.env, MACHINABLE_PROGRESS: 'off' } });
+    const launched = outputOf(launcher);
+    await until('the run to start', () => runsOf(dir).length === 1, 30_000);
+    const run = await project(dir).within(() => get('work', { seed: 7, mode: 'hang' }));
+    const cancelled = await machinable(dir, 'cancel', run.uuid);
+    assert.equal(cancelled.code, 0, cancelled.stderr);
+    const ended = await launched;
+    assert.equal(ended.signal, 'SIGTERM', 'it ends as a SIGTERM ends it: status 143 in a shell');
+    const runRecord = await project(dir).within(async () => (await get('work', { seed: 7, mode: 'hang' })).execution!.uuid);
+    assert.match(
+      ended.stderr,
+      new RegExp(`^Cancelled: work ${run.uuid} \\(run record ${runRecord}\\) was cancelled with machinable cancel or run\\.cancel\\(\\) \\(cancelled by \\S+ at .*\\(process ${launcher.pid} sent SIGTERM\\)\\); this process stops\\.$`, 'm'),
+      ended.stderr,
+    );
+  });
+
+  it('a SIGTERM that is not a cancel says which run it cut short, and that it reads died', async () => {
+    const dir = makeProject({ 'work.ts': WORK });
+    const { child, done } = launchElsewhere(dir, { seed: 8, mode: 'hang' });
+    await until('the run to start', () => runsOf(dir).length === 1, 30_000);
+    child.kill('SIGTERM');
+    const ended = await done;
+    assert.equal(ended.signal, 'SIGTERM');
+    await project(dir).within(async () => {
+      const run = await get('work', { seed: 8, mode: 'hang' });
+      assert.match(ended.stderr, new RegExp(`^Terminated: SIGTERM stopped work ${run.uuid} \\(run record ${run.execution!.uuid}\\) while it computed; it reads died, and launching it again continues it\\.$`, 'm'));
+      assert.equal(run.status(), 'died', 'its process is gone: died at once, not live for the window');
     });
   });
 

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import { CLAIM_FILE, get, isoTimestamp, project } from '@machinable/core';
 import { CORE_URL, makeProject, runScript } from './helpers.js';
+import { READY_THEN_WAIT_FOR_GO, startTogether, waitUntil } from './child-signals.js';
 
 const WORK = `
 import { appendFileSync, existsSync } from 'node:fs';
@@ -33,11 +34,10 @@ export default class Work extends Interface<C> {
 const runsOf = (dir: string): string[][] =>
   existsSync(join(dir, 'runs.log')) ? readFileSync(join(dir, 'runs.log'), 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(' ')) : [];
 
-/** A script that waits for the `go` file, so that every process starts at the same moment. */
+/** A script that says it is ready once the core is loaded, then waits for the `go` file, so that every process starts at the same moment. */
 const atOnce = (body: string): string => `
-  import { existsSync } from 'node:fs';
   const { get, project } = await import(${JSON.stringify(CORE_URL)});
-  while (!existsSync('go')) await new Promise((r) => setTimeout(r, 5));
+  ${READY_THEN_WAIT_FOR_GO}
   ${body}`;
 
 describe('claims: one computation per run at a time', () => {
@@ -47,8 +47,7 @@ describe('claims: one computation per run at a time', () => {
       const run = await (await get('work', { seed: 1, sleepMs: 300 })).launch();
       console.log(JSON.stringify({ uuid: run.uuid, out: run.out() }));`);
     const children = Array.from({ length: 8 }, () => runScript(dir, script));
-    await sleep(500);
-    writeFileSync(join(dir, 'go'), '');
+    await startTogether(dir, children);
     const results = await Promise.all(children);
     for (const result of results) assert.equal(result.code, 0, result.stderr);
     const printed = results.map((r) => JSON.parse(r.stdout.trim()) as { uuid: string; out: { by: number } });
@@ -66,8 +65,7 @@ describe('claims: one computation per run at a time', () => {
         for (const seed of seeds) await (await get('work', { seed, sleepMs: 10 })).launch();
         console.log('done');`);
     const children = Array.from({ length: 8 }, (_, n) => runScript(dir, script(n)));
-    await sleep(500);
-    writeFileSync(join(dir, 'go'), '');
+    await startTogether(dir, children);
     const results = await Promise.all(children);
     for (const result of results) assert.equal(result.code, 0, result.stderr);
     const log = runsOf(dir);
@@ -89,11 +87,10 @@ describe('claims: one computation per run at a time', () => {
   it('a launch while another process computes the run waits for it and reloads, computing nothing', async () => {
     const dir = makeProject({ 'work.ts': WORK });
     const first = runScript(dir, atOnce(`await (await get('work', { seed: 4, sleepMs: 1500 })).launch();`));
-    writeFileSync(join(dir, 'go'), '');
+    await startTogether(dir, [first]);
     await project(dir).within(async () => {
-      let run = await get('work', { seed: 4, sleepMs: 1500 });
-      for (let i = 0; i < 200 && !existsSync(join(dir, 'runs.log')); i++) await sleep(20);
-      run = await get('work', { seed: 4, sleepMs: 1500 });
+      await waitUntil(() => existsSync(join(dir, 'runs.log')), 'the other process to start computing (runs.log)');
+      const run = await get('work', { seed: 4, sleepMs: 1500 });
       assert.ok(existsSync(join(run.localDirectory(), CLAIM_FILE)), 'the other process holds the claim');
       await run.launch();
       assert.equal(run.cached(), true);
@@ -113,7 +110,7 @@ describe('claims: a dead holder is taken over', () => {
       { cwd: dir, stdio: 'ignore' },
     );
     try {
-      for (let i = 0; i < 400 && runsOf(dir).length === 0; i++) await sleep(25);
+      await waitUntil(() => runsOf(dir).length > 0, 'the holder to start computing (runs.log)', { failed: () => (child.exitCode === null ? undefined : `it exited with code ${child.exitCode}`) });
       assert.equal(runsOf(dir).length, 1, 'the holder started');
     } finally {
       child.kill('SIGKILL');

@@ -14,6 +14,7 @@ import {
   scope,
   type FindRequest,
   type Interface,
+  type WhereOperator,
 } from '@machinable/core';
 import { makeProject } from './helpers.js';
 import { lines, machinable } from './cli-helpers.js';
@@ -64,15 +65,15 @@ describe('find: the request', () => {
       const filtered = (filter: { path: string; op: string; value: unknown }): Promise<string[]> =>
         find({ module: 'train', config: { filters: [filter] }, sort: [{ by: 'created_at_ns', direction: 'asc' }] } as FindRequest).then(idsOf);
       assert.deepEqual(await filtered({ path: 'lr', op: 'eq', value: 0.01 }), expected([0.01, 1], [0.01, 2]));
-      assert.deepEqual((await filtered({ path: 'lr', op: 'ne', value: 0.1 })).length, 4);
+      assert.deepEqual(await filtered({ path: 'lr', op: 'ne', value: 0.1 }), expected([0.5, 1], [0.01, 1], [0.01, 2], [0.001, 3]));
       assert.deepEqual(await filtered({ path: 'lr', op: 'lt', value: 0.01 }), expected([0.001, 3]));
       assert.deepEqual(await filtered({ path: 'lr', op: 'lte', value: 0.01 }), expected([0.01, 1], [0.01, 2], [0.001, 3]));
       assert.deepEqual(await filtered({ path: 'lr', op: 'gt', value: 0.1 }), expected([0.5, 1]));
-      assert.equal((await filtered({ path: 'lr', op: 'gte', value: 0.1 })).length, 4, 'two 0.1 runs, the scoped one, and 0.5');
+      assert.deepEqual(await filtered({ path: 'lr', op: 'gte', value: 0.1 }), [...expected([0.5, 1], [0.1, 1], [0.1, 2]), ids['scoped']], 'two 0.1 runs, 0.5, and the scoped 0.1 run');
       assert.deepEqual(await filtered({ path: 'seed', op: 'in', value: [2, 3] }), expected([0.1, 2], [0.01, 2], [0.001, 3]));
       assert.deepEqual(await filtered({ path: 'optimizer.name', op: 'contains', value: 'da' }), expected([0.1, 2], [0.01, 2], [0.001, 3]));
       // Mixed types: a number is less than any text, as SQLite compares them.
-      assert.equal((await filtered({ path: 'note', op: 'gt', value: 1e6 })).length, 7);
+      assert.deepEqual(await filtered({ path: 'note', op: 'gt', value: 1e6 }), [...expected(...GRID.map(([lr, seed]): [number, number] => [lr, seed])), ids['scoped']]);
     });
   });
 
@@ -122,13 +123,31 @@ describe('find: the builder', () => {
     });
   });
 
+  it('maps every operator symbol of where(path, op, value) to its own operator, and finds what each one means', async () => {
+    const compiled = (op: WhereOperator): unknown => find({}).where('lr', op, 0.1).request.config?.filters?.[0]?.op;
+    const symbols: Array<[WhereOperator, string]> = [['=', 'eq'], ['==', 'eq'], ['!=', 'ne'], ['<', 'lt'], ['<=', 'lte'], ['>', 'gt'], ['>=', 'gte'], ['~', 'contains']];
+    for (const [symbol, op] of symbols) assert.equal(compiled(symbol), op, `where('lr', '${symbol}', 0.1)`);
+    await inProject(async () => {
+      const matching = (op: WhereOperator, value: number): Promise<string[]> => find({ module: 'train' }).where('lr', op, value).sort('created').then(idsOf);
+      assert.deepEqual(await matching('!=', 0.1), expected([0.5, 1], [0.01, 1], [0.01, 2], [0.001, 3]));
+      assert.deepEqual(await matching('ne', 0.1), expected([0.5, 1], [0.01, 1], [0.01, 2], [0.001, 3]));
+      assert.deepEqual(await matching('==', 0.5), expected([0.5, 1]));
+      assert.deepEqual(await matching('<', 0.1), expected([0.01, 1], [0.01, 2], [0.001, 3]));
+      assert.deepEqual(await matching('<=', 0.01), expected([0.01, 1], [0.01, 2], [0.001, 3]));
+      assert.deepEqual(await matching('>', 0.1), expected([0.5, 1]));
+      assert.deepEqual(await matching('>=', 0.1), [...expected([0.5, 1], [0.1, 1], [0.1, 2]), ids['scoped']]);
+    });
+  });
+
   it('sorts by a value read from a file, and makes a results table without loading modules', async () => {
     await inProject(async () => {
-      const rows = await find({ module: 'train' }).where('lr>=0.01').sort('-result.json:loss').limit(3).rows(['id', 'config.lr', 'status', 'result.json:loss']);
+      // Two runs lose 0.11 (lr 0.1, seed 1: the plain one and the scoped one): 'created' orders them.
+      const rows = await find({ module: 'train' }).where('lr>=0.01').sort('-result.json:loss', 'created').limit(4).rows(['id', 'config.lr', 'status', 'result.json:loss']);
       assert.deepEqual(rows, [
         { id: ids[key(0.5, 1)], 'config.lr': 0.5, status: 'finished', 'result.json:loss': 0.51 },
         { id: ids[key(0.1, 2)], 'config.lr': 0.1, status: 'finished', 'result.json:loss': 0.12 },
-        { id: rows[2]!.id, 'config.lr': 0.1, status: 'finished', 'result.json:loss': 0.11 },
+        { id: ids[key(0.1, 1)], 'config.lr': 0.1, status: 'finished', 'result.json:loss': 0.11 },
+        { id: ids['scoped'], 'config.lr': 0.1, status: 'finished', 'result.json:loss': 0.11 },
       ]);
       const { total, items } = await find({ module: 'train' }).sort('result.json:loss').limit(2);
       assert.equal(total, 7);
@@ -156,8 +175,11 @@ describe('find: collections, labels, hidden records', () => {
         assert.deepEqual((await get('train').all()).map((r) => r.uuid), [ids['scoped']]);
         assert.deepEqual((await get('train', { lr: 0.1, seed: 1 }).all()).map((r) => r.uuid), [ids['scoped']]);
       });
+      // lr < 0.5 by lr descending, then created: 0.1/1, 0.1/2, the scoped 0.1/1, 0.01/1, 0.01/2, 0.001/3.
       const page = await get('train').where('lr<0.5').sort('-lr', 'created').limit(2).offset(1).all();
-      assert.deepEqual(page.map((r) => r.uuid), expected([0.1, 2], [0.01, 1]).slice(0, 1).concat(page.toArray()[1]!.uuid));
+      assert.deepEqual(page.map((r) => r.uuid), [ids[key(0.1, 2)], ids['scoped']]);
+      const next = await get('train').where('lr<0.5').sort('-lr', 'created').limit(2).offset(3).all();
+      assert.deepEqual(next.map((r) => r.uuid), expected([0.01, 1], [0.01, 2]));
       assert.equal(await get('train').where('optimizer.name=adam').count(), 3);
     });
   });

@@ -6,7 +6,6 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SweepProgress } from '@machinable/core';
 import { makeProject, runNode } from './helpers.js';
 import { CLI_BIN, lines } from './cli-helpers.js';
@@ -55,15 +54,43 @@ describe('progress: plain lines', () => {
     ]);
   });
 
-  it('is never silent for longer than its interval while a run is running', async () => {
+  it('is never silent for longer than its interval while a run is running: 5 s by default, on a mocked clock', (t) => {
+    t.mock.timers.enable({ apis: ['setInterval', 'Date'] });
     const stream = fakeStream(false);
-    const progress = new SweepProgress('slow ×1', 1, { stream, quietMs: 100 });
+    const progress = new SweepProgress('slow ×2', 2, { stream });
+    t.after(() => progress.close());
     progress.report('a', 'running');
-    for (let i = 0; i < 100 && lines(stream.text).length < 4; i++) await sleep(50);
-    progress.close();
-    const printed = lines(stream.text);
-    assert.ok(printed.length >= 4, `a line at least every 100 ms while running: ${printed.length} lines`);
-    assert.ok(printed.slice(1).every((line) => line.startsWith('slow ×1: 0/1 finished · 1 running')), printed.join('\n'));
+    const count = (): number => lines(stream.text).length;
+    assert.equal(count(), 2, 'the first line, and the one for the change');
+    t.mock.timers.tick(4999);
+    assert.equal(count(), 2, 'nothing new before 5 s');
+    t.mock.timers.tick(1);
+    assert.equal(count(), 3, 'a line at 5 s');
+    assert.equal(lines(stream.text)[2], 'slow ×2: 0/2 finished · 1 running · 1 pending · 0 failed · 0:05 elapsed · ETA –');
+    t.mock.timers.tick(4999);
+    assert.equal(count(), 3);
+    t.mock.timers.tick(1);
+    assert.equal(count(), 4, 'and again 5 s after that one');
+    progress.report('a', 'finished');
+    assert.equal(count(), 5);
+    t.mock.timers.tick(60_000);
+    assert.equal(count(), 5, 'no run running: no line without a change');
+  });
+
+  it('keeps the interval it is given (quietMs), counted from the last line printed', (t) => {
+    t.mock.timers.enable({ apis: ['setInterval', 'Date'] });
+    const stream = fakeStream(false);
+    const progress = new SweepProgress('fast ×1', 1, { stream, quietMs: 100 });
+    t.after(() => progress.close());
+    progress.report('a', 'running');
+    t.mock.timers.tick(99);
+    assert.equal(lines(stream.text).length, 2);
+    t.mock.timers.tick(1);
+    assert.equal(lines(stream.text).length, 3, 'a line at 100 ms');
+    // One tick per interval: the mocked Date moves a whole tick at once, before the timers it passes run.
+    for (let i = 0; i < 3; i++) t.mock.timers.tick(100);
+    assert.equal(lines(stream.text).length, 6, 'one every 100 ms while the run runs');
+    assert.ok(lines(stream.text).slice(1).every((line) => line.startsWith('fast ×1: 0/1 finished · 1 running')), stream.text);
   });
 
   it('prints nothing when off', () => {
@@ -77,6 +104,23 @@ describe('progress: plain lines', () => {
 });
 
 describe('progress: the live line on a terminal', () => {
+  it('is redrawn every 250 ms, so its clock moves while nothing changes', (t) => {
+    t.mock.timers.enable({ apis: ['setInterval', 'Date'] });
+    const stream = fakeStream(true);
+    const progress = new SweepProgress('live ×1', 1, { stream });
+    t.after(() => progress.close());
+    progress.report('a', 'running');
+    const draws = (): string[] => stream.text.split('\r\x1b[2K').filter(Boolean);
+    const drawn = draws().length;
+    t.mock.timers.tick(249);
+    assert.equal(draws().length, drawn, 'not before 250 ms');
+    t.mock.timers.tick(1);
+    assert.equal(draws().length, drawn + 1, 'redrawn at 250 ms');
+    for (let i = 0; i < 3; i++) t.mock.timers.tick(250);
+    assert.equal(draws().length, drawn + 4, 'and every 250 ms after');
+    assert.equal(draws().at(-1), 'live ×1: 0/1 finished · 1 running · 0 pending · 0 failed · 0:01 elapsed · ETA –');
+  });
+
   it('is drawn over itself, cut to the terminal width, erased before other output and redrawn after it', async () => {
     const stream = fakeStream(true, 40);
     const progress = new SweepProgress('a-long-module-name ×2', 2, { stream });

@@ -19,6 +19,7 @@ import {
   reindex,
 } from '@machinable/core';
 import { CORE_URL, TRAIN_MODULE, makeProject, recordsOnDisk, runScript } from './helpers.js';
+import { READY_THEN_WAIT_FOR_GO, startTogether } from './child-signals.js';
 
 interface TrainLike extends Interface<{ lr: number; seed: number; optimizer: { name: string; momentum: number } }> {
   loss(): number;
@@ -80,15 +81,13 @@ describe('records: get() and launch()', () => {
 
   it('two processes launching the same config at once end with one record', async () => {
     const dir = makeProject({ 'train.ts': TRAIN_MODULE });
-    const script = `import { existsSync } from 'node:fs';
-      import { get } from ${JSON.stringify(CORE_URL)};
+    const script = `import { get } from ${JSON.stringify(CORE_URL)};
       const run = await get('train', { seed: 3 });
-      while (!existsSync('go')) await new Promise((r) => setTimeout(r, 5));
+      ${READY_THEN_WAIT_FOR_GO}
       await run.materialize();
       console.log(run.uuid);`;
     const children = [runScript(dir, script), runScript(dir, script), runScript(dir, script)];
-    await new Promise((r) => setTimeout(r, 600));
-    writeFileSync(join(dir, 'go'), '');
+    await startTogether(dir, children);
     const results = await Promise.all(children);
     for (const r of results) assert.equal(r.code, 0, r.stderr);
     const uuids = new Set(results.map((r) => r.stdout.trim()));

@@ -11,7 +11,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Multiprocess, OUTPUT_FILE, get, project, type Interface } from '@machinable/core';
-import { CORE_URL, makeProject } from './helpers.js';
+import { CORE_URL, makeProject, recordsOnDisk } from './helpers.js';
+import { waitUntil } from './child-signals.js';
 import { lines, machinable } from './cli-helpers.js';
 
 const CHATTY = `
@@ -131,9 +132,12 @@ describe('run output: a run resumed after its process died', () => {
       stdio: 'ignore',
     });
     try {
-      for (let i = 0; i < 400 && !existsSync(join(dir, 'runs.log')); i++) await sleep(25);
-      assert.ok(existsSync(join(dir, 'runs.log')), 'the first attempt got to the hang');
-      await sleep(600); // its output reaches the log within half a second
+      const exited = (): string | undefined => (child.exitCode === null && child.signalCode === null ? undefined : `it exited (${String(child.exitCode ?? child.signalCode)})`);
+      await waitUntil(() => existsSync(join(dir, 'runs.log')), 'the first attempt to get to the hang (runs.log)', { failed: exited });
+      // Its output is copied into output.log as it is written: wait until all of it is there.
+      const logged = (): string[] => recordsOnDisk(dir).filter((r) => r.kind === 'Execution').flatMap((r) => (existsSync(join(r.directory, OUTPUT_FILE)) ? lines(readFileSync(join(r.directory, OUTPUT_FILE), 'utf8')) : []));
+      await waitUntil(() => logged().length === expected('crash', 3).length, 'the first attempt\'s output in output.log', { failed: exited });
+      assert.deepEqual(logged(), expected('crash', 3));
     } finally {
       child.kill('SIGKILL');
       await new Promise((resolve) => (child.exitCode === null && child.signalCode === null ? child.once('exit', resolve) : resolve(undefined)));

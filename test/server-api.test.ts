@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PortInUseError, serve, type ExecutionInfo, type OutputChunk, type ProvenanceGraph, type RecordPage, type RelatedResponse, type RunningServer, type SearchResponse } from '@machinable/server';
 import { makeProject, recordsOnDisk, runScript } from './helpers.js';
@@ -246,6 +246,39 @@ describe('server API: a project with a sweep', { timeout: 10 * 60_000 }, () => {
       });
     }
 
+    it('refuses every escape aimed at a file that exists outside the record: in the storage, in the project, anywhere', async () => {
+      const record = recordsOnDisk(dir).find((r) => r.uuid === baseline)!.directory;
+      const depth = relative(dir, record).split(sep).length;
+      const elsewhere = makeProject({ 'secret.txt': 'SECRET-ELSEWHERE' });
+      writeFileSync(join(record, '..', 'secret.txt'), 'SECRET-STORAGE');
+      writeFileSync(join(dir, 'secret.txt'), 'SECRET-PROJECT');
+      const encoded = (path: string): string => path.split('/').map(encodeURIComponent).join('%2F');
+      const escapes = [
+        '../secret.txt',
+        '..%2Fsecret.txt',
+        '%2e%2e%2Fsecret.txt',
+        '%2E%2E/secret.txt',
+        '.%2F..%2Fsecret.txt',
+        'sub%2F..%2F..%2Fsecret.txt',
+        `${'../'.repeat(depth)}secret.txt`,
+        `${'..%2F'.repeat(depth)}secret.txt`,
+        `${'%2e%2e%2f'.repeat(depth)}secret.txt`,
+        encoded(relative(record, join(elsewhere, 'secret.txt'))),
+        encoded(join(elsewhere, 'secret.txt')),
+        encoded(join(dir, 'secret.txt')),
+      ];
+      for (const path of escapes) {
+        // Each one names a file that is there, had the record's directory been joined with it.
+        const target = resolve(record, decodeURIComponent(path));
+        assert.match(readFileSync(target, 'utf8'), /^SECRET-/, `${path} aims at ${target}`);
+        for (const query of ['', '?raw=1']) {
+          const answer = await request(base, `/v1/interfaces/${baseline}/files/${path}${query}`);
+          assert.ok(answer.status === 404 || answer.status === 400, `${path}${query}: ${answer.status} ${answer.text()}`);
+          assert.doesNotMatch(answer.text(), /SECRET-/, `${path}${query}: nothing of the file leaks`);
+        }
+      }
+    });
+
     it('refuses a symlink pointing outside the record, inside or outside the storage', async () => {
       const record = recordsOnDisk(dir).find((r) => r.uuid === baseline)!.directory;
       const other = recordsOnDisk(dir).find((r) => r.kind === 'Interface' && r.uuid !== baseline)!.directory;
@@ -303,6 +336,22 @@ describe('server API: a project with a sweep', { timeout: 10 * 60_000 }, () => {
     assert.equal((await request(base, `/${asset}`)).status, 200);
     assert.ok([403, 404].includes((await request(base, '/../package.json')).status));
     assert.equal((await request(base, '/v1/nothing')).status, 404);
+  });
+
+  it('serves nothing from beside the dashboard\'s root, though a file is there', async () => {
+    const outside = makeProject({ 'web/index.html': '<div id="app"></div>', 'web/assets/app.js': '', 'secret.txt': 'SECRET-BESIDE-ROOT' });
+    const web = await serve({ directory: dir, port: 0, webRoot: join(outside, 'web') });
+    try {
+      assert.equal((await request(web.url, '/assets/app.js')).status, 200, 'the root is served');
+      for (const path of ['/../secret.txt', '/..%2Fsecret.txt', '/%2e%2e/secret.txt', '/%2e%2e%2fsecret.txt', '/assets/..%2F..%2Fsecret.txt', '/assets/%2e%2e/%2e%2e/secret.txt', `/${encodeURIComponent(join(outside, 'secret.txt'))}`]) {
+        assert.equal(readFileSync(resolve(outside, 'web', decodeURIComponent(path.slice(1))), 'utf8'), 'SECRET-BESIDE-ROOT', `${path} aims at the secret`);
+        const answer = await request(web.url, path);
+        assert.ok([400, 403, 404].includes(answer.status), `${path}: ${answer.status}`);
+        assert.doesNotMatch(answer.text(), /SECRET-/, path);
+      }
+    } finally {
+      await web.close();
+    }
   });
 
   it('a port in use is an error naming the port and the fix', async () => {

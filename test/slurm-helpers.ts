@@ -26,13 +26,35 @@ export function slurmProject(files: Record<string, string>): string {
 /** True when `sbatch` runs here. */
 export const HAS_SBATCH = spawnSync('sbatch', ['--version'], { encoding: 'utf8' }).status === 0;
 
+/** How long the probe waits for the Slurm controller to answer `scontrol ping`. */
+const PING_TIMEOUT_MS = 5000;
+
 /**
- * Why the Slurm specs are skipped, or false to run them: they are skipped only where `sbatch` is
- * absent, and never under CI (`CI=true`), where a missing Slurm must fail them loudly.
+ * Why no Slurm cluster can take jobs here, or undefined when one can: `sbatch` is not on PATH, or
+ * the controller does not answer `scontrol ping` within 5 s (sbatch installed, no slurmctld
+ * running or reachable). `env` is the environment the Slurm commands see (`PATH`, `SLURM_CONF`).
  */
-export const SLURM_SKIP: string | false =
-  HAS_SBATCH || process.env['CI'] === 'true' ? false : 'sbatch is not on PATH, so there is no Slurm cluster to submit to (as root, bash .ci/slurm starts a single-node one)';
-if (SLURM_SKIP) console.log(`# skipping the Slurm specs: ${SLURM_SKIP}`);
+export function slurmUnavailable(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (spawnSync('sbatch', ['--version'], { encoding: 'utf8', env }).status !== 0) {
+    return 'sbatch is not on PATH, so there is no Slurm cluster to submit to (as root, bash .ci/slurm starts a single-node one)';
+  }
+  const ping = spawnSync('scontrol', ['ping'], { encoding: 'utf8', env, timeout: PING_TIMEOUT_MS });
+  if (ping.status === 0 && /\bUP\b/.test(ping.stdout)) return undefined;
+  const said = ping.error ? ping.error.message : (ping.stdout.split('\n')[0] || ping.stderr.trim() || `exit code ${String(ping.status)}`);
+  return `sbatch is installed but no Slurm controller answers \`scontrol ping\` within ${PING_TIMEOUT_MS / 1000} s (${said}); start one (as root, bash .ci/slurm)`;
+}
+
+/**
+ * Why the Slurm specs are skipped, or false to run them: skipped where no cluster can take jobs
+ * (see {@link slurmUnavailable}), and never under CI (`ci` true), where a missing or silent Slurm
+ * must fail them loudly.
+ */
+export function slurmSkip(unavailable: string | undefined, ci: boolean): string | false {
+  return ci || unavailable === undefined ? false : unavailable;
+}
+
+/** True when this run is a CI run (`CI=true`), where the Slurm specs never skip. */
+export const IN_CI = process.env['CI'] === 'true';
 
 /** A job's state (`PENDING`, `RUNNING`, `COMPLETED`, `CANCELLED`, ...) and reason, as squeue says. */
 export function jobState(job: string): { state: string; reason: string } | undefined {

@@ -5,11 +5,13 @@
  * their parents' jobs; a queued job keeps its claim however long it waits; `cancel` cancels the
  * job; a failure is reported with its output; a run killed mid-job resumes when launched again.
  *
- * Skipped only where `sbatch` is absent, and never under CI=true.
+ * Skipped where `sbatch` is absent or no controller answers `scontrol ping` (with the reason
+ * printed), and never under CI=true.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
@@ -17,7 +19,7 @@ import { CLAIM_FILE, OUTPUT_FILE, get, project, type Interface, type RunRecord }
 import { SLURM_JOB_FILE, SLURM_SCRIPT_FILE, Slurm } from '@machinable/slurm';
 import { CORE_URL, outputOf, runScript } from './helpers.js';
 import { machinable } from './cli-helpers.js';
-import { HAS_SBATCH, SLURM_SKIP, SLURM_URL, cancelJobsIn, jobState, slurmCli, slurmProject, until } from './slurm-helpers.js';
+import { HAS_SBATCH, IN_CI, SLURM_URL, cancelJobsIn, jobState, slurmCli, slurmProject, slurmSkip, slurmUnavailable, until } from './slurm-helpers.js';
 
 /** A module whose runs log who computed them (the job id), print a line, and can fail or hang. */
 const WORK = `
@@ -79,9 +81,34 @@ function withEnv(t: { after: (fn: () => void) => void }, values: Record<string, 
   }
 }
 
+/** Probed once: why no cluster can take jobs here (undefined when one can). */
+const UNAVAILABLE = slurmUnavailable();
+const SLURM_SKIP = slurmSkip(UNAVAILABLE, IN_CI);
+if (SLURM_SKIP) console.log(`# skipping the Slurm specs: ${SLURM_SKIP}`);
+
+describe('slurm: when the specs run', () => {
+  it('skip with the reason where sbatch is missing or no controller answers, and never under CI', (t) => {
+    const noSbatch = slurmUnavailable({ ...process.env, PATH: '/nonexistent' });
+    assert.match(noSbatch ?? '', /^sbatch is not on PATH/);
+    assert.equal(slurmSkip(noSbatch, false), noSbatch);
+    assert.equal(slurmSkip(noSbatch, true), false, 'under CI a missing Slurm is not skipped: the specs fail');
+    assert.equal(slurmSkip(undefined, false), false);
+    if (!HAS_SBATCH) return t.skip('sbatch is not on PATH: the controller probe cannot be tried here');
+    // A configuration whose controller is on a port nothing listens on: sbatch runs, no one answers.
+    const conf = mkdtempSync(join(tmpdir(), 'machinable-slurm-conf-'));
+    t.after(() => rmSync(conf, { recursive: true, force: true }));
+    writeFileSync(join(conf, 'slurm.conf'), 'ClusterName=probe\nSlurmctldHost=localhost\nSlurmctldPort=1\n');
+    const silent = slurmUnavailable({ ...process.env, SLURM_CONF: join(conf, 'slurm.conf') });
+    assert.match(silent ?? '', /^sbatch is installed but no Slurm controller answers `scontrol ping` within 5 s \(.*DOWN.*\)/);
+    assert.equal(slurmSkip(silent, false), silent);
+    assert.equal(slurmSkip(silent, true), false);
+  });
+});
+
 describe('slurm: a cluster to submit to', { skip: SLURM_SKIP }, () => {
-  it('has sbatch (under CI=true a missing Slurm fails here, loudly, instead of skipping)', () => {
+  it('has sbatch and a controller that answers (under CI=true a missing Slurm fails here, loudly, instead of skipping)', () => {
     assert.ok(HAS_SBATCH, 'sbatch is not on PATH: run `bash .ci/slurm` (as root) to install and start a single-node Slurm');
+    assert.equal(UNAVAILABLE, undefined);
   });
 });
 

@@ -65,7 +65,8 @@ async function look(submission: Submission, states: Map<string, JobState> | unde
   const how = state ? state.state : 'no longer known to Slurm';
   const output = run.localDirectory(OUTPUT_FILE);
   const name = `${launch.item.module} ${launch.item.uuid}`;
-  switch (await store.runs.statusAt(location)) {
+  const status = await store.runs.statusAt(location);
+  switch (status) {
     case 'finished':
       // The job marks the run finished, then the interface computed: until it has done both (or
       // ended), it is finishing, so that a waiting submitter's caller reads the result.
@@ -78,11 +79,10 @@ async function look(submission: Submission, states: Map<string, JobState> | unde
     case 'cancelled':
       return new MachinableError(`${name}: Slurm job ${job} was cancelled: ${(await store.runs.failure(location))?.message ?? ''} (its output: ${output})`);
     case 'died':
-      // A run record that died before is continued by a job that has not started yet.
-      if (!over) return 'waiting';
-      return new MachinableError(`${name} died in Slurm job ${job} (${how}): its heartbeat stopped; launch it again to resume its run record (its output: ${output})`);
     case 'live':
-      if (!over) return state?.state === 'PENDING' ? 'waiting' : 'running';
+      // A run record that died before is continued by a job that has not started yet; one that
+      // died in the job (its process gone on this host, or its heartbeat old) ended with the job.
+      if (!over) return status === 'died' || state?.state === 'PENDING' ? 'waiting' : 'running';
       return new MachinableError(`${name}: Slurm job ${job} ended (${how}) while the run computed, without finishing it; launch it again to resume its run record (its output: ${output})`);
     case 'pending': {
       if (over) {

@@ -30,10 +30,12 @@ export function cancelRun(run: RunRecord, session: Session<Interface<object>>, o
   const scheduled = jobOf(session, location);
   let pid: number | undefined;
   if (scheduled) now(scheduled.backend.cancel(scheduled.job, run.uuid), 'cancel()', 'a synchronous storage');
-  else if (was === 'live') pid = signalLocal(run);
+  else if (was === 'live') pid = localProcess(run);
   const by = `${currentUser()}@${thisHost()}`;
   const what = scheduled ? ` (${scheduled.backend.describe(scheduled.job)})` : pid !== undefined ? ` (process ${pid} sent SIGTERM)` : '';
+  // Marked before the signal, so the process it stops can say it was cancelled, and why.
   now(store.runs.markCancelled(location, `${options.reason ?? `cancelled by ${by}`} at ${new Date().toISOString()}${what}`), 'cancel()', 'a synchronous storage');
+  if (pid !== undefined) terminate(pid);
   // The job or process stopped here will not release its claim: release it, if it is theirs.
   const parent = header.parent ? now(store.index.get(header.parent), 'cancel()', 'a synchronous index') : undefined;
   if (parent !== undefined && (scheduled || pid !== undefined)) {
@@ -52,8 +54,11 @@ function jobOf(session: Session<Interface<object>>, location: string): { backend
   return undefined;
 }
 
-/** Sends SIGTERM to the process computing a live run on this host (from its `host.json`); its pid. */
-function signalLocal(run: RunRecord): number {
+/**
+ * The process computing a live run on this host (from its `host.json`), once it is known that
+ * this process may signal it; its pid.
+ */
+function localProcess(run: RunRecord): number {
   const host = run.loadFile<{ hostname?: unknown; pid?: unknown } | null>(HOST_FILE, null);
   const pid = typeof host?.pid === 'number' ? host.pid : undefined;
   if (pid === undefined || typeof host?.hostname !== 'string') {
@@ -66,10 +71,19 @@ function signalLocal(run: RunRecord): number {
     throw new InterfaceStateError(`run record ${run.uuid} is computed by this very process (pid ${pid}): cancel it from another process, or throw from the run`);
   }
   try {
-    process.kill(pid, 'SIGTERM');
+    process.kill(pid, 0);
   } catch (error) {
     // Gone already (it died a moment ago): marking it is all that is left to do.
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
   return pid;
+}
+
+/** Sends SIGTERM to a process (gone already: nothing to stop). */
+function terminate(pid: number): void {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
 }

@@ -1,10 +1,11 @@
 import { HOST_FILE } from '../format/reserved-files.js';
-import { InterfaceStateError } from '../kernel/errors.js';
+import { InterfaceStateError, MachinableError } from '../kernel/errors.js';
 import { heartbeatSeconds } from '../kernel/settings.js';
 import { isThenable } from '../kernel/thenable.js';
 import { hostInfoText } from '../store/host-info.js';
 import { HANDLE, settleWrites } from '../interface/handle.js';
 import { beating } from './heartbeats.js';
+import { computingHere } from './termination.js';
 import type { Launch } from './launch.js';
 import { capturingOutput } from './output-capture.js';
 
@@ -38,6 +39,13 @@ export async function computeRun(launch: Launch, options: ComputeOptions = {}): 
     await store.storage.writeFile(location, HOST_FILE, hostInfoText());
   }
   const stopBeating = beating(heartbeatSeconds() * 1000, () => store.runs.writeMarkers(location, ['heartbeat_at']));
+  const noted = computingHere({
+    what: `${item.module} ${item.uuid}`,
+    run: run?.uuid ?? location,
+    cancelled: () => store.runs.isCancelled(location),
+    failure: () => store.runs.failure(location),
+  });
+  let computed = false;
   try {
     const handle = item[HANDLE];
     const compute = async (): Promise<void> => {
@@ -56,15 +64,38 @@ export async function computeRun(launch: Launch, options: ComputeOptions = {}): 
     };
     if (options.captureOutput === false) await compute();
     else await capturingOutput(store.storage, location, compute);
+    computed = true;
     const finished = store.runs.writeMarkers(location, ['finished_at']);
     if (isThenable(finished)) await finished;
     const cached = store.files.setCached(stored, true, 'finished');
     if (isThenable(cached)) await cached;
   } catch (error) {
-    await store.runs.finishWithFailure(location, error instanceof Error ? error : new Error(String(error)));
+    const failure = error instanceof Error ? error : new Error(String(error));
+    try {
+      await store.runs.finishWithFailure(location, failure);
+    } catch (ending) {
+      throw endNotWritten(launch, location, computed, failure, ending);
+    }
     launch.failureStored = true;
     throw error;
   } finally {
     stopBeating();
+    noted();
   }
+}
+
+/**
+ * The error of a run whose end could not be written (`failure.json`, `finished_at`; a full disk,
+ * say): what happened to the run, why its end is missing, and how it reads until it is launched
+ * again (`died` once this process has ended, on this host at once).
+ */
+function endNotWritten(launch: Launch, location: string, computed: boolean, failure: Error, ending: unknown): MachinableError {
+  const { item } = launch;
+  const why = ending instanceof Error ? ending.message : String(ending);
+  const what = computed ? `it computed, but marking it finished failed (${failure.message})` : `it failed (${failure.name}: ${failure.message})`;
+  const error = new MachinableError(
+    `${item.module} ${item.uuid}: the end of its run record ${launch.run?.uuid ?? ''} could not be written (${location}): ${what}, and storing that failed too (${why}). ` +
+      'The run reads died once this process has ended; free the storage and launch it again to continue it.',
+  );
+  return Object.assign(error, { cause: failure });
 }
