@@ -10,6 +10,8 @@ import { CORE_URL, makeProject, runScript } from './helpers.js';
 
 const STORAGE_FS_URL = import.meta.resolve('@machinable/storage-fs');
 import { machinable } from './cli-helpers.js';
+import { serve, type ExecutionInfo } from '@machinable/server';
+import { request } from './server-helpers.js';
 
 const WORK = `
 import { Interface, Config, Field } from '@machinable/core';
@@ -58,6 +60,14 @@ describe('run end: an end that could not be written', () => {
       assert.equal(listed.code, 0, listed.stderr);
       const line = listed.stdout.split('\n').find((l) => l.includes(run.uuid));
       assert.match(line ?? '', /\bdied\b/, listed.stdout);
+      const server = await serve({ directory: dir, port: 0 });
+      try {
+        const shown = await request(server.url, `/v1/executions/${runRecord.uuid}`);
+        assert.equal(shown.status, 200, shown.text());
+        assert.equal(shown.json<ExecutionInfo>().status, 'died', 'the dashboard reads it as the CLI does');
+      } finally {
+        await server.close();
+      }
     });
   }
 });

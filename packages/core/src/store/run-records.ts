@@ -9,15 +9,14 @@ import { dispatchStamp, isoTimestamp, nowNs, timestampNs } from '../format/times
 import { encodeFile } from '../files/file-codecs.js';
 import type { JsonValue } from '../json/json.js';
 import { RecordExistsError } from '../kernel/errors.js';
-import { thisHost } from '../kernel/host.js';
 import { settle, whenDone, type MaybePromise, type Steps } from '../kernel/maybe.js';
 import { livenessWindowSeconds } from '../kernel/settings.js';
 import type { Claim, Index, IndexRow } from '../ports/index.js';
 import { hasFile, type Storage } from '../ports/storage.js';
 import type { RecordDraft } from '../ports/store.js';
-import { processAlive } from './claim-content.js';
 import { hostInfoText } from './host-info.js';
 import { rowOf } from './index-row.js';
+import { runProcessGone } from './run-process.js';
 import { initialFiles } from './initial-files.js';
 import { readStoredSteps } from './read-stored.js';
 import { newRecord, recordSegments } from './record-model.js';
@@ -140,30 +139,11 @@ export class RunRecords {
 
   *statusAtSteps(location: string, now: Date): Steps<RunStatus> {
     const state = runState(yield* this.markersSteps(location), now, livenessWindowSeconds());
-    if (state === 'live') return (yield* this.processGoneSteps(location)) ? 'died' : 'live';
+    if (state === 'live') return runProcessGone((yield this.storage.readFile(location, HOST_FILE)) as Buffer | undefined) ? 'died' : 'live';
     if (state !== 'finished') return state;
     const failed = (yield hasFile(this.storage, location, FAILURE_FILE)) as boolean;
     const cancelled = (yield hasFile(this.storage, location, CANCELLED_FILE)) as boolean;
     return finishedRunStatus(failed, cancelled);
-  }
-
-  /**
-   * True when a run record's `host.json` names a process of this host that no longer exists: the
-   * process computing it has ended without writing its end (killed, or its end could not be
-   * written, a full disk say), so the run reads `died` at once rather than after the liveness
-   * window. A run computing on another host cannot be asked: its heartbeat's age decides.
-   */
-  private *processGoneSteps(location: string): Steps<boolean> {
-    const bytes = (yield this.storage.readFile(location, HOST_FILE)) as Buffer | undefined;
-    if (bytes === undefined) return false;
-    let host: unknown;
-    try {
-      host = JSON.parse(bytes.toString('utf8'));
-    } catch {
-      return false; // a host.json cut short says nothing about the process
-    }
-    const { hostname, pid } = (typeof host === 'object' && host !== null ? host : {}) as { hostname?: unknown; pid?: unknown };
-    return hostname === thisHost() && typeof pid === 'number' && Number.isInteger(pid) && pid > 0 && !processAlive(pid);
   }
 
   *markersSteps(location: string): Steps<Markers> {

@@ -4,7 +4,9 @@ import {
   findFailure,
   finishedRunStatus,
   hasFile,
+  HOST_FILE,
   livenessWindowSeconds,
+  runProcessGone,
   runState,
   STATUS_MARKERS,
   type FindRequest,
@@ -105,7 +107,8 @@ export class StoreReader {
       const text = texts[i];
       if (text !== undefined && text !== '') markers[marker] = text;
     });
-    const state = runState(markers, now, livenessWindowSeconds());
+    let state = runState(markers, now, livenessWindowSeconds());
+    if (state === 'live' && present.has(HOST_FILE) && runProcessGone(await storage.readFile(location, HOST_FILE))) state = 'died';
     return { status: state === 'finished' ? finishedRunStatus(present.has(FAILURE_FILE), present.has(CANCELLED_FILE)) : state, markers };
   }
 
