@@ -5,6 +5,8 @@
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { get, project } from '@machinable/core';
 import { formatTable, visible } from '@machinable/cli';
 import { linkPackages, makeProject } from './helpers.js';
@@ -69,6 +71,20 @@ describe('output hygiene: machinable ls and find', () => {
     const json = await machinable(dir, 'ls', 'notes', '--json');
     assert.equal(json.code, 0, json.stderr);
     assert.deepEqual((JSON.parse(json.stdout) as Array<{ version: unknown }>)[0]!.version, [{ note: HOSTILE }]);
+  });
+
+  it('reindex names a directory escaped', async () => {
+    const orphan = join(dir, 'storage', 'orphan\u001b]0;pwned\u0007');
+    mkdirSync(orphan, { recursive: true });
+    writeFileSync(join(orphan, 'id.json'), '{}');
+    try {
+      const result = await machinable(dir, 'reindex');
+      assert.equal(result.code, 0, result.stderr);
+      assert.doesNotMatch(result.stdout.trimEnd(), ACTIVE);
+      assert.ok(result.stdout.includes('orphan\\x1b]0;pwned\\x07'), result.stdout);
+    } finally {
+      rmSync(orphan, { recursive: true });
+    }
   });
 
   it('an error message echoing a condition is escaped too', async () => {

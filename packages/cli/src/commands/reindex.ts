@@ -1,4 +1,5 @@
 import { MachinableCommand } from '../base-command.js';
+import { visible } from '../visible.js';
 
 /** What `machinable reindex --json` prints. */
 export interface ReindexSummary {
@@ -39,19 +40,19 @@ The project is the current directory.`;
         removed: report.removed,
         mismatched: report.mismatched.map((problem) => problem.message),
       };
-      this.log(`indexed ${count(summary.indexed, 'record')} in ${summary.storage}`);
+      this.log(`indexed ${count(summary.indexed, 'record')} in ${visible(summary.storage)}`);
       this.log(`${count(summary.corrupt.length, 'corrupt record')}${summary.corrupt.length ? ' (left on disk, not indexed):' : ''}`);
-      for (const { file, reason } of summary.corrupt) this.log(`  ${file}: ${reason}`);
+      for (const { file, reason } of summary.corrupt) this.log(`  ${visible(`${file}: ${reason}`)}`);
       if (summary.orphans.length > 0) {
         this.log(`${count(summary.orphans.length, 'directory')} with an id.json but no .machinable sentinel (not indexed; restore the sentinel to bring them back):`);
-        for (const directory of summary.orphans) this.log(`  ${directory}`);
+        for (const directory of summary.orphans) this.log(`  ${visible(directory)}`);
       }
       this.log(`${count(summary.duplicates.length, 'duplicate')}${summary.duplicates.length ? ' (both indexed):' : ''}`);
-      for (const { kept, dropped } of summary.duplicates) this.log(`  ${dropped} (same run as ${kept}, which get() finds)`);
-      for (const message of summary.collisions) this.log(`  collision: ${message}`);
+      for (const { kept, dropped } of summary.duplicates) this.log(`  ${visible(dropped)} (same run as ${visible(kept)}, which get() finds)`);
+      for (const message of summary.collisions) this.log(`  collision: ${visible(message)}`);
       if (summary.mismatched.length > 0) {
         this.log(`${count(summary.mismatched.length, 'record')} whose id.json contradicts its model or directory (indexed as id.json says; see machinable verify):`);
-        for (const message of summary.mismatched) this.log(`  ${message}`);
+        for (const message of summary.mismatched) this.log(`  ${visible(message)}`);
       }
       if (summary.removed.length > 0) this.log(`dropped ${count(summary.removed.length, 'row')} whose directory is gone`);
       return summary;
