@@ -44,10 +44,13 @@ export function fileReplaced(path: string, identity: FileIdentity): boolean {
   return now === undefined || now.ino !== identity.ino || now.dev !== identity.dev;
 }
 
-/** True for SQLite's answer to a file that is not a database or is damaged (truncated, overwritten). */
+/**
+ * True for SQLite's answer to a file that is not a database or is damaged: overwritten, truncated
+ * (shorter than its pages say), or deleted with its `-wal` left beside the new file.
+ */
 export function isDamage(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) return true;
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_IOERR_SHORT_READ' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) return true;
   // A file truncated to nothing reads as an empty database: the tables are gone.
   return code === 'SQLITE_ERROR' && /no such table: (?:main\.)?'?(?:index|relations)'?/.test((error as Error).message);
 }
