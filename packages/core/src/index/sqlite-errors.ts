@@ -42,7 +42,9 @@ export function indexAccessError(error: unknown, path: string, doing: string): u
     }
     if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR')) return `the disk holding ${folder} is full or failing: free space, ${elsewhere}`;
     if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY')) return 'another process held the index locked for longer than the busy timeout: retry when it is done';
-    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return `the file is not a SQLite index (or is damaged): move it aside; machinable rebuilds the index from the records (machinable reindex)`;
+    if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+      return `the file is not a SQLite index (or is damaged) and could not be replaced here: an index this user can write sets such a file aside by itself and rebuilds it from the records; make ${folder} writable, ${elsewhere}`;
+    }
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return `the folder ${folder} cannot be created or written: make it writable, ${elsewhere}`;
     return undefined;
   })();

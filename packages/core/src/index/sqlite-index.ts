@@ -1,29 +1,21 @@
 import type Database from 'better-sqlite3';
 import { indexAccessError } from './sqlite-errors.js';
 
-import { IndexCollisionError } from '../kernel/errors.js';
 import type { MaybePromise } from '../kernel/maybe.js';
 import type { JsonObject } from '../format/model.js';
-import { nowNs } from '../format/timestamp.js';
 import { isPlainObject } from '../config/plain.js';
 import { canonicalJson } from '../json/canonical-json.js';
 import { isThenable } from '../kernel/thenable.js';
 import type { Claim, DedupKey, FindRequest, LookupOptions, FindResult, Index, IndexRow, IndexSummary, IngestItem, RecordLocation, RelationRow } from '../ports/index.js';
-import { isPrimaryKeyClash, parseObject, refreshValues, rowValues, toRow, toSummary, type SqlRow, type SqlSummary } from './sqlite-rows.js';
-import { prepareStatements, SUMMARY_COLUMNS, type Statements } from './sqlite-statements.js';
+import { parseObject, toRow, toSummary, type SqlRow, type SqlSummary } from './sqlite-rows.js';
+import { SUMMARY_COLUMNS, type Statements } from './sqlite-statements.js';
+import { ASYNC_CREATE, type Transactions } from './sqlite-transactions.js';
 import { SqliteFinder } from './sqlite-finder.js';
-import {
-  DEFAULT_BUSY_TIMEOUT_MS,
-  SECONDARY_INDEX_SQL,
-  SQLITE_INDEX_SCHEMA_VERSION,
-  missingIndexes,
-  openIndexFile,
-} from './sqlite-schema.js';
+import { IndexFile } from './sqlite-file.js';
+import { describesStore, markStore } from './sqlite-location.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, SECONDARY_INDEX_SQL, SQLITE_INDEX_SCHEMA_VERSION, missingIndexes } from './sqlite-schema.js';
 
 export { SQLITE_INDEX_SCHEMA_VERSION };
-
-/** Thrown inside a claim's transaction to roll it back when create() answered with a promise. */
-const ASYNC_CREATE = Symbol('create() is asynchronous');
 
 /** Options of {@link SqliteIndex}. */
 export interface SqliteIndexOptions {
@@ -33,6 +25,12 @@ export interface SqliteIndexOptions {
    * bounds how long a record write may take under contention. Default 5,000 (the reference's).
    */
   readonly busyTimeout?: number;
+  /**
+   * Called (synchronously) after the index found its file deleted, replaced or damaged under it
+   * and opened a new one: rows written meanwhile may be missing, so the caller refills the index
+   * from the records (a project runs `reindex`).
+   */
+  readonly onReopen?: (index: SqliteIndex) => void;
 }
 
 /**
@@ -42,6 +40,13 @@ export interface SqliteIndexOptions {
  * several processes share the file; `claim()` runs in a `BEGIN IMMEDIATE` transaction, which takes
  * the write lock up front: of two processes claiming one key at once, the second waits, then sees
  * the first's row.
+ *
+ * The file is a cache of the records and heals: one that is not a database or is damaged
+ * (`database disk image is malformed`, also when found by a read long after opening) is moved
+ * aside to `<path>.damaged-<time>` and a new one is made; one deleted or replaced under an open
+ * index is noticed (its device and inode, looked at before every write and at most once a second
+ * on reads) and the new file opened; both then call `onReopen`. A file this user cannot write (a
+ * store owned by someone else) is read from a private copy and writes are refused, naming it.
  *
  * @example
  * const index = new SqliteIndex('/research/.machinable.sqlite');
@@ -58,80 +63,33 @@ export class SqliteIndex implements Index {
    */
   readonly needsReindex: boolean;
 
-  private readonly db: Database.Database;
-  private readonly stmt: Statements;
-  private readonly claimTx: Database.Transaction<(row: IndexRow, create: () => MaybePromise<void>, force: boolean, later: (written: PromiseLike<void>) => void) => Claim>;
-  private readonly ingestTx: Database.Transaction<(items: Iterable<IngestItem>) => number>;
-  private readonly relateTx: Database.Transaction<(relations: Iterable<Pick<RelationRow, 'relation' | 'record_id' | 'related_id'>>) => number>;
-  private readonly finder: SqliteFinder;
+  private readonly file: IndexFile;
 
   constructor(path: string, options: SqliteIndexOptions = {}) {
     this.path = path;
-    let opened: ReturnType<typeof openIndexFile>;
-    try {
-      opened = openIndexFile(path, options.busyTimeout ?? DEFAULT_BUSY_TIMEOUT_MS);
-    } catch (error) {
-      throw indexAccessError(error, path, 'open');
-    }
-    const { db, created } = opened;
-    this.db = db;
-    this.needsReindex = created;
-    this.finder = new SqliteFinder(db, path);
+    this.file = new IndexFile(path, options.busyTimeout ?? DEFAULT_BUSY_TIMEOUT_MS, () => options.onReopen?.(this));
+    this.needsReindex = this.file.created;
+  }
 
-    this.stmt = prepareStatements(db);
+  /** True when this user cannot write the index file: it is read from a copy and writes are refused. */
+  get readOnly(): boolean {
+    return this.file.conn.readOnly;
+  }
 
-    this.claimTx = db.transaction((row: IndexRow, create: () => MaybePromise<void>, force: boolean, later: (written: PromiseLike<void>) => void): Claim => {
-      if (!force) {
-        // Hidden rows count: hiding a record is a view of it, not permission to create it twice.
-        const held = this.stmt.dedup.get(row.parent_id, row.identity_key, row.predicate_key);
-        if (held !== undefined) return { row: toRow(held, this.path), created: false };
-      }
-      // The row before create(): a record id that is taken fails the INSERT before any directory is
-      // written (the rollback could not take a directory back), and costs no query when it is free.
-      try {
-        this.stmt.insert.run(...rowValues(row, row.hidden, row.bytes_missing, canonicalJson(row.private)));
-      } catch (error) {
-        if (!isPrimaryKeyClash(error)) throw error;
-        const same = this.stmt.get.get(row.record_id)!;
-        if (same.identity_key !== row.identity_key || same.predicate_key !== row.predicate_key) {
-          throw new IndexCollisionError(row.record_id, same, row, `${row.storage_uri} (indexed at ${same.storage_uri})`);
-        }
-        return { row: toRow(same, this.path), created: false };
-      }
-      const written = create();
-      // An asynchronous create() cannot hold the write lock (it would be held across other work
-      // of this process): the transaction is rolled back and the row inserted once it is done.
-      if (isThenable(written)) {
-        later(written as PromiseLike<void>);
-        throw ASYNC_CREATE;
-      }
-      return { row, created: true };
-    });
+  private get db(): Database.Database {
+    return this.file.conn.db;
+  }
 
-    this.ingestTx = db.transaction((items: Iterable<IngestItem>): number => {
-      let added = 0;
-      for (const { row, relations } of items) {
-        const held = this.stmt.keys.get(row.record_id);
-        if (held === undefined) {
-          this.stmt.insert.run(...rowValues(row, false, false, '{}'));
-          added += 1;
-        } else {
-          const [identity_key, predicate_key, storage_uri] = held;
-          if (identity_key !== row.identity_key || predicate_key !== row.predicate_key) {
-            throw new IndexCollisionError(row.record_id, { identity_key, predicate_key }, row, `${row.storage_uri} (indexed at ${storage_uri})`);
-          }
-          this.stmt.refresh.run(...refreshValues(row));
-        }
-        for (const r of relations) this.stmt.relate.run(r.relation, r.record_id, r.related_id, nowNs());
-      }
-      return added;
-    });
+  private get stmt(): Statements {
+    return this.file.stmt;
+  }
 
-    this.relateTx = db.transaction((relations: Iterable<Pick<RelationRow, 'relation' | 'record_id' | 'related_id'>>): number => {
-      let added = 0;
-      for (const r of relations) added += this.stmt.relate.run(r.relation, r.record_id, r.related_id, nowNs()).changes;
-      return added;
-    });
+  private get tx(): Transactions {
+    return this.file.tx;
+  }
+
+  private get finder(): SqliteFinder {
+    return this.file.finder;
   }
 
   /**
@@ -154,7 +112,7 @@ export class SqliteIndex implements Index {
   claim(row: IndexRow, create: () => MaybePromise<void>, options: { readonly force?: boolean } = {}): MaybePromise<Claim> {
     let written: PromiseLike<void> | undefined;
     try {
-      return this.writing(() => this.claimTx.immediate(row, create, options.force ?? false, (pending) => (written = pending)));
+      return this.writing(() => this.tx.claim.immediate(row, create, options.force ?? false, (pending) => (written = pending)));
     } catch (error) {
       if (error !== ASYNC_CREATE || written === undefined) throw error;
     }
@@ -164,21 +122,22 @@ export class SqliteIndex implements Index {
 
   /** The row of a record id (exact; the reference's 6-character short ids are not resolved here). */
   get(recordId: string): IndexRow | undefined {
-    const row = this.stmt.get.get(recordId);
+    const row = this.reading(() => this.stmt.get.get(recordId));
     return row === undefined ? undefined : toRow(row, this.path);
   }
 
   /** The oldest non-hidden row holding a dedup key (`created_at_ns`, then record id); see `Index.lookup`. */
   lookup(key: DedupKey, options: LookupOptions = {}): RecordLocation | undefined {
-    const found =
+    const found = this.reading(() =>
       options.orWithoutParent && key.parent_id !== null
         ? this.stmt.locateTopLevel.get(key.parent_id, key.identity_key, key.predicate_key, key.identity_key, key.predicate_key)
-        : this.stmt.locate.get(key.parent_id, key.identity_key, key.predicate_key);
+        : this.stmt.locate.get(key.parent_id, key.identity_key, key.predicate_key),
+    );
     return found === undefined ? undefined : { record_id: found[0], storage_uri: found[1] };
   }
 
   latest(parentId: string, kind: string): IndexRow | undefined {
-    const row = this.stmt.latest.get(parentId, kind);
+    const row = this.reading(() => this.stmt.latest.get(parentId, kind));
     return row === undefined ? undefined : toRow(row, this.path);
   }
 
@@ -192,24 +151,26 @@ export class SqliteIndex implements Index {
    *              sort: [{ by: 'lr', config_layer: 'resolved', direction: 'asc' }] });
    */
   find(request: FindRequest): FindResult {
-    return this.finder.page<SqlSummary, IndexSummary>(request, SUMMARY_COLUMNS, toSummary);
+    return this.reading(() => this.finder.page<SqlSummary, IndexSummary>(request, SUMMARY_COLUMNS, toSummary));
   }
 
   /** Like {@link find}, with whole rows. */
   search(request: FindRequest): FindResult<IndexRow> {
-    return this.finder.page<SqlRow, IndexRow>(request, '*', toRow);
+    return this.reading(() => this.finder.page<SqlRow, IndexRow>(request, '*', toRow));
   }
 
   /** Every row matching a request, whole, in the request's order; `limit` and `offset` are ignored. */
   all(request: FindRequest): IndexRow[] {
-    const { sql } = this.finder.findSql(request);
-    const query = this.finder.query<SqlRow>(`SELECT * FROM 'index' WHERE ${sql.where} ORDER BY ${sql.orderBy}`);
-    return query.all(...sql.whereParams).map((row) => toRow(row, this.path));
+    return this.reading(() => {
+      const { sql } = this.finder.findSql(request);
+      const query = this.finder.query<SqlRow>(`SELECT * FROM 'index' WHERE ${sql.where} ORDER BY ${sql.orderBy}`);
+      return query.all(...sql.whereParams);
+    }).map((row) => toRow(row, this.path));
   }
 
   /** Record id, kind and location of every row. */
   locations(): Array<Pick<IndexRow, 'record_id' | 'kind' | 'storage_uri'>> {
-    return this.stmt.locations.all();
+    return this.reading(() => this.stmt.locations.all());
   }
 
   /**
@@ -223,14 +184,14 @@ export class SqliteIndex implements Index {
    */
   ingest(items: Iterable<IngestItem>): number {
     return this.writing(() => {
-      return this.ingestTx.immediate(items);
+      return this.tx.ingest.immediate(items);
     });
   }
 
   /** Adds relations in one transaction; one already held is kept. Returns how many were new. */
   relate(relations: Iterable<Pick<RelationRow, 'relation' | 'record_id' | 'related_id'>>): number {
     return this.writing(() => {
-      return this.relateTx.immediate(relations);
+      return this.tx.relate.immediate(relations);
     });
   }
 
@@ -243,10 +204,11 @@ export class SqliteIndex implements Index {
    */
   relations(recordId: string, options: { readonly relation?: string; readonly inverse?: boolean } = {}): RelationRow[] {
     const { relation, inverse = false } = options;
-    const rows =
+    const rows = this.reading(() =>
       relation === undefined
         ? (inverse ? this.stmt.inverse : this.stmt.relations).all(recordId)
-        : (inverse ? this.stmt.inverseNamed : this.stmt.relationsNamed).all(recordId, relation);
+        : (inverse ? this.stmt.inverseNamed : this.stmt.relationsNamed).all(recordId, relation),
+    );
     return rows.map((r) => ({
       relation: r.relation,
       record_id: r.record_id,
@@ -352,18 +314,32 @@ export class SqliteIndex implements Index {
     });
   }
 
-  /** Runs a write, turning SQLite's failures a user causes into an `IndexAccessError` naming the file and the fix. */
+  /**
+   * True when the index describes the store whose root is at `storeUri` (the storage's
+   * `locate([])`): it carries that store's mark, or, unmarked, holds no record or has its newest
+   * record there. False for an index copied or moved away from its records (see `sqlite-location.ts`).
+   */
+  describes(storeUri: string): boolean {
+    return this.reading(() => describesStore(this.db, storeUri));
+  }
+
+  /** Marks the index as describing the store at `storeUri` (once it was filled from it); nothing for a read-only one. */
+  markStore(storeUri: string): void {
+    if (this.readOnly) return;
+    this.writing(() => markStore(this.db, storeUri));
+  }
+
   private writing<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (error) {
-      throw indexAccessError(error, this.path, 'write');
-    }
+    return this.file.writing(fn);
+  }
+
+  private reading<T>(fn: () => T): T {
+    return this.file.reading(fn);
   }
 
   /** Closes the database; calling it again does nothing. */
   close(): void {
-    if (this.db.open) this.db.close();
+    this.file.close();
   }
 
   private restoreIndexes(): void {

@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MachinableError } from '../kernel/errors.js';
 import type { Index } from '../ports/index.js';
-import { IndexAccessError, indexAccessError } from '../index/sqlite-errors.js';
+import { indexAccessError } from '../index/sqlite-errors.js';
+import type { MaybePromise } from '../kernel/maybe.js';
+import { isThenable } from '../kernel/thenable.js';
 import type { Storage } from '../ports/storage.js';
 import type { IndexFactory, ProjectInfo, StorageFactory } from './plugins.js';
 
@@ -33,7 +35,9 @@ export async function openStorage(project: ProjectInfo, factory: StorageFactory 
 
 /**
  * Opens a project's index: the adapter its plugins or declaration chose, else SQLite in the
- * project's index file, rebuilt from the records when it is new (the index is a cache of them).
+ * project's index file. The index is a cache of the records, rebuilt from them when it is new,
+ * when it was made for a store in another place (a project copied or moved: its rows hold the
+ * old absolute locations), and when it reopened a file deleted, replaced or damaged under it.
  */
 export async function openIndex(project: ProjectInfo, factory: IndexFactory | undefined, storage: Storage): Promise<Index> {
   if (factory) return factory(project);
@@ -44,38 +48,29 @@ export async function openIndex(project: ProjectInfo, factory: IndexFactory | un
   } catch (error) {
     throw indexAccessError(error, path, 'open');
   }
-  const index = openOrSetAside(path, SqliteIndex);
-  if (index.needsReindex) {
+  const store = storage.locate([]);
+  const refill = (index: InstanceType<typeof SqliteIndex>): MaybePromise<void> => {
+    const report = reindex(storage, index);
+    if (!isThenable(report)) return index.markStore(store);
+    return Promise.resolve(report).then(() => index.markStore(store));
+  };
+  const index = new SqliteIndex(path, {
+    onReopen: (reopened) => {
+      const done = refill(reopened);
+      if (isThenable(done)) done.then(undefined, (error: unknown) => process.emitWarning(`cannot rebuild the index ${path} from the records: ${String(error)}`));
+    },
+  });
+  if (index.needsReindex || (!index.readOnly && !index.describes(store))) {
     try {
-      await reindex(storage, index);
+      await refill(index);
     } catch (error) {
-      // Nothing is lost (the file was new or reset), and the next open must try again rather
-      // than find an index that looks complete: a store that cannot be indexed (one of an
-      // earlier release) is reported every time, never listed as empty.
+      // The next open must try again rather than find an index that looks complete: a store that
+      // cannot be indexed (one of an earlier release) is reported every time, never listed as
+      // empty. A new file holds nothing yet and is removed; one of another place stays unmarked.
       index.close();
-      for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+      if (index.needsReindex) for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
       throw error;
     }
   }
   return index;
-}
-
-/**
- * Opens the SQLite index at `path`. A file there that is not a SQLite database (or is damaged) is
- * moved aside to `<path>.damaged-<time>` (never deleted: it may be something else that was
- * pointed at by mistake) with a warning, and a new index is made, which the caller rebuilds from
- * the records: the index is a cache of them.
- */
-function openOrSetAside<T>(path: string, SqliteIndex: new (path: string) => T): T {
-  try {
-    return new SqliteIndex(path);
-  } catch (error) {
-    if (!(error instanceof IndexAccessError) || !['SQLITE_NOTADB', 'SQLITE_CORRUPT'].includes(error.code)) throw error;
-    const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    for (const suffix of ['', '-wal', '-shm']) if (existsSync(`${path}${suffix}`)) renameSync(`${path}${suffix}`, `${aside}${suffix}`);
-    process.emitWarning(`the index ${path} was not a SQLite database or was damaged (${error.message.split(';')[0]}); it was moved to ${aside} and a new one is rebuilt from the records`, {
-      code: 'MACHINABLE_INDEX_REBUILT',
-    });
-    return new SqliteIndex(path);
-  }
 }

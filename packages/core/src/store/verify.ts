@@ -17,10 +17,11 @@ export interface RecordProblem {
    * `corrupt`: a format file missing or malformed, or `id.json` and `model.json` naming different
    * records; `keys`: `id.json`'s keys contradict the model or the directory they are in;
    * `identity`: the identity key re-derived from the config differs from `id.json`'s;
-   * `index`: the index holds the record id with other keys; `legacy`: a record of this project's
-   * releases before format v1.
+   * `index`: the index holds the record id with other keys, or at another place; `unindexed`: the
+   * index does not show the record (`ls` and `find` leave it out); `legacy`: a record of this
+   * project's releases before format v1.
    */
-  readonly problem: 'orphan' | 'corrupt' | 'legacy' | 'keys' | 'identity' | 'index';
+  readonly problem: 'orphan' | 'corrupt' | 'legacy' | 'keys' | 'identity' | 'index' | 'unindexed';
   readonly message: string;
 }
 
@@ -92,7 +93,8 @@ export interface VerifyReport {
  * Checks every record of a store against its own header, as the reference's `verify`: besides
  * what `directoryProblems` finds, the identity key is re-derived from `model.json`'s config, with
  * the non-identifying fields `excludedOf(module)` names (undefined for a module this project does
- * not have: then none), and the index row of each record must hold its keys. Nothing is changed.
+ * not have: then none), and the index must show each record, at its place, with its keys.
+ * Nothing is changed.
  *
  * @example
  * const { problems } = await verifyRecords(storage, index, (module) => excludedFieldsOf(module));
@@ -120,8 +122,12 @@ export async function verifyRecords(storage: Storage, index: Index, excludedOf: 
       });
     }
     const row = await index.get(header.uuid);
-    if (row && (row.identity_key !== pathSegment(header.identity_key, 128) || row.predicate_key !== header.predicate_key)) {
+    if (!row) {
+      problems.push({ directory, problem: 'unindexed', message: `${directory}: the index does not show record ${header.uuid} (ls and find leave it out); run \`machinable reindex\`` });
+    } else if (row.identity_key !== pathSegment(header.identity_key, 128) || row.predicate_key !== header.predicate_key) {
       problems.push({ directory, problem: 'index', message: `${directory}: the index holds ${header.uuid} with keys ${row.identity_key}/${row.predicate_key}; run \`machinable reindex\`` });
+    } else if (storage.directory(row.storage_uri) !== directory) {
+      problems.push({ directory, problem: 'index', message: `${directory}: the index shows record ${header.uuid} at ${storage.directory(row.storage_uri)}; run \`machinable reindex\`` });
     }
   }
   return { checked, problems };
