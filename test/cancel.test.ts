@@ -25,6 +25,7 @@ export default class Work extends Interface<C> {
     const dir = Project.current().directory;
     appendFileSync(join(dir, 'runs.log'), this.uuid + ' ' + process.pid + '\\n');
     if (this.config.mode === 'hang' && !existsSync(join(dir, 'fixed'))) await new Promise((r) => setTimeout(r, 1e9));
+    if (this.config.mode === 'busy') while (!existsSync(join(dir, 'fixed'))); // synchronous: takes no signal
     this.saveFile('out.json', { seed: this.config.seed });
   }
 }`;
@@ -81,6 +82,25 @@ describe('cancel: a run computing on this host', () => {
       new RegExp(`^Cancelled: work ${run.uuid} \\(run record ${runRecord}\\) was cancelled with machinable cancel or run\\.cancel\\(\\) \\(cancelled by \\S+ at .*\\(process ${launcher.pid} sent SIGTERM\\)\\); this process stops\\.$`, 'm'),
       ended.stderr,
     );
+  });
+
+  it('machinable cancel sends SIGKILL to a run busy in synchronous code once --grace has passed, and says so', async () => {
+    const dir = makeProject({ 'work.ts': WORK });
+    const launcher = spawn(process.execPath, [CLI_BIN, 'get', 'work', 'seed=9', 'mode=busy', '--launch'], { cwd: dir, env: { ...process.env, MACHINABLE_PROGRESS: 'off' } });
+    const launched = outputOf(launcher);
+    try {
+      await until('the run to start', () => runsOf(dir).length === 1, 30_000);
+      const run = await project(dir).within(() => get('work', { seed: 9, mode: 'busy' }));
+      const cancelled = await machinable(dir, 'cancel', run.uuid, '--grace', '1');
+      assert.equal(cancelled.code, 0, cancelled.stderr);
+      assert.match(cancelled.stdout, new RegExp(`process ${launcher.pid} had not ended 1 s after SIGTERM \\(busy in synchronous code, which takes no signal until it awaits\\): sent SIGKILL`));
+      await until('the launcher to end', () => launcher.exitCode !== null || launcher.signalCode !== null, 30_000);
+      const ended = await launched;
+      assert.equal(ended.signal, 'SIGKILL');
+      await project(dir).within(async () => assert.equal((await get('work', { seed: 9, mode: 'busy' })).status(), 'cancelled'));
+    } finally {
+      launcher.kill('SIGKILL');
+    }
   });
 
   it('a SIGTERM that is not a cancel says which run it cut short, and that it reads died', async () => {
