@@ -249,7 +249,9 @@ export class Interface<C extends object = Record<string, unknown>> extends Recor
   /**
    * Cancels the latest run, which must not be finished: a scheduler's job is cancelled, a run
    * computing in a process of this host is sent SIGTERM, and the run record is marked `cancelled`
-   * (see `Execution.cancel()`). A later launch computes it anew.
+   * (see `Execution.cancel()`). A later launch computes it anew. A process busy in synchronous
+   * code takes the signal only when it next awaits: `machinable cancel` sends SIGKILL after a
+   * grace period; here, `result.pid` names the process to end by other means if it must.
    *
    * @example
    * run.cancel(); // { run: 'r4Nd0mRunId1', was: 'pending', job: '1234', already: false }
