@@ -1,6 +1,6 @@
 import { ConfigurationError } from '../kernel/errors.js';
 import { expandDotted } from './layers.js';
-import { parseCall } from './literal.js';
+import { parseCall, type Call } from './literal.js';
 import { metadata } from './metadata.js';
 import { isPlainObject, showValue, type PlainObject } from './plain.js';
 import { closest } from './suggest.js';
@@ -81,8 +81,12 @@ function callVersion(text: string, host: object | undefined, depth: number): Pla
     );
   }
   const method = (host as Record<string, unknown>)[call.name] as (...args: unknown[]) => unknown;
+  const accepted = metadata.versionKeywordsOf(owner!, call.name) ?? keywordsOf(method);
+  if (call.args.length > 0 && accepted !== undefined) {
+    // The method takes keywords (one options object), so a positional value would be lost.
+    throw ConfigurationError.of('version', '', positionalMessage(text, owner!.name, call, accepted));
+  }
   if (call.kwargs) {
-    const accepted = metadata.versionKeywordsOf(owner!, call.name) ?? keywordsOf(method);
     const unknown = accepted === undefined ? [] : Object.keys(call.kwargs).filter((k) => !accepted.includes(k));
     if (unknown.length > 0) {
       const hint = closest(unknown[0]!, [...accepted!]);
@@ -110,6 +114,23 @@ function callVersion(text: string, host: object | undefined, depth: number): Pla
     '',
     `version '${text}' of ${owner!.name} returned ${showValue(result)}; a version returns a config object, a '~name' string or a list of them`,
   );
+}
+
+/**
+ * Why `~name(0.3)` is refused for a version that takes keywords, with the keyword form to write:
+ * `~adam(lr=0.3)` (positional values named by the keywords in the order the method lists them).
+ */
+function positionalMessage(text: string, owner: string, call: Call, accepted: readonly string[]): string {
+  const head = `version '${text}' of ${owner}: ~${call.name} takes keyword arguments, not positional ones (a positional value would be dropped)`;
+  if (accepted.length === 0) return `${head}; it takes no arguments: write '~${call.name}'`;
+  const named = call.args.map((value, i) => `${accepted[i] ?? '<keyword>'}=${literalText(value)}`);
+  const given = Object.entries(call.kwargs ?? {}).map(([key, value]) => `${key}=${literalText(value)}`);
+  return `${head}; write '~${call.name}(${[...named, ...given].join(', ')})' (it takes ${accepted.join(', ')})`;
+}
+
+/** A value as the call language writes it: strings quoted, everything else as JSON. */
+function literalText(value: unknown): string {
+  return typeof value === 'string' ? `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'` : JSON.stringify(value);
 }
 
 /**
