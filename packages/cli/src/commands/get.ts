@@ -3,6 +3,9 @@ import type { Element, ElementClass, Interface, Project, VersionItem } from '@ma
 import { MachinableCommand } from '../base-command.js';
 import { RunFailedError, UsageError } from '../errors.js';
 import { parseGetArgs, typedVersion, type GetAction, type ModuleRequest } from '../get-args.js';
+import { callMember, checkActions } from '../get-actions.js';
+import { hiddenNote, hiddenTwin, unhideCommand } from '../hidden-run.js';
+import { beforeLaunch, launchReport, type BeforeLaunch } from '../launch-report.js';
 import { declaredType } from '../to-cli.js';
 import { formatOutput } from '../output.js';
 
@@ -68,18 +71,45 @@ The project is the current directory.`;
     // the launch and computes it when it closes; the actions after it see the computed run.
     const cut = request.actions.findLastIndex((action) => action.kind === 'member' && action.name === 'launch') + 1;
     let iface: Element<object> | undefined;
+    let before: BeforeLaunch | undefined;
     const project = await this.project();
     try {
       await this.nest(core, project, request.contexts, true, async () => {
-        iface = (await core.get(request.target.module, await versionOf(core, project, request.target))) as Element<object>;
+        const version = await versionOf(core, project, request.target);
+        iface = (await core.get(request.target.module, version)) as Element<object>;
+        iface = await this.hidden(core, iface, version, request.actions);
+        // Every action is checked before any runs: a misspelt --sumary after --launch computes nothing.
+        checkActions(core, iface, request.actions);
+        if (cut > 0) before = await beforeLaunch(core, iface);
         await this.perform(core, iface, request.actions.slice(0, cut));
       });
+      if (before) {
+        const report = await launchReport(core, iface!, before);
+        if (report !== undefined) process.stderr.write(`${report}\n`);
+      }
       const rest = request.actions.slice(cut);
       if (rest.length > 0) await this.nest(core, project, request.contexts, false, () => this.perform(core, iface!, rest));
       if (request.actions.length === 0) this.log(describe(core, iface!));
     } catch (error) {
       throw withCliHint(core, asRunFailure(core, iface, error));
     }
+  }
+
+  /**
+   * A run not stored because its stored twin is hidden (the reference does not reuse hidden runs):
+   * with --unhide that run is unhidden and got instead; otherwise stderr says it exists and how to
+   * unhide it. Any other interface as it is.
+   */
+  private async hidden(core: Core, iface: Element<object>, version: VersionItem[], actions: readonly GetAction[]): Promise<Element<object>> {
+    if (!(iface instanceof core.Interface) || iface.isMaterialized) return iface;
+    const twin = await hiddenTwin(core, iface.module, version, iface as Interface<object>);
+    if (!twin) return iface;
+    if (!actions.some((action) => action.kind === 'member' && action.name === 'unhide')) {
+      process.stderr.write(`${hiddenNote(iface.module, twin, unhideCommand(this.argv))}\n`);
+      return iface;
+    }
+    await twin.run.async.unhide();
+    return (await core.get(iface.module, version)) as Element<object>;
   }
 
   /** Opens the contexts in order, outermost first, each inside the ones before it, and runs `fn` inside. */
@@ -180,51 +210,6 @@ function objectLayers(core: Core, request: ModuleRequest, version: VersionItem[]
     values = core.deepMerge(values, core.expandDotted(item));
   }
   return values;
-}
-
-/** Calls `--name(args)` (or reads the property `--name`) on the interface and awaits the result. */
-async function callMember(core: Core, iface: Element<object>, action: Extract<GetAction, { kind: 'member' }>): Promise<unknown> {
-  const { name, args } = action;
-  if (!isMember(iface, name)) {
-    const members = memberNames(core, iface);
-    const hint = core.closest(name, members.all);
-    const own = members.own.length ? `; its own methods: ${members.own.map((m) => `--${m}`).join(', ')}` : '';
-    throw new UsageError(
-      `${iface.constructor.name} (${iface.module}) has no method or property '${name}'${hint ? `. Did you mean --${hint}?` : own}`,
-    );
-  }
-  const member = (iface as unknown as Record<string, unknown>)[name];
-  if (typeof member !== 'function') {
-    if (action.called) throw new UsageError(`'${name}' of ${iface.module} is a property, not a method; write --${name} without arguments`);
-    return await member;
-  }
-  return await (member as (...a: unknown[]) => unknown).apply(iface, args as unknown[]);
-}
-
-/** Members reachable from the command line: anything on the instance or its classes, but not Object's own. */
-function isMember(iface: object, name: string): boolean {
-  if (name === 'constructor' || !(name in iface)) return false;
-  for (let o: object | null = iface; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
-    if (Object.prototype.hasOwnProperty.call(o, name)) return true;
-  }
-  return false;
-}
-
-/** Member names for suggestions: `all` of them, and the `own` methods declared by the module's classes. */
-function memberNames(core: Core, iface: object): { all: string[]; own: string[] } {
-  const framework = new Set<object>([core.Element.prototype, core.Interface.prototype, core.Experiment.prototype, core.Execution.prototype]);
-  const all = new Set<string>(Object.keys(iface));
-  const own: string[] = [];
-  let inOwn = true;
-  for (let proto = Object.getPrototypeOf(iface); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    if (framework.has(proto)) inOwn = false;
-    for (const name of Object.getOwnPropertyNames(proto)) {
-      if (name === 'constructor' || all.has(name)) continue;
-      all.add(name);
-      if (inOwn && typeof Object.getOwnPropertyDescriptor(proto, name)?.value === 'function') own.push(name);
-    }
-  }
-  return { all: [...all], own };
 }
 
 /** What `get` prints without actions: the run and whether it is stored. */
