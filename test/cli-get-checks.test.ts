@@ -15,10 +15,21 @@ import { lines, machinable, shell } from './cli-helpers.js';
 const runsOf = (dir: string): string[] =>
   existsSync(join(dir, 'runs.log')) ? readFileSync(join(dir, 'runs.log'), 'utf8').trim().split('\n') : [];
 
+/** A version whose parameter is positional: it takes `~scaled(0.5)` as Python does. */
+const SCALED_MODULE = `
+import { Interface, Config, Field, Version } from '@machinable/core';
+@Config()
+export class ScaledConfig { @Field() lr = 0.1; }
+export default class Scaled extends Interface<ScaledConfig> {
+  static Config = ScaledConfig;
+  @Version() scaled(factor: number) { return { lr: 0.1 * factor }; }
+}
+`;
+
 describe('cli get: positional version arguments', () => {
   let dir: string;
   before(() => {
-    dir = makeProject({ 'train.ts': TRAIN_MODULE });
+    dir = makeProject({ 'train.ts': TRAIN_MODULE, 'scaled.ts': SCALED_MODULE });
   });
 
   it("refuses '~adam(0.3)' and shows the keyword form, storing nothing", async () => {
@@ -35,6 +46,11 @@ describe('cli get: positional version arguments', () => {
       project(dir).within(() => get('train', ['~adam(0.3)', { seed: 1 }])),
       /~adam takes keyword arguments, not positional ones .*write '~adam\(lr=0\.3\)'/,
     );
+  });
+
+  it('passes positional values to a version whose parameters are positional', async () => {
+    const run = await project(dir).within(() => get('scaled', '~scaled(0.5)'));
+    assert.equal((run.config as { lr: number }).lr, 0.05);
   });
 
   it('still takes the keyword form', async () => {
