@@ -69,6 +69,17 @@ describe('create-machinable (npm create machinable)', () => {
     assert.match(two.stderr, /^Error: one directory at most, got 2: a b;/);
     assert.deepEqual(readdirSync(directory), []);
   });
+
+  it('--help says how it is run and writes nothing; --version prints the version of machinable it scaffolds', async () => {
+    const directory = temporaryDirectory('create');
+    const help = await runNode(directory, [CREATE_BIN, '--help']);
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: npm create machinable@latest \[directory\]\n/);
+    assert.match(help.stdout, /npx @machinable\/cli init \[directory\]/);
+    const version = await runNode(directory, [CREATE_BIN, '--version']);
+    assert.equal(version.stdout, '0.1.0\n');
+    assert.deepEqual(readdirSync(directory), []);
+  });
 });
 
 describe('machinable init --from-checkout', () => {
