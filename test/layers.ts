@@ -5,7 +5,7 @@
  */
 
 /** The packages whose sources the architecture specs read. */
-export const PACKAGES = ['core', 'storage-fs', 'storage-kit', 'slurm', 'server', 'cli'] as const;
+export const PACKAGES = ['core', 'storage-fs', 'storage-kit', 'slurm', 'server', 'create-machinable', 'cli'] as const;
 
 /** `packages/core/src`: folders by layer, lowest first; `.` is the entry files at its root. */
 export const CORE_LAYERS: readonly (readonly string[])[] = [
@@ -34,6 +34,7 @@ export const PACKAGE_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   'storage-kit': ['@machinable/core/storage'],
   slurm: ['@machinable/core'],
   server: ['@machinable/core'],
+  'create-machinable': [],
   cli: ['@machinable/core', '@machinable/core/sqlite', '@machinable/server'],
 };
 

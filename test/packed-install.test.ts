@@ -1,5 +1,5 @@
 /**
- * Installable outside this repository, as a user would: `npm pack` of the three packages,
+ * Installable outside this repository, as a user would: `npm pack` of the packages,
  * `machinable init` for a new project, `npm install <tarballs>` there (dependencies from the
  * registry, better-sqlite3 built for this Node), and the command init printed launches the first
  * module, then reloads it. Nothing in the project links back to the repository.
@@ -44,9 +44,9 @@ describe('installed from packed tarballs into a fresh folder', { timeout: 20 * 6
     const work = temporaryDirectory('pack');
     const tarballs = join(work, 'tarballs');
     mkdirSync(tarballs);
-    ok(await sh(REPO, `npm pack --ignore-scripts --silent --pack-destination '${tarballs}' -w packages/core -w packages/storage-fs -w packages/server -w packages/cli`), 'npm pack');
+    ok(await sh(REPO, `npm pack --ignore-scripts --silent --pack-destination '${tarballs}' -w packages/core -w packages/storage-fs -w packages/server -w packages/create-machinable -w packages/cli`), 'npm pack');
     const packed = readdirSync(tarballs).sort();
-    assert.deepEqual(packed, ['machinable-cli-0.1.0.tgz', 'machinable-core-0.1.0.tgz', 'machinable-server-0.1.0.tgz', 'machinable-storage-fs-0.1.0.tgz']);
+    assert.deepEqual(packed, ['create-machinable-0.1.0.tgz', 'machinable-cli-0.1.0.tgz', 'machinable-core-0.1.0.tgz', 'machinable-server-0.1.0.tgz', 'machinable-storage-fs-0.1.0.tgz']);
 
     const init = ok(await sh(work, `'${process.execPath}' '${CLI_BIN}' init study`), 'machinable init');
     const printed = lines(init.stdout);
@@ -54,8 +54,8 @@ describe('installed from packed tarballs into a fresh folder', { timeout: 20 * 6
     assert.deepEqual(next.slice(0, 2), ['cd study', 'npm install']);
     const study = join(work, 'study');
 
-    // `npm install` would fetch @machinable/* from the registry (storage-fs as core's dependency);
-    // the tarballs stand in for it.
+    // `npm install` would fetch @machinable/* from the registry (storage-fs as core's dependency,
+    // create-machinable as the CLI's); the tarballs stand in for it.
     const install = `npm install --no-audit --no-fund --prefer-offline ${packed.map((file) => `'${join(tarballs, file)}'`).join(' ')}`;
     ok(await sh(study, install), 'npm install of the tarballs');
     for (const name of ['core', 'storage-fs', 'server', 'cli']) {

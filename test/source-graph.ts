@@ -52,7 +52,9 @@ export function codeOf(file: string): string {
 
 /** The specifiers a file imports, each with how (`static`, `type`, `dynamic`). */
 export function importsOf(file: string): Array<{ specifier: string; how: 'static' | 'type' | 'dynamic' }> {
-  const code = codeOf(file);
+  // The text of template literals is code written for another project (create-machinable's
+  // project template), not imported by this one.
+  const code = codeOf(file).replace(/`(?:\\[\s\S]|[^`\\])*`/g, '``');
   const out: Array<{ specifier: string; how: 'static' | 'type' | 'dynamic' }> = [];
   for (const match of code.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]/gm)) {
     out.push({ specifier: match[2]!, how: match[1] ? 'type' : 'static' });

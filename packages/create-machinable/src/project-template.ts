@@ -1,14 +1,20 @@
 /**
- * The files `machinable init` writes: a project that runs as it is after `npm install`. Pure
- * (no filesystem access), so the command and its tests share one definition.
+ * The files `npm create machinable` and `machinable init` write: a project that runs as it is
+ * after `npm install`. Pure (no filesystem access), so both commands and their tests share one
+ * definition.
  */
 
 /** What the template needs to know. */
 export interface TemplateOptions {
   /** The npm package name (the folder's name, made valid). */
   readonly name: string;
-  /** The version of machinable to depend on (this CLI's own). */
+  /** The version of machinable to depend on (`^version` of `@machinable/cli` and `@machinable/core`). */
   readonly version: string;
+  /**
+   * The project's dependencies on machinable's packages, name → npm spec, in place of the
+   * `^version` ranges: `machinable init --from-checkout` points them at packed tarballs.
+   */
+  readonly dependencies?: Readonly<Record<string, string>>;
 }
 
 /** The module the project starts with, and the command that runs it. */
@@ -27,7 +33,7 @@ export function packageName(folder: string): string {
 }
 
 /** The project's files, path → contents, in the order they are listed. */
-export function projectFiles({ name, version }: TemplateOptions): Map<string, string> {
+export function projectFiles({ name, version, dependencies }: TemplateOptions): Map<string, string> {
   const range = `^${version}`;
   const packageJson = {
     name,
@@ -40,7 +46,7 @@ export function projectFiles({ name, version }: TemplateOptions): Map<string, st
       typecheck: 'tsc --noEmit',
     },
     // The filesystem storage comes with core (its default).
-    dependencies: {
+    dependencies: dependencies ?? {
       '@machinable/cli': range,
       '@machinable/core': range,
     },
