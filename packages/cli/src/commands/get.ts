@@ -5,6 +5,8 @@ import { RunFailedError, UsageError } from '../errors.js';
 import { parseGetArgs, typedVersion, type GetAction, type ModuleRequest } from '../get-args.js';
 import { declaredType } from '../to-cli.js';
 import { formatOutput } from '../output.js';
+import { expandGrid } from '../grid.js';
+import { isSweep, runSweep, sweepOptions } from '../sweep.js';
 
 type Core = typeof import('@machinable/core');
 
@@ -57,19 +59,25 @@ The project is the current directory.`;
     launch: Flags.boolean({ description: 'Compute the run, unless it is stored as computed.' }),
     path: Flags.boolean({ description: "Print the run's directory (the run must be stored)." }),
     quiet: Flags.boolean({ char: 'q', description: 'No progress lines while a sweep computes (they go to stderr).' }),
+    dry: Flags.boolean({ description: 'Sweep: list the configs of the grid (lr=0.1,0.01 seed=range(3)), each with its id, identity and whether it is computed, failed or new; compute nothing.' }),
+    'fail-fast': Flags.boolean({ description: 'Sweep: stop at the first run that fails (by default every config is computed).' }),
+    columns: Flags.string({ description: "Sweep: columns for the table at the end, as find takes them, e.g. result.json:loss" }),
   };
 
   async run(): Promise<void> {
     this.parsed = true; // argv is parsed by parseGetArgs: oclif's parser would reorder the --flags
     const core = await import('@machinable/core');
-    const request = parseGetArgs(this.argv, core);
+    const sweep = sweepOptions(this.argv);
+    const request = parseGetArgs(sweep.argv, core);
     if (request.quiet) process.env['MACHINABLE_PROGRESS'] = 'off';
+    const grid = expandGrid(request.target);
     // Actions up to the last --launch run inside every context, so an execution context collects
     // the launch and computes it when it closes; the actions after it see the computed run.
     const cut = request.actions.findLastIndex((action) => action.kind === 'member' && action.name === 'launch') + 1;
     let iface: Element<object> | undefined;
     const project = await this.project();
     try {
+      if (isSweep(grid, sweep)) return await runSweep({ log: (text) => this.log(text), versionOf, openContext }, core, project, request, grid, sweep);
       await this.nest(core, project, request.contexts, true, async () => {
         iface = (await core.get(request.target.module, await versionOf(core, project, request.target))) as Element<object>;
         await this.perform(core, iface, request.actions.slice(0, cut));
