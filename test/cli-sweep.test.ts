@@ -153,6 +153,23 @@ describe('cli sweep: end to end', () => {
     }
   });
 
+  it('in an execution context (multiprocess), gives it every run to compute and ends with the same table', async () => {
+    const dir = newProject();
+    try {
+      writeFileSync(join(dir, 'fail-1'), '');
+      const result = await machinable(dir, 'get', 'multiprocess', 'processes=2', 'sweep', 'seed=0,1,2', '--launch', '--columns', 'result.json:loss');
+      assert.equal(result.code, 1, result.stderr);
+      assert.deepEqual(computed(dir).sort(), ['0.1 0', '0.1 1', '0.1 2']);
+      assert.deepEqual(rowsOf(result.stdout).map((row) => [row[0], row[2], row[3]]), [['0', 'computed', '0.1'], ['1', 'failed', undefined], ['2', 'computed', String(0.1 * 3)]]);
+      assert.match(result.stderr, /1 of 3 runs failed/);
+      const fast = await machinable(dir, 'get', 'multiprocess', 'processes=2', 'sweep', 'seed=0,1,2', '--launch', '--fail-fast');
+      assert.equal(fast.code, 1);
+      assert.match(fast.stderr, /--fail-fast stops a sweep computed in this process; multiprocess computes every run/);
+    } finally {
+      removeProject(dir);
+    }
+  });
+
   it('refuses what a sweep cannot do, before computing anything', async () => {
     const dir = newProject();
     try {
