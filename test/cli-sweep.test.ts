@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@machinable/core';
-import { expandGrid, expandValue, parseGetArgs, plan, sweepOptions, UsageError } from '@machinable/cli';
+import { get, project } from '@machinable/core';
+import { expandGrid, expandValue, parseGetArgs, plan, sweepOptions, toCli, UsageError } from '@machinable/cli';
 import { makeProject, recordsOnDisk, removeProject } from './helpers.js';
-import { lines, machinable } from './cli-helpers.js';
+import { lines, machinable, shell } from './cli-helpers.js';
 
 /** Appends `lr seed` to runs.log when it computes; fails while a file fail-<seed> is in the project. */
 const SWEEP_MODULE = `
@@ -165,6 +166,24 @@ describe('cli sweep: end to end', () => {
       const fast = await machinable(dir, 'get', 'multiprocess', 'processes=2', 'sweep', 'seed=0,1,2', '--launch', '--fail-fast');
       assert.equal(fast.code, 1);
       assert.match(fast.stderr, /--fail-fast stops a sweep computed in this process; multiprocess computes every run/);
+    } finally {
+      removeProject(dir);
+    }
+  });
+
+  it('toCli writes a text with a comma or a range as a literal, so its command gets that one run, not a sweep', async () => {
+    const dir = newProject();
+    try {
+      const runs = await project(dir).within(async () =>
+        Promise.all(['a,b', 'range(2)', 'range(x)'].map(async (name) => {
+          const run = await (await get('sweep', [{ name }])).materialize();
+          return { uuid: run.uuid, command: toCli(run) };
+        })),
+      );
+      assert.equal(runs[0]!.command, `machinable get sweep 'name='\\''a,b'\\'''`);
+      const result = await shell(dir, runs.map(({ command }) => `${command} --uuid`).join('\n'));
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(lines(result.stdout), runs.map(({ uuid }) => uuid));
     } finally {
       removeProject(dir);
     }

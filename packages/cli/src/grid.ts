@@ -145,3 +145,16 @@ function withValues(request: ModuleRequest, slots: readonly { item: PlainObject;
   });
   return { module: request.module, version, plain };
 }
+
+/**
+ * Whether `key=<text>` would not be read back as the one text: a comma list or a range expands
+ * (or is refused as malformed), so `toCli` writes such a text as a quoted literal.
+ */
+export function expandsToGrid(text: string): boolean {
+  try {
+    const values = expandValue('', text);
+    return values.length !== 1 || values[0] !== text;
+  } catch {
+    return true;
+  }
+}
