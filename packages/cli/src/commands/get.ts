@@ -43,6 +43,7 @@ The project is the current directory.`;
     { description: 'Compute a run once (running it again reloads it) and print its summary:', command: '<%= config.bin %> get montecarlo samples=1000 --launch --summary' },
     { description: 'A version, then config values (dotted keys reach into nested configs):', command: '<%= config.bin %> get train ~adam seed=1 optimizer.momentum=0.95 --launch' },
     { description: 'A version with arguments, and a method with arguments (quoted for the shell):', command: `<%= config.bin %> get train '~adam(lr=3e-4)' seed=1 '--loss(2)'` },
+    { description: 'A sweep: comma lists and ranges expand to a grid (6 configs); --dry lists it, --launch computes what is not computed (docs/sweeps.md):', command: `<%= config.bin %> get train lr=0.1,0.01 'seed=range(3)' --launch --columns result.json:loss` },
     { description: 'Launch in a pool of two child processes:', command: '<%= config.bin %> get multiprocess processes=2 train ~adam seed=1 --launch' },
     { description: 'Submit a run as a Slurm job (its output goes to the run record\'s output.log):', command: '<%= config.bin %> get slurm partition=debug time=1:00:00 train ~adam seed=1 --launch' },
     { description: 'Where a run is stored, and its status:', command: '<%= config.bin %> get train seed=1 --path --status' },
