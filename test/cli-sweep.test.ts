@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import * as core from '@machinable/core';
 import { get, project } from '@machinable/core';
 import { expandGrid, expandValue, parseGetArgs, plan, sweepOptions, toCli, UsageError } from '@machinable/cli';
-import { makeProject, recordsOnDisk, removeProject } from './helpers.js';
-import { lines, machinable, shell } from './cli-helpers.js';
+import { makeProject, recordsOnDisk, removeProject, runNode } from './helpers.js';
+import { CLI_BIN, lines, machinable, shell } from './cli-helpers.js';
 
 /** Appends `lr seed` to runs.log when it computes; fails while a file fail-<seed> is in the project. */
 const SWEEP_MODULE = `
@@ -135,6 +135,22 @@ describe('cli sweep: end to end', () => {
       assert.equal(third.code, 0, third.stderr);
       assert.match(third.stderr, /4 configs, all computed before; nothing to compute/);
       assert.equal(computed(dir).length, 5);
+    } finally {
+      removeProject(dir);
+    }
+  });
+
+  it('shows the progress of the runs it computes on stderr', async () => {
+    const dir = newProject();
+    try {
+      const env = { MACHINABLE_PROGRESS: 'plain', NODE_TEST_CONTEXT: undefined, MACHINABLE_STORAGE: undefined, MACHINABLE_INDEX: undefined };
+      const result = await runNode(dir, [CLI_BIN, 'get', 'sweep', 'seed=0,1', '--launch'], env);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /^sweep: 0\/2 finished · 0 running · 2 pending · 0 failed/m);
+      assert.match(result.stderr, /^sweep: 2\/2 finished · 0 running · 0 pending · 0 failed/m);
+      const quiet = await runNode(dir, [CLI_BIN, 'get', 'sweep', 'seed=2,3', '--launch', '--quiet'], env);
+      assert.equal(quiet.code, 0, quiet.stderr);
+      assert.doesNotMatch(quiet.stderr, /finished ·/);
     } finally {
       removeProject(dir);
     }
