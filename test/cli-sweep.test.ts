@@ -156,6 +156,19 @@ describe('cli sweep: end to end', () => {
     }
   });
 
+  it('in a storage context, stores the runs under its root and reads the table\'s columns from there', async () => {
+    const dir = newProject();
+    try {
+      const result = await machinable(dir, 'get', 'storage', 'root=./other', 'sweep', 'seed=0,1', '--launch', '--columns', 'result.json:loss');
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(rowsOf(result.stdout).map((row) => [row[0], row[2], row[3]]), [['0', 'computed', '0.1'], ['1', 'computed', '0.2']]);
+      assert.equal(recordsOnDisk(dir, join(dir, 'other')).filter((r) => r.kind !== 'Execution').length >= 2, true);
+      assert.deepEqual(recordsOnDisk(dir), [], 'nothing in the project\'s own storage');
+    } finally {
+      removeProject(dir);
+    }
+  });
+
   it('--fail-fast stops at the first failure and shows the rest as not run', async () => {
     const dir = newProject();
     try {

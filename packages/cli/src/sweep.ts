@@ -117,7 +117,12 @@ export async function runSweep(host: SweepHost, core: Core, project: Project, re
     return;
   }
   for (const entry of entries) if (entry.after !== 'skipped') entry.after = stateOf(entry.run);
-  host.log(await resultTable(project, request.target.module, grid, entries, options.columns));
+  // Inside the scope and storage contexts again (not the executions): the columns come from the index the runs are in.
+  let table = '';
+  await nest(host, core, project, request.contexts, false, async () => {
+    table = await resultTable(core, request.target.module, grid, entries, options.columns);
+  });
+  host.log(table);
   const failed = entries.filter((entry) => entry.after === 'failed');
   if (failed.length > 0 || dispatchError !== undefined) {
     const skipped = entries.filter((entry) => entry.after === 'skipped').length;
@@ -200,10 +205,10 @@ function dryTable(grid: Grid, entries: readonly Entry[]): string {
 }
 
 /** The table after a launch: varying values, record id, status, and the `--columns` asked for. */
-async function resultTable(project: Project, module: string, grid: Grid, entries: readonly Entry[], columns: readonly string[]): Promise<string> {
+async function resultTable(core: Core, module: string, grid: Grid, entries: readonly Entry[], columns: readonly string[]): Promise<string> {
   const values = new Map<string, Record<string, unknown>>();
   if (columns.length > 0) {
-    const rows = await project.find({ module, include_hidden: true }).rows(['id', ...columns]);
+    const rows = await core.find({ module, include_hidden: true }).rows(['id', ...columns]);
     for (const row of rows) values.set(String(row['id']), row);
   }
   const header = [...grid.axes.map((axis) => axis.key), 'id', 'status', ...columns];
