@@ -104,6 +104,12 @@ describe('cli sweep: end to end', () => {
       assert.equal(rows[2]![1], '-');
       for (const row of rows) assert.match(row[2]!, /^[0-9a-f]{24}$/);
       assert.equal(new Set(rows.map((row) => row[2])).size, 3, 'each config has its own identity');
+      const listed = await machinable(dir, 'get', 'sweep', 'seed=range(3)');
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.equal(listed.stdout, result.stdout, 'a grid without --launch lists it as --dry does');
+      assert.match(listed.stderr, /^sweep: 3 configs: 1 computed before, 2 to compute \(1 failed before, 1 new\); add --launch to compute them$/m);
+      const done = await machinable(dir, 'get', 'sweep', 'seed=0,0');
+      assert.match(done.stderr, /^sweep: 2 configs, all computed before; nothing to compute$/m);
       assert.deepEqual(computed(dir), ['0.1 0', '0.1 1'], 'nothing computed');
       assert.equal(recordsOnDisk(dir).length, records, 'nothing stored');
     } finally {

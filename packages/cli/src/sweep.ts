@@ -113,7 +113,8 @@ export async function runSweep(host: SweepHost, core: Core, project: Project, re
   }
   if (dry) {
     host.log(dryTable(grid, entries));
-    if (!options.dry) process.stderr.write(`${request.target.module}: ${plan(entries)}; add --launch to compute them\n`);
+    const todo = entries.some((entry) => entry.before !== 'computed');
+    if (!options.dry) process.stderr.write(`${request.target.module}: ${plan(entries)}${todo ? '; add --launch to compute them' : ''}\n`);
     return;
   }
   for (const entry of entries) if (entry.after !== 'skipped') entry.after = stateOf(entry.run);
