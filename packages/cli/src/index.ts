@@ -7,3 +7,5 @@ export { parseGetArgs, typedVersion, LITERAL_START, type GetRequest, type GetAct
 export { UsageError, RunFailedError } from './errors.js';
 export { visible } from './visible.js';
 export { formatTable } from './table.js';
+export { expandGrid, expandValue, MAX_GRID, type Grid, type GridAxis } from './grid.js';
+export { sweepOptions, plan, type SweepOptions, type ConfigState } from './sweep.js';

@@ -5,6 +5,7 @@
  */
 import { compileSchema, isPlainObject, parseScalar, type Element, type ValueType, type VersionItem } from '@machinable/core';
 import { LITERAL_START } from './get-args.js';
+import { expandsToGrid } from './grid.js';
 
 /**
  * The command line that reproduces an interface: `machinable get <module> <version tokens…>`,
@@ -87,7 +88,8 @@ function layerTokens(layer: object, typeAt: (path: readonly string[]) => ValueTy
  */
 function keyValueText(value: unknown, type: ValueType | undefined): string | undefined {
   if (typeof value === 'string') {
-    if (LITERAL_START.test(value) || value === '') return renderLiteral(value);
+    // A comma list or a range would be read back as a sweep: such a text is written as a literal.
+    if (LITERAL_START.test(value) || value === '' || expandsToGrid(value)) return renderLiteral(value);
     return type?.kind === 'string' || parseScalar(value) === value ? value : renderLiteral(value);
   }
   if (Array.isArray(value) || (value !== null && typeof value === 'object')) return renderLiteral(value);

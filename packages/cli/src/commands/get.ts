@@ -8,6 +8,8 @@ import { hiddenNote, hiddenTwin, unhideCommand } from '../hidden-run.js';
 import { beforeLaunch, launchReport, type BeforeLaunch } from '../launch-report.js';
 import { declaredType } from '../to-cli.js';
 import { formatOutput } from '../output.js';
+import { expandGrid } from '../grid.js';
+import { isSweep, runSweep, sweepOptions } from '../sweep.js';
 
 type Core = typeof import('@machinable/core');
 
@@ -44,6 +46,7 @@ The project is the current directory.`;
     { description: 'Compute a run once (running it again reloads it) and print its summary:', command: '<%= config.bin %> get montecarlo samples=1000 --launch --summary' },
     { description: 'A version, then config values (dotted keys reach into nested configs):', command: '<%= config.bin %> get train ~adam seed=1 optimizer.momentum=0.95 --launch' },
     { description: 'A version with arguments, and a method with arguments (quoted for the shell):', command: `<%= config.bin %> get train '~adam(lr=3e-4)' seed=1 '--loss(2)'` },
+    { description: 'A sweep: comma lists and ranges expand to a grid (6 configs); --dry lists it, --launch computes what is not computed (docs/sweeps.md):', command: `<%= config.bin %> get train lr=0.1,0.01 'seed=range(3)' --launch --columns result.json:loss` },
     { description: 'Launch in a pool of two child processes:', command: '<%= config.bin %> get multiprocess processes=2 train ~adam seed=1 --launch' },
     { description: 'Submit a run as a Slurm job (its output goes to the run record\'s output.log):', command: '<%= config.bin %> get slurm partition=debug time=1:00:00 train ~adam seed=1 --launch' },
     { description: 'Where a run is stored, and its status:', command: '<%= config.bin %> get train seed=1 --path --status' },
@@ -60,13 +63,18 @@ The project is the current directory.`;
     launch: Flags.boolean({ description: 'Compute the run, unless it is stored as computed.' }),
     path: Flags.boolean({ description: "Print the run's directory (the run must be stored)." }),
     quiet: Flags.boolean({ char: 'q', description: 'No progress lines while a sweep computes (they go to stderr).' }),
+    dry: Flags.boolean({ description: 'Sweep: list the configs of the grid (lr=0.1,0.01 seed=range(3)), each with its id, identity and whether it is computed, failed or new; compute nothing.' }),
+    'fail-fast': Flags.boolean({ description: 'Sweep: stop at the first run that fails (by default every config is computed).' }),
+    columns: Flags.string({ description: "Sweep: columns for the table at the end, as find takes them, e.g. result.json:loss" }),
   };
 
   async run(): Promise<void> {
     this.parsed = true; // argv is parsed by parseGetArgs: oclif's parser would reorder the --flags
     const core = await import('@machinable/core');
-    const request = parseGetArgs(this.argv, core);
+    const sweep = sweepOptions(this.argv);
+    const request = parseGetArgs(sweep.argv, core);
     if (request.quiet) process.env['MACHINABLE_PROGRESS'] = 'off';
+    const grid = expandGrid(request.target);
     // Actions up to the last --launch run inside every context, so an execution context collects
     // the launch and computes it when it closes; the actions after it see the computed run.
     const cut = request.actions.findLastIndex((action) => action.kind === 'member' && action.name === 'launch') + 1;
@@ -74,6 +82,7 @@ The project is the current directory.`;
     let before: BeforeLaunch | undefined;
     const project = await this.project();
     try {
+      if (isSweep(grid, sweep)) return await runSweep({ log: (text) => this.log(text), versionOf, openContext }, core, project, request, grid, sweep);
       await this.nest(core, project, request.contexts, true, async () => {
         const version = await versionOf(core, project, request.target);
         iface = (await core.get(request.target.module, version)) as Element<object>;
