@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import type { FindQuery, FindRequest } from '@machinable/core';
 import { MachinableCommand } from '../base-command.js';
+import { requireProjectFolder } from '../project-folder.js';
 import { UsageError } from '../errors.js';
 import { formatTable } from '../table.js';
 
@@ -17,7 +18,7 @@ A condition is <path><op><value> with op one of = == != < <= > >= ~ (contains, a
 
 --request takes a whole FindRequest as JSON (keys as Python machinable spells them) and, with --json, prints exactly what the API returns for it.
 
-The project is the current directory.`;
+The project is the current directory (a folder with a package.json, a machinable.config.ts, a module or stored runs; anywhere else it says so and creates nothing).`;
 
   static override examples = [
     { description: 'Every train run with lr > 0.01 on dataset v2, best loss first:', command: `<%= config.bin %> find train --where 'lr>0.01' --where predicate.dataset=v2 --sort=-result.json:loss --columns config.lr,status,result.json:loss` },
@@ -47,6 +48,7 @@ The project is the current directory.`;
     const { args, flags } = await this.parse(Find);
     const core = await import('@machinable/core');
     const project = await this.project();
+    requireProjectFolder(project, 'find');
     {
       let query: FindQuery;
       if (flags.request !== undefined) {
