@@ -100,6 +100,7 @@ describe('find --where and --sort: config paths the module does not declare are 
     dir = makeProject({ 'train.ts': TRAIN });
     await project(dir).within(async () => {
       await (await get('train', { lr: 0.2 })).launch();
+      await (await get('train', { lr: 0.05 })).launch();
     });
   });
 
@@ -116,6 +117,7 @@ describe('find --where and --sort: config paths the module does not declare are 
 
   it('declared paths, free-form values, result columns, columns and predicate paths stay free', async () => {
     assert.equal(JSON.parse(await accepts(['--where', 'lr>0.1'])).total, 1);
+    assert.equal(JSON.parse(await accepts(['--where', 'lr>0.01'])).total, 2);
     for (const args of [
       ['--where', 'optimizer.name=sgd'],
       ['--where', 'notes.anything.below=1'],
@@ -130,6 +132,16 @@ describe('find --where and --sort: config paths the module does not declare are 
     ]) {
       await accepts(args);
     }
+  });
+
+  it("find --help's \"best loss first\" example lists the lowest loss first", async () => {
+    const help = await machinable(dir, 'find', '--help');
+    const example = /best loss first:[\s\S]*?(--sort=\S+)/.exec(help.stdout);
+    assert.ok(example, `find --help has a best-loss-first example with --sort: ${help.stdout}`);
+    const result = await machinable(dir, 'find', 'train', example[1]!, '--columns', 'result.json:loss', '--json');
+    assert.equal(result.code, 0, result.stderr);
+    const losses = (JSON.parse(result.stdout) as { 'result.json:loss': number }[]).map((row) => row['result.json:loss']);
+    assert.deepEqual(losses, [0.1, 0.4]);
   });
 
   it('the find() builder refuses them too, with the module named', async () => {
