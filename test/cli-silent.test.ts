@@ -144,6 +144,14 @@ describe('find --where and --sort: config paths the module does not declare are 
     assert.deepEqual(losses, [0.1, 0.4]);
   });
 
+  it('in a project with nothing stored yet too', async () => {
+    const empty = makeProject({ 'package.json': '{"name": "study", "private": true}', 'train.ts': TRAIN });
+    const result = await machinable(empty, 'find', 'train', '--where', 'lrr>0.1');
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stderr, /declares no 'lrr'; did you mean 'lr'\?/);
+    assert.deepEqual(readdirSync(empty).sort(), ['package.json', 'train.ts']);
+  });
+
   it('the find() builder refuses them too, with the module named', async () => {
     await project(dir).within(async () => {
       await assert.rejects(project(dir).find({ module: 'train' }).where('lrr>0.1'), (error: unknown) => error instanceof FindRequestError && /did you mean 'lr'/.test(error.message));

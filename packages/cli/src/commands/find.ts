@@ -79,6 +79,7 @@ The project is the current directory (a folder with a package.json, a machinable
       // Nothing stored yet: no index to open (and none to create by looking).
       if (!existsSync(project.storageRoot) && !existsSync(project.indexPath)) {
         if (args.module) await project.load(args.module);
+        await query.check(); // a condition on a key the module does not declare is refused here too
         if (flags.json) this.log(core.pyJson({ items: [], total: 0 }));
         else if (!flags.csv) this.log(`no stored runs in ${project.storageRoot}`);
         return;

@@ -212,7 +212,15 @@ export class FindQuery implements Promise<FindResult> {
     return { session: await this.#state.session(), request: this.#state.request };
   }
 
-  /** With a module named, its config must declare every config path of a condition or sort term (see `checkConfigPath`). */
+  /**
+   * Checks the query without running it or opening the index: with a module named, its config
+   * must declare every config path of a condition or sort term (see `checkConfigPath`); a
+   * `FindRequestError` says which does not. Awaiting the query checks the same first.
+   */
+  check(): Promise<void> {
+    return this.checkConfigPaths();
+  }
+
   private async checkConfigPaths(): Promise<void> {
     const { request, local, configOf } = this.#state;
     const module = request.module;
