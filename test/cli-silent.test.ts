@@ -186,7 +186,7 @@ describe('outside a project, serve, ls and find say so and create nothing', { ti
   });
 });
 
-describe('a killed launcher in front of machinable serve does not leave it listening', { timeout: 180_000 }, () => {
+describe('a killed npm in front of machinable serve does not leave it listening', { timeout: 180_000 }, () => {
   const started: number[] = [];
   after(() => {
     for (const pid of started) if (alive(pid)) process.kill(pid, 'SIGKILL');
@@ -204,14 +204,16 @@ describe('a killed launcher in front of machinable serve does not leave it liste
   const launchers: Record<string, (dir: string) => [string, string[]]> = {
     // npm exec runs the binary through `sh -c`, and a SIGTERM to npm ends npm and the shell only.
     'npx machinable serve': () => ['npm', ['exec', '--no', '--offline', '--', 'machinable', 'serve', '--port', '0']],
-    // A shell that waits for the CLI (does not exec it), killed: the CLI gets no signal.
-    'sh -c "machinable serve; …"': () => ['sh', ['-c', `"${process.execPath}" "${CLI_BIN}" serve --port 0; exit $?`]],
+    'npm exec -c "machinable serve; …" (a shell that waits for it)': () => ['npm', ['exec', '--no', '--offline', '-c', 'machinable serve --port 0; exit $?']],
   };
   for (const [name, launcher] of Object.entries(launchers)) {
     it(name, async () => {
       const dir = projectWithCli();
       const [command, args] = launcher(dir);
-      const front = spawn(command, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: `${join(REPO, 'node_modules', '.bin')}:${process.env['PATH']}` } });
+      // npm sets npm_command for what it starts; this run's own (under npm test) is not inherited.
+      const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${join(REPO, 'node_modules', '.bin')}:${process.env['PATH']}` };
+      delete env['npm_command'];
+      const front = spawn(command, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env });
       started.push(front.pid!);
       let out = '';
       front.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -223,7 +225,7 @@ describe('a killed launcher in front of machinable serve does not leave it liste
       started.push(...cli);
       assert.equal(await listening(port), true);
 
-      const ended = new Promise((resolve) => front.on('close', resolve));
+      const ended = new Promise((resolve) => front.on('exit', resolve)); // not 'close': a CLI left behind would hold its pipes open
       front.kill('SIGTERM');
       await ended;
       await poll(async () => !(await listening(port)) && cli.every((pid) => !alive(pid)), `the server on port ${port} (pids ${cli.join(', ')}) to end with its launcher`, 30_000);

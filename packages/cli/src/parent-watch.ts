@@ -2,6 +2,14 @@
 const PARENT_CHECK_MS = 500;
 
 /**
+ * Whether npm started this process (`npx machinable …`, `npm exec`, `npm run`): npm then runs it
+ * through `sh -c`, and a signal sent to npm does not reach it.
+ */
+export function startedByNpm(): boolean {
+  return Boolean(process.env['npm_command']);
+}
+
+/**
  * Calls `onGone` once when the process that started this one has ended, and returns a function
  * that stops watching. A signal sent to a launcher in front of the CLI (`npx machinable serve`
  * runs it under `npm exec` and `sh -c`) ends the launcher and the shell but does not reach this
