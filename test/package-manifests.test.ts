@@ -53,8 +53,11 @@ function importedPackages(file: string): Set<string> {
 }
 
 const PACKAGES = ['core', 'storage-fs', 'storage-kit', 'slurm', 'server', 'create-machinable', 'cli'] as const;
-/** Declared but loaded by tools rather than imported: none so far. */
-const NOT_IMPORTED: Readonly<Record<string, readonly string[]>> = {};
+/**
+ * Declared but not imported: light-my-request is fastify's (its `inject`), pinned by the server to
+ * 6.6, whose cookie@1 runs on Node 20 (6.8 takes cookie@2, which asks for Node >= 22).
+ */
+const NOT_IMPORTED: Readonly<Record<string, readonly string[]>> = { server: ['light-my-request'] };
 
 describe('package manifests', () => {
   for (const pkg of PACKAGES) {
@@ -97,5 +100,60 @@ describe('package manifests', () => {
     const slurm = JSON.parse(readFileSync(join(REPO, 'packages', 'slurm', 'package.json'), 'utf8')) as Manifest;
     assert.equal(slurm.peerDependencies?.['@machinable/core'], '0.1.0');
     assert.equal(slurm.dependencies?.['@machinable/core'], undefined);
+  });
+});
+
+/** The lowest Node of each range the packages' `engines` supports (`^20.6.0 || ^24.0.0`). */
+const SUPPORTED_NODES = ['20.6.0', '24.0.0'];
+
+/** Whether `version` satisfies an npm `engines` range of the forms lock files hold (`>=22`, `^20.19.0 || >=22.12.0`, `>=18 <21`, `20.x`). */
+function satisfies(version: string, range: string): boolean {
+  const parts = (text: string): number[] => text.replace(/^v/, '').split('.').map((n) => (n === 'x' || n === '*' ? NaN : Number(n)));
+  const compare = (a: number[], b: number[]): number => {
+    for (let i = 0; i < 3; i++) if (!Number.isNaN(b[i] ?? NaN) && (a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
+    return 0;
+  };
+  const v = parts(version);
+  return range.replace(/(>=|<=|>|<|=|\^|~)\s+/g, '$1').split('||').some((alternative) =>
+    alternative
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .every((term) => {
+        const [, op = '', bound = ''] = /^(>=|<=|>|<|=|\^|~)?(.*)$/.exec(term)!;
+        if (bound === '*' || bound === '') return true;
+        const b = parts(bound);
+        const c = compare(v, b);
+        if (op === '>=') return c >= 0;
+        if (op === '<=') return c <= 0;
+        if (op === '>') return c > 0;
+        if (op === '<') return c < 0;
+        if (op === '^') return c >= 0 && v[0] === b[0];
+        if (op === '~') return c >= 0 && v[0] === b[0] && v[1] === b[1];
+        return c === 0;
+      }),
+  );
+}
+
+describe('engines: what a user installs runs on every supported Node', () => {
+  it('no package a user gets (not a devDependency) in package-lock.json asks for a Node the packages support not', () => {
+    const lock = JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; dev?: boolean; engines?: { node?: string } }> };
+    const refusing: string[] = [];
+    for (const [path, entry] of Object.entries(lock.packages)) {
+      const node = entry.engines?.node;
+      if (entry.dev || node === undefined) continue;
+      for (const version of SUPPORTED_NODES) if (!satisfies(version, node)) refusing.push(`${path}@${entry.version} needs node ${node} (not ${version}): npm warns EBADENGINE`);
+    }
+    assert.deepEqual(refusing, []);
+  });
+
+  it('the range check reads the ranges lock files hold', () => {
+    assert.equal(satisfies('20.6.0', '>=22'), false);
+    assert.equal(satisfies('24.0.0', '>=22'), true);
+    assert.equal(satisfies('20.6.0', '^20.19.0 || >=22.12.0'), false);
+    assert.equal(satisfies('24.0.0', '^20.19.0 || >=22.12.0'), true);
+    assert.equal(satisfies('20.6.0', '>=18'), true);
+    assert.equal(satisfies('20.6.0', '^20.6.0 || ^24.0.0'), true);
+    assert.equal(satisfies('20.6.0', '>= 14.0.0'), true);
   });
 });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import type { FindQuery, FindRequest } from '@machinable/core';
 import { MachinableCommand } from '../base-command.js';
+import { requireProjectFolder } from '../project-folder.js';
 import { UsageError } from '../errors.js';
 import { formatTable } from '../table.js';
 
@@ -11,16 +12,17 @@ const DEFAULT_COLUMNS = ['id', 'module', 'version', 'status', 'created'];
 export default class Find extends MachinableCommand {
   static override summary = 'Find runs by config, result, label or status, as a table, CSV or JSON.';
 
-  static override description = `Searches the project's index with the find algebra of Python machinable: conditions on config paths (--where 'lr>0.01', --where optimizer.name=adam), on the predicate (--where predicate.dataset=v2) or on a column (--where label=baseline), sorted by columns, config paths or values read from a run's files (--sort -result.json:loss), paged (--limit, --offset). Prints a table with the columns asked for (--columns config.lr,status,result.json:loss), or CSV (--csv), or JSON (--json: the API's { "items": [...], "total": N } without --columns, the rows with them).
+  static override description = `Searches the project's index with the find algebra of Python machinable: conditions on config paths (--where 'lr>0.01', --where optimizer.name=adam), on the predicate (--where predicate.dataset=v2) or on a column (--where label=baseline), sorted by columns, config paths or values read from a run's files (--sort=result.json:loss, lowest first; --sort=-result.json:loss, highest first), paged (--limit, --offset). Prints a table with the columns asked for (--columns config.lr,status,result.json:loss), or CSV (--csv), or JSON (--json: the API's { "items": [...], "total": N } without --columns, the rows with them).
 
 A condition is <path><op><value> with op one of = == != < <= > >= ~ (contains, as text) ~~ (like: a pattern, % and _ wildcards) or ' in ' ('lr in [0.1, 0.01]'); any other run of < > = ! ~ is an error (quote a value starting with one: note='=x'). The value may hold = or spaces (quote it for the shell); docs/find.md has the grammar. Values read as key=value values do: 150 is a number, true a boolean, anything else text; [..], {..} and quoted values are literals.
 
 --request takes a whole FindRequest as JSON (keys as Python machinable spells them) and, with --json, prints exactly what the API returns for it.
 
-The project is the current directory.`;
+The project is the current directory (a folder with a package.json, a machinable.config.ts, a module or stored runs; anywhere else it says so and creates nothing).`;
 
   static override examples = [
-    { description: 'Every train run with lr > 0.01 on dataset v2, best loss first:', command: `<%= config.bin %> find train --where 'lr>0.01' --where predicate.dataset=v2 --sort=-result.json:loss --columns config.lr,status,result.json:loss` },
+    { description: 'Every train run with lr > 0.01 on dataset v2, best loss first:', command: `<%= config.bin %> find train --where 'lr>0.01' --where predicate.dataset=v2 --sort=result.json:loss --columns config.lr,status,result.json:loss` },
+    { description: 'The same, worst loss first (a leading - sorts descending):', command: `<%= config.bin %> find train --where 'lr>0.01' --sort=-result.json:loss --columns config.lr,status,result.json:loss` },
     { description: 'Adam runs as CSV:', command: '<%= config.bin %> find train --where optimizer.name=adam --csv' },
     { description: 'A FindRequest as the API takes it:', command: `<%= config.bin %> find --request '{"module": "train", "config": {"filters": [{"path": "lr", "op": "gt", "value": 0.01}]}, "limit": 20}' --json` },
   ];
@@ -47,6 +49,7 @@ The project is the current directory.`;
     const { args, flags } = await this.parse(Find);
     const core = await import('@machinable/core');
     const project = await this.project();
+    requireProjectFolder(project, 'find');
     {
       let query: FindQuery;
       if (flags.request !== undefined) {
@@ -76,6 +79,7 @@ The project is the current directory.`;
       // Nothing stored yet: no index to open (and none to create by looking).
       if (!existsSync(project.storageRoot) && !existsSync(project.indexPath)) {
         if (args.module) await project.load(args.module);
+        await query.check(); // a condition on a key the module does not declare is refused here too
         if (flags.json) this.log(core.pyJson({ items: [], total: 0 }));
         else if (!flags.csv) this.log(`no stored runs in ${project.storageRoot}`);
         return;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import type { Interface, JsonValue } from '@machinable/core';
 import { MachinableCommand } from '../base-command.js';
+import { requireProjectFolder } from '../project-folder.js';
 import { formatTable, MAX_CELL_WIDTH } from '../table.js';
 import { visible } from '../visible.js';
 
@@ -29,7 +30,7 @@ export default class Ls extends MachinableCommand {
 
   static override description = `Lists the runs stored in the project (all of them, or those of one module), oldest first: record id, module, version (the tokens to pass to machinable get <module>), status (pending, live, died, finished, failed, cancelled) and creation time; for each failed or cancelled run, its error and the path of its output.log follow on stderr. Run records (executions) are left out unless --all is given, hidden runs unless --hidden is. Records written by Python machinable are listed too. Long cells are cut at ${MAX_CELL_WIDTH} characters (--json has them whole); machinable find searches and picks columns.
 
-The project is the current directory.`;
+The project is the current directory (a folder with a package.json, a machinable.config.ts, a module or stored runs; anywhere else it says so and creates nothing).`;
 
   static override examples = ['<%= config.bin %> ls', '<%= config.bin %> ls train', '<%= config.bin %> ls train --json'];
 
@@ -49,6 +50,7 @@ The project is the current directory.`;
     const core = await import('@machinable/core');
     const { toCli, versionTokens } = await import('../to-cli.js');
     const project = await this.project();
+    requireProjectFolder(project, 'ls');
     // Listing never writes: without a storage folder or an index there is nothing to list.
     if (!existsSync(project.storageRoot) && !existsSync(project.indexPath)) {
       if (args.module) await project.load(args.module);

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { Flags } from '@oclif/core';
 import { MachinableCommand } from '../base-command.js';
 import { UsageError } from '../errors.js';
+import { onParentGone, startedByNpm } from '../parent-watch.js';
+import { requireProjectFolder } from '../project-folder.js';
 
 export default class Serve extends MachinableCommand {
   static override summary = "Serve the project's runs: a web dashboard and a JSON API.";
@@ -10,7 +12,7 @@ export default class Serve extends MachinableCommand {
 
 Safe by default: it binds 127.0.0.1 (this machine only). Binding any other address (--host 0.0.0.0), or letting the page launch runs (--allow-launch, loopback too: any user of this machine reaches a loopback port), makes a random token, printed once, that every request must offer (open the printed address, which sets a cookie, or send Authorization: Bearer <token>). It is read-only: viewing never writes a record; --allow-launch lets the page launch runs. Files are served from inside record directories only.
 
-The project is the current directory. Stop with Ctrl-C.`;
+The project is the current directory (a folder with a package.json, a machinable.config.ts, a module or stored runs; anywhere else serve says so and creates nothing). Stop with Ctrl-C, SIGTERM or SIGHUP; started by npm, it also stops, with the runs it launched, when npm ends (a killed npx machinable serve does not leave the server listening).`;
 
   static override examples = [
     { description: 'The dashboard on http://127.0.0.1:8000:', command: '<%= config.bin %> serve' },
@@ -27,6 +29,8 @@ The project is the current directory. Stop with Ctrl-C.`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Serve);
+    // Outside a project, say so rather than create an index in whatever folder this started in.
+    requireProjectFolder(await this.project(), 'serve');
     const { serve, ServerError } = await import('@machinable/server');
     let server: Awaited<ReturnType<typeof serve>>;
     try {
@@ -42,14 +46,20 @@ The project is the current directory. Stop with Ctrl-C.`;
       this.log('  open the address above (it sets a cookie), or send Authorization: Bearer <token>');
     }
     if (flags.open) openBrowser(server.openUrl);
+    // Until Ctrl-C or a signal, or, started by npm (npx machinable serve), until npm ends: a signal
+    // to npm does not reach this process. Started otherwise (nohup machinable serve &), it stays.
     await new Promise<void>((resolve) => {
       const stop = (): void => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
+        process.off('SIGHUP', stop);
+        unwatch();
         resolve();
       };
+      const unwatch = startedByNpm() ? onParentGone(stop) : () => undefined;
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      process.on('SIGHUP', stop);
     });
     await server.close();
   }

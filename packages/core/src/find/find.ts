@@ -12,6 +12,8 @@ import type { Session } from '../interface/session.js';
 import { columnValue, parseColumn, type ColumnSpec } from '../interface/columns.js';
 import { RecordView } from './record-view.js';
 import { parseWhere, whereOperator, type WhereClause } from './where.js';
+import { checkConfigPath } from './config-paths.js';
+import type { ConfigClass } from '../config/metadata.js';
 
 /** Operators a builder's `where()` takes, as symbols or as the request's names. */
 export type WhereOperator = '=' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '~' | '~~' | 'in' | ConfigOp;
@@ -30,6 +32,8 @@ interface QueryState {
   readonly local: readonly LocalSort[];
   /** The session of the project the query runs against (given by the entry point that made it). */
   readonly session: () => Promise<Session<Interface<object>>>;
+  /** The config class of a module, to check config paths against (`undefined`: a module this project has no file for, left unchecked). */
+  readonly configOf?: (module: string) => Promise<ConfigClass | undefined>;
 }
 
 /**
@@ -204,7 +208,34 @@ export class FindQuery implements Promise<FindResult> {
   }
 
   private async resolved(): Promise<{ session: Session<Interface<object>>; request: FindRequest }> {
+    await this.checkConfigPaths();
     return { session: await this.#state.session(), request: this.#state.request };
+  }
+
+  /**
+   * Checks the query without running it or opening the index: with a module named, its config
+   * must declare every config path of a condition or sort term (see `checkConfigPath`); a
+   * `FindRequestError` says which does not. Awaiting the query checks the same first.
+   */
+  check(): Promise<void> {
+    return this.checkConfigPaths();
+  }
+
+  private async checkConfigPaths(): Promise<void> {
+    const { request, local, configOf } = this.#state;
+    const module = request.module;
+    if (!module || !configOf) return;
+    const layer = request.config?.layer ?? 'resolved';
+    const paths: [path: string, where: string, layer: ConfigLayerName][] = [
+      ...(request.config?.filters ?? []).map((filter): [string, string, ConfigLayerName] => [filter.path, `where ${filter.path}`, layer]),
+      ...(request.sort ?? []).filter((term) => term.config_layer && term.by).map((term): [string, string, ConfigLayerName] => [term.by!, `sort ${term.by}`, term.config_layer!]),
+      ...local.flatMap(({ column }): [string, string, ConfigLayerName][] => (column.kind === 'config' ? [[column.name.replace(/^config\./, ''), `sort ${column.name}`, layer]] : [])),
+    ];
+    if (paths.length === 0) return;
+    // A malformed request (too long a path, too many filters) is told as such first.
+    checkFindRequest(request);
+    const config = await configOf(module);
+    if (config) for (const [path, where, pathLayer] of paths) checkConfigPath(config, path, where, module, pathLayer);
   }
 
   private with(request: FindRequest, local: readonly LocalSort[] = this.#state.local): FindQuery {

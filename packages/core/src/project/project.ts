@@ -7,11 +7,11 @@ import { Multiprocess } from '../execution/multiprocess.js';
 import { FindQuery } from '../find/find.js';
 import { GetQuery } from '../find/get-query.js';
 import { ambientSource, setDefaultSource, withinSource } from '../interface/ambient.js';
-import type { Element, ElementClass } from '../interface/element.js';
+import { configClassOf, type Element, type ElementClass } from '../interface/element.js';
 import { EXECUTION_MODULE } from '../interface/hydrator.js';
 import type { Interface } from '../interface/interface.js';
 import type { SessionSource, Target } from '../interface/session.js';
-import { RecordNotFoundError } from '../kernel/errors.js';
+import { ModuleNotFoundError, RecordNotFoundError } from '../kernel/errors.js';
 import { INDEX, type FindRequest } from '../ports/index.js';
 import type { ModuleSource } from '../ports/module-source.js';
 import { STORAGE } from '../ports/storage.js';
@@ -135,7 +135,12 @@ export class Project implements SessionSource, ModuleSource<ElementClass> {
 
   /** A find over this project's index (see `find()`). */
   find(request: FindRequest = {}): FindQuery {
-    return new FindQuery(request, { session: () => this.session() });
+    const configOf = (module: string) => this.load(module).then(configClassOf, (error: unknown) => {
+      // Records of a module this project has no file for (written elsewhere) are found unchecked.
+      if (error instanceof ModuleNotFoundError) return undefined;
+      throw error;
+    });
+    return new FindQuery(request, { session: () => this.session(), configOf });
   }
 
   /** Computes a stored record in this process (see `dispatch()`). */
