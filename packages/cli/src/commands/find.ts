@@ -5,6 +5,7 @@ import { MachinableCommand } from '../base-command.js';
 import { requireProjectFolder } from '../project-folder.js';
 import { UsageError } from '../errors.js';
 import { formatTable } from '../table.js';
+import { unwrapDescending, wrapDescending } from '../descending-values.js';
 
 /** Columns of the table when none are asked for. */
 const DEFAULT_COLUMNS = ['id', 'module', 'version', 'status', 'created'];
@@ -46,7 +47,8 @@ The project is the current directory (a folder with a package.json, a machinable
   };
 
   async run(): Promise<void> {
-    const { args, flags } = await this.parse(Find);
+    const { args, flags } = await this.parse(Find, wrapDescending(this.argv, ['sort']));
+    if (flags.sort) flags.sort = flags.sort.map(unwrapDescending);
     const core = await import('@machinable/core');
     const project = await this.project();
     requireProjectFolder(project, 'find');
