@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { FindRequestError, get, project } from '@machinable/core';
 import { CLI_BIN, machinable } from './cli-helpers.js';
-import { makeProject, REPO, temporaryDirectory } from './helpers.js';
+import { alive, makeProject, REPO, temporaryDirectory } from './helpers.js';
 import { poll } from './server-helpers.js';
 
 /** Starts `command args` and resolves once it exited or printed `line` (a long-running command that should have refused). */
@@ -28,15 +28,6 @@ function startOrExit(command: string, args: readonly string[], cwd: string, line
     child.on('error', reject);
     child.on('close', (code) => resolve({ child, code, out }));
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Whether something accepts connections on 127.0.0.1:port. */

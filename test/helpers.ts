@@ -175,3 +175,13 @@ export function recordsOnDisk(project: string, storage = join(project, 'storage'
   walk(storage);
   return out;
 }
+
+/** True while a process with this pid exists (the tests' children are their own user's). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

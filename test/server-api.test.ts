@@ -10,7 +10,7 @@ import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:f
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PortInUseError, serve, type ExecutionInfo, type OutputChunk, type ProvenanceGraph, type RecordPage, type RelatedResponse, type RunningServer, type SearchResponse } from '@machinable/server';
-import { makeProject, recordsOnDisk, runScript } from './helpers.js';
+import { alive, makeProject, recordsOnDisk, runScript } from './helpers.js';
 import { events, poll, request, snapshot, sweepProject } from './server-helpers.js';
 
 interface FileList {
@@ -529,16 +529,6 @@ describe('server API: launching, with allowLaunch', { timeout: 5 * 60_000 }, () 
     }
   });
 });
-
-/** True while a process with this pid exists. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The directory of a record, by id. */
 function recordDirectory(dir: string, id: string): string {
