@@ -4,24 +4,14 @@
  * signals between turns of its event loop, so it is sent SIGKILL once `graceMs` have passed.
  */
 
-/** Whether the process exists (one of another user's counts). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
- * Waits up to `graceMs` for `pid` to end; if it has not, sends it SIGKILL. Answers whether it had
- * to (`'killed'`) or the process ended by itself (`'ended'`).
+ * Waits up to `graceMs` for `pid` to end (`alive`: core's `processAlive`); if it has not, sends it
+ * SIGKILL. Answers whether it had to (`'killed'`) or the process ended by itself (`'ended'`).
  *
  * @example
- * if ((await stopWithin(pid, 10_000)) === 'killed') console.log(`process ${pid} sent SIGKILL`);
+ * if ((await stopWithin(pid, 10_000, core.processAlive)) === 'killed') console.log(`process ${pid} sent SIGKILL`);
  */
-export async function stopWithin(pid: number, graceMs: number, pollMs = 100): Promise<'ended' | 'killed'> {
+export async function stopWithin(pid: number, graceMs: number, alive: (pid: number) => boolean, pollMs = 100): Promise<'ended' | 'killed'> {
   const until = Date.now() + graceMs;
   while (alive(pid)) {
     if (Date.now() >= until) {

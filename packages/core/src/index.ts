@@ -60,6 +60,7 @@ export { newRecordId, projectRootId, shortId, RECORD_ID_LENGTH } from './format/
 export { isoTimestamp, parseTimestamp, timestampNs, dispatchStamp, nowNs } from './format/timestamp.js';
 export { runState, STATUS_MARKERS, DEFAULT_WINDOW_SECONDS, type RunState, type StatusMarker, type Markers } from './format/run-state.js';
 export { runProcessGone } from './store/run-process.js';
+export { processAlive } from './store/claim-content.js';
 export { headerText, checkHeader, type RecordHeader } from './format/header.js';
 export { modelText, modelObject, checkModel, KIND_FIELDS, REFERENCE_KINDS, type RecordModel, type ConfigLayers, type JsonObject } from './format/model.js';
 export { edgeLine, edgeLineText, parseEdgeLog, RELATIONS, type EdgeLine, type RelationFn } from './format/edges.js';

@@ -28,7 +28,7 @@ The project is the current directory.`;
     const what = direct ? `run record ${run.uuid}` : `${record.module} ${record.uuid} (run record ${run.uuid})`;
     const result = run.cancel();
     this.log(describe(what, result));
-    if (result.pid !== undefined && (await stopWithin(result.pid, flags.grace * 1000)) === 'killed') {
+    if (result.pid !== undefined && (await stopWithin(result.pid, flags.grace * 1000, core.processAlive)) === 'killed') {
       this.log(`process ${result.pid} had not ended ${flags.grace} s after SIGTERM (busy in synchronous code, which takes no signal until it awaits): sent SIGKILL`);
     }
   }
