@@ -4,6 +4,7 @@
  * unhides that run (rather than refusing the new, unstored one).
  */
 import type { Interface, VersionItem } from '@machinable/core';
+import { shellQuote } from './to-cli.js';
 
 type Core = typeof import('@machinable/core');
 
@@ -39,10 +40,5 @@ export function hiddenNote(module: string, twin: { run: Interface<object>; count
 /** The command line that unhides: `machinable get` with the same modules and versions, then `--unhide`. */
 export function unhideCommand(argv: readonly string[]): string {
   const kept = argv.filter((token) => !token.startsWith('-'));
-  return ['machinable', 'get', ...kept, '--unhide'].map(shellWord).join(' ');
-}
-
-/** A word as a POSIX shell reads it back: plain when safe, else in single quotes. */
-function shellWord(word: string): string {
-  return /^[\w.,:=~/+@%-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+  return ['machinable', 'get', ...kept, '--unhide'].map(shellQuote).join(' ');
 }
