@@ -2,18 +2,21 @@ import { existsSync, readdirSync } from 'node:fs';
 import type { Project } from '@machinable/core';
 import { UsageError } from './errors.js';
 
-/** What makes a folder a project besides its modules and stored runs (what `machinable init` writes, and a project's declaration). */
-const PROJECT_FILES = ['package.json', 'machinable.config.ts', 'machinable.config.mts', 'machinable.config.js', 'machinable.config.mjs'];
+type Core = typeof import('@machinable/core');
+/** What a folder is judged by: core's project declaration files and module file endings. */
+type Conventions = Pick<Core, 'PROJECT_CONFIG_FILES' | 'MODULE_EXTENSIONS'>;
 
-/** Module file endings (core's module convention: `train` is `train.ts`, `.mts`, `.js` or `.mjs`). */
-const MODULE_FILE = /^(?!.*\.d\.[cm]?ts$)[^.].*\.(?:ts|mts|js|mjs)$/;
+/** A module file by core's convention (`train.ts`, `.mts`, `.js`, `.mjs`; not a dot file or a declaration file). */
+function isModuleFile(name: string, core: Conventions): boolean {
+  return !name.startsWith('.') && !/\.d\.[cm]?ts$/.test(name) && core.MODULE_EXTENSIONS.some((ending) => name.endsWith(ending));
+}
 
 /**
  * Whether a folder is a machinable project: it holds a package.json (what `machinable init`
  * writes), a `machinable.config.*`, a module file (`train.ts`, `train.js`, ...) or stored runs
  * (the project's storage folder or index, `MACHINABLE_STORAGE` and `MACHINABLE_INDEX` included).
  */
-export function isProjectFolder(project: Pick<Project, 'directory' | 'storageRoot' | 'indexPath'>): boolean {
+export function isProjectFolder(core: Conventions, project: Pick<Project, 'directory' | 'storageRoot' | 'indexPath'>): boolean {
   if (existsSync(project.storageRoot) || existsSync(project.indexPath)) return true;
   let names: string[];
   try {
@@ -21,7 +24,7 @@ export function isProjectFolder(project: Pick<Project, 'directory' | 'storageRoo
   } catch {
     return false;
   }
-  return names.some((name) => PROJECT_FILES.includes(name) || MODULE_FILE.test(name));
+  return names.some((name) => name === 'package.json' || (core.PROJECT_CONFIG_FILES as readonly string[]).includes(name) || isModuleFile(name, core));
 }
 
 /**
@@ -29,8 +32,8 @@ export function isProjectFolder(project: Pick<Project, 'directory' | 'storageRoo
  * or creates anything there: `serve`, `ls` and `find` would otherwise answer "no stored runs",
  * or create an index, in any folder they happen to be started in.
  */
-export function requireProjectFolder(project: Pick<Project, 'directory' | 'storageRoot' | 'indexPath'>, command: string): void {
-  if (isProjectFolder(project)) return;
+export function requireProjectFolder(core: Conventions, project: Pick<Project, 'directory' | 'storageRoot' | 'indexPath'>, command: string): void {
+  if (isProjectFolder(core, project)) return;
   throw new UsageError(
     `${project.directory} is not a machinable project (no package.json, machinable.config.ts, module file or stored runs): nothing was read or created; cd into a project and run machinable ${command} there, or make one with machinable init`,
   );

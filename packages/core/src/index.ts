@@ -166,6 +166,7 @@ export { ProjectSession, type ProjectSessionOptions } from './project/project-se
 export { ProjectContainer, inject, injectable, injectionInUse, type Provider } from './project/container.js';
 export { PluginRegistry, type MachinablePlugin, type PluginContext, type ModuleOptions, type ContextModule, type ProjectInfo, type StorageFactory, type IndexFactory } from './project/plugins.js';
 export { defineProject, loadProjectConfig, projectConfigFile, PROJECT_CONFIG_FILES, type ProjectConfig } from './project/project-config.js';
+export { MODULE_EXTENSIONS } from './project/module-files.js';
 export { DEFAULT_STORAGE_MODULE } from './project/providers.js';
 export { ModuleLoader } from './project/module-loader.js';
 

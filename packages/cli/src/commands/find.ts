@@ -51,7 +51,7 @@ The project is the current directory (a folder with a package.json, a machinable
     if (flags.sort) flags.sort = flags.sort.map(unwrapDescending);
     const core = await import('@machinable/core');
     const project = await this.project();
-    requireProjectFolder(project, 'find');
+    requireProjectFolder(core, project, 'find');
     {
       let query: FindQuery;
       if (flags.request !== undefined) {

@@ -50,7 +50,7 @@ The project is the current directory (a folder with a package.json, a machinable
     const core = await import('@machinable/core');
     const { toCli, versionTokens } = await import('../to-cli.js');
     const project = await this.project();
-    requireProjectFolder(project, 'ls');
+    requireProjectFolder(core, project, 'ls');
     // Listing never writes: without a storage folder or an index there is nothing to list.
     if (!existsSync(project.storageRoot) && !existsSync(project.indexPath)) {
       if (args.module) await project.load(args.module);

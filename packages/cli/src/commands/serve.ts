@@ -30,7 +30,7 @@ The project is the current directory (a folder with a package.json, a machinable
   async run(): Promise<void> {
     const { flags } = await this.parse(Serve);
     // Outside a project, say so rather than create an index in whatever folder this started in.
-    requireProjectFolder(await this.project(), 'serve');
+    requireProjectFolder(await import('@machinable/core'), await this.project(), 'serve');
     const { serve, ServerError } = await import('@machinable/server');
     let server: Awaited<ReturnType<typeof serve>>;
     try {
