@@ -10,6 +10,7 @@ import { RunFailedError, UsageError } from './errors.js';
 import type { Grid } from './grid.js';
 import type { GetRequest, ModuleRequest } from './get-args.js';
 import { formatTable } from './table.js';
+import { withinContexts, type OpenedContext } from './within-contexts.js';
 
 type Core = typeof import('@machinable/core');
 
@@ -62,7 +63,7 @@ export type ConfigState = 'computed' | 'failed' | 'new' | 'stored' | 'skipped';
 export interface SweepHost {
   log(text: string): void;
   versionOf(core: Core, project: Project, request: ModuleRequest): Promise<VersionItem[]>;
-  openContext(core: Core, project: Project, request: ModuleRequest, executions: boolean): Promise<{ within<R>(fn: () => Promise<R>): Promise<R> } | undefined>;
+  openContext(core: Core, project: Project, request: ModuleRequest, executions: boolean): Promise<OpenedContext | undefined>;
 }
 
 interface Entry {
@@ -137,13 +138,8 @@ export async function runSweep(host: SweepHost, core: Core, project: Project, re
 }
 
 /** Opens the contexts in order, outermost first, and runs `fn` inside. */
-async function nest(host: SweepHost, core: Core, project: Project, contexts: readonly ModuleRequest[], executions: boolean, fn: () => Promise<void>): Promise<void> {
-  const open = async (i: number): Promise<void> => {
-    if (i === contexts.length) return fn();
-    const context = await host.openContext(core, project, contexts[i]!, executions);
-    return context ? context.within(() => open(i + 1)) : open(i + 1);
-  };
-  await open(0);
+function nest(host: SweepHost, core: Core, project: Project, contexts: readonly ModuleRequest[], executions: boolean, fn: () => Promise<void>): Promise<void> {
+  return withinContexts(contexts, (context) => host.openContext(core, project, context, executions), fn);
 }
 
 /** Launches the runs that are not computed: one by one here, or queued to the execution context. */

@@ -10,13 +10,9 @@ import { declaredType } from '../to-cli.js';
 import { formatOutput } from '../output.js';
 import { expandGrid } from '../grid.js';
 import { isSweep, runSweep, sweepOptions } from '../sweep.js';
+import { withinContexts, type OpenedContext } from '../within-contexts.js';
 
 type Core = typeof import('@machinable/core');
-
-/** A context opened around the interface: `within(fn)` runs `fn` inside it. */
-interface OpenedContext {
-  within<R>(fn: () => Promise<R>): Promise<R>;
-}
 
 /** Context names the command line itself opens; executions come from the project's registry (core's and its plugins'). */
 const OWN_CONTEXTS = ['scope', 'storage'] as const;
@@ -122,13 +118,8 @@ The project is the current directory.`;
   }
 
   /** Opens the contexts in order, outermost first, each inside the ones before it, and runs `fn` inside. */
-  private async nest(core: Core, project: Project, contexts: readonly ModuleRequest[], executions: boolean, fn: () => Promise<void>): Promise<void> {
-    const open = async (i: number): Promise<void> => {
-      if (i === contexts.length) return fn();
-      const context = await openContext(core, project, contexts[i]!, executions);
-      return context ? context.within(() => open(i + 1)) : open(i + 1);
-    };
-    await open(0);
+  private nest(core: Core, project: Project, contexts: readonly ModuleRequest[], executions: boolean, fn: () => Promise<void>): Promise<void> {
+    return withinContexts(contexts, (context) => openContext(core, project, context, executions), fn);
   }
 
   private async perform(core: Core, iface: Element<object>, actions: readonly GetAction[]): Promise<void> {
